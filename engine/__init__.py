@@ -1,0 +1,14 @@
+"""ParamScope's engine: a NumPy re-implementation of MXNet 1.x Gluon (``npx.set_np()``).
+
+``from engine import np, npx, init, autograd, gluon`` and ``from engine.gluon import nn``
+run D2L's Gluon code with ``mxnet`` replaced by ``engine``.
+"""
+
+from . import autograd, gluon, initializer, np, npx
+from . import initializer as init
+from . import random_state as random
+from .context import Context, cpu, gpu, num_gpus
+
+__all__ = ["np", "npx", "init", "initializer", "autograd", "gluon", "cpu", "gpu",
+           "num_gpus", "Context", "random"]
+__version__ = "0.1.0"

@@ -1,0 +1,323 @@
+"""Gluon ``Block`` and ``HybridBlock``: containers of parameters and child blocks.
+
+Assigning a Block or Parameter to an attribute registers it (``__setattr__``),
+which is how ``collect_params`` and ``save_parameters`` find nested weights.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections import OrderedDict, defaultdict
+
+from .. import initializer as _init
+from .change_tracking import bump_structure, structure_version
+from .naming import BlockScope
+from .parameter import Parameter, ParameterDict, _brief_print_list, _indent
+
+__all__ = ["Block", "HybridBlock", "HookHandle"]
+
+
+class HookHandle:
+    """Returned by ``register_forward_hook``; ``detach()`` removes the hook."""
+
+    _next_id = 0
+
+    def __init__(self) -> None:
+        self._hooks_dict = None
+        self.id = HookHandle._next_id
+        HookHandle._next_id += 1
+
+    def attach(self, hooks_dict, hook) -> None:
+        self._hooks_dict = hooks_dict
+        hooks_dict[self.id] = hook
+
+    def detach(self) -> None:
+        if self._hooks_dict is not None:
+            self._hooks_dict.pop(self.id, None)
+            self._hooks_dict = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.detach()
+
+
+class Block:
+    """Base class of all layers and models.
+
+    Subclasses create children and parameters in ``__init__`` (after calling
+    ``super().__init__()``) and compute in ``forward``.
+    """
+
+    def __init__(self, prefix=None, params=None):
+        self._empty_prefix = prefix == ""
+        self._prefix, self._params = BlockScope.create(prefix, params, self._alias())
+        self._name = self._prefix[:-1] if self._prefix.endswith("_") else self._prefix
+        self._scope = BlockScope(self)
+        self._children: OrderedDict[str, Block] = OrderedDict()
+        self._reg_params: dict[str, Parameter] = {}
+        self._forward_hooks: OrderedDict = OrderedDict()
+        self._forward_pre_hooks: OrderedDict = OrderedDict()
+
+    def __repr__(self) -> str:
+        modstr = "\n".join(f"  ({key}): {_indent(repr(block), 2)}"
+                           for key, block in self.__dict__.items() if isinstance(block, Block))
+        return f"{self.__class__.__name__}(\n{modstr}\n)"
+
+    def __setattr__(self, name, value) -> None:
+        if hasattr(self, name):
+            existing = getattr(self, name)
+            if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
+                raise TypeError(f"Changing attribute type for {name} from {type(existing)} to "
+                                f"{type(value)}is not allowed.")
+        if isinstance(value, Block):
+            self.register_child(value, name)
+        elif isinstance(value, Parameter):
+            if name in self._reg_params:
+                raise AssertionError(
+                    "Overriding Parameter attribute %s is not allowed. If you want to share "
+                    "parameters between blocks, please set 'params' at Block construction "
+                    "instead.")
+            self._reg_params[name] = value
+            bump_structure()
+        super().__setattr__(name, value)
+
+    def _check_container_with_block(self) -> None:
+        children = set(self._children.values())
+
+        def holds_unregistered_block(data):
+            if isinstance(data, (list, tuple)):
+                return any(holds_unregistered_block(e) for e in data)
+            if isinstance(data, dict):
+                return any(holds_unregistered_block(v) for v in data.values())
+            return isinstance(data, Block) and data not in children
+
+        for key, value in self.__dict__.items():
+            if isinstance(value, (list, tuple, dict)) and not (
+                    key.startswith("__") or key == "_children"):
+                if holds_unregistered_block(value):
+                    warnings.warn(
+                        f'"{key}" is an unregistered container with Blocks. Note that Blocks '
+                        f"inside the list, tuple or dict will not be registered automatically. "
+                        f"Make sure to register them using register_child() or switching to "
+                        f"nn.Sequential/nn.HybridSequential instead. ", stacklevel=3)
+
+    def _alias(self) -> str:
+        return self.__class__.__name__.lower()
+
+    # ----------------------------------------------------------------- naming
+    @property
+    def prefix(self) -> str:
+        """Prefix of this block's parameter names, e.g. ``dense0_``."""
+        return self._prefix
+
+    @property
+    def name(self) -> str:
+        """The prefix without its trailing underscore, e.g. ``dense0``."""
+        return self._name
+
+    def name_scope(self):
+        """Children created inside ``with self.name_scope():`` get this block's prefix."""
+        return self._scope
+
+    @property
+    def params(self) -> ParameterDict:
+        """This block's own ParameterDict (not its children's)."""
+        return self._params
+
+    @property
+    def structure_version(self) -> int:
+        """Moves when any block gains children, ties change, or deferred shapes resolve."""
+        return structure_version()
+
+    # -------------------------------------------------------------- structure
+    def register_child(self, block, name=None) -> None:
+        """Register ``block`` as a child (named ``0``, ``1``, ... when no name is given)."""
+        if name is None:
+            name = str(len(self._children))
+        self._children[name] = block
+        bump_structure()
+
+    def collect_params(self, select=None) -> ParameterDict:
+        """This block's and all descendants' parameters, optionally filtered by a regex.
+
+        ``select`` is matched with ``re.match`` (anchored at the start) against
+        each full parameter name; a shared parameter appears once.
+        """
+        self._check_container_with_block()
+        ret = ParameterDict(self._params.prefix)
+        if not select:
+            ret.update(self.params)
+        else:
+            pattern = re.compile(select)
+            ret.update({name: value for name, value in self.params.items()
+                        if pattern.match(name)})
+        for child in self._children.values():
+            ret.update(child.collect_params(select=select))
+        return ret
+
+    def _collect_params_with_prefix(self, prefix: str = "") -> dict:
+        if prefix:
+            prefix += "."
+        ret = {prefix + key: value for key, value in self._reg_params.items()}
+        for name, child in self._children.items():
+            ret.update(child._collect_params_with_prefix(prefix + name))
+        return ret
+
+    def initialize(self, init=None, ctx=None, verbose=False, force_reinit=False) -> None:
+        """Initialize all parameters; ``init`` is the default for those without their own."""
+        if init is None:
+            init = _init.Uniform()
+        self.collect_params().initialize(init, ctx, verbose, force_reinit)
+
+    def zero_grad(self) -> None:
+        self.collect_params().zero_grad()
+
+    def reset_ctx(self, ctx) -> None:
+        """No-op: the engine has one device."""
+
+    def cast(self, dtype) -> None:
+        for child in self._children.values():
+            child.cast(dtype)
+        for param in self.params.values():
+            param.cast(dtype)
+
+    def hybridize(self, active=True, **kwargs) -> None:
+        """Accepted for compatibility; the engine always runs imperatively."""
+        for child in self._children.values():
+            child.hybridize(active, **kwargs)
+
+    def apply(self, fn):
+        """Call ``fn(block)`` on every descendant (children first), then on this block."""
+        for child in self._children.values():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    # ------------------------------------------------------------------- files
+    def save_parameters(self, filename, deduplicate: bool = False) -> None:
+        """Save with structural keys (``0.weight``, ``hidden.bias``) as ``.npz``."""
+        from .serialization import save_arrays
+
+        params = self._collect_params_with_prefix()
+        if deduplicate:
+            seen = {}
+            for name, param in params.items():
+                seen.setdefault(param, name)
+            params = {name: param for param, name in seen.items()}
+        save_arrays(filename, {key: p.data()._data for key, p in params.items()})
+
+    def load_parameters(self, filename, ctx=None, allow_missing=False, ignore_extra=False,
+                        cast_dtype=False, dtype_source="current") -> None:
+        """Load a file written by ``save_parameters``.
+
+        Every check (missing keys, extra keys, shapes) runs before any value is
+        written, so a failed load changes nothing (MXNet checks shapes while
+        loading and can leave a model half loaded).
+        """
+        from .serialization import load_arrays
+
+        loaded = load_arrays(filename)
+        params = self._collect_params_with_prefix()
+        if not loaded and not params:
+            return
+        if not any("." in key for key in loaded):
+            # Files saved by ParameterDict.save carry full names instead of structural keys.
+            self.collect_params().load(filename, ctx, allow_missing, ignore_extra,
+                                       self.prefix, cast_dtype=cast_dtype,
+                                       dtype_source=dtype_source)
+            return
+        if not allow_missing:
+            names_of = defaultdict(list)
+            for key, param in params.items():
+                names_of[param].append(key)
+            for key, param in params.items():
+                if not any(k in loaded for k in names_of[param]):
+                    raise AssertionError(
+                        f"Parameter '{key}' is missing in file '{filename}', which contains "
+                        f"parameters: {_brief_print_list(loaded.keys())}. Set "
+                        f"allow_missing=True to ignore missing parameters.")
+        for key in loaded:
+            if not ignore_extra and key not in params:
+                raise ValueError(
+                    f"Parameter '{key}' loaded from file '{filename}' is not present in "
+                    f"ParameterDict, which contains parameters "
+                    f"{_brief_print_list(self._params.keys())}. Set ignore_extra=True to "
+                    f"ignore. ")
+        for key, values in loaded.items():
+            if key not in params:
+                continue
+            param = params[key]
+            if param.shape:
+                for own, saved in zip(param.shape, values.shape):
+                    if own not in (-1, saved) or len(param.shape) != values.ndim:
+                        raise AssertionError(
+                            f"Failed loading Parameter '{param.name}' from saved params: "
+                            f"shape incompatible expected {param.shape} vs saved "
+                            f"{values.shape}")
+        for key, values in loaded.items():
+            if key in params:
+                params[key]._load_init(values, ctx)
+
+    save_params = save_parameters
+    load_params = load_parameters
+
+    # ------------------------------------------------------------------ hooks
+    def register_forward_pre_hook(self, hook) -> HookHandle:
+        """``hook(block, inputs)`` runs before ``forward``."""
+        handle = HookHandle()
+        handle.attach(self._forward_pre_hooks, hook)
+        return handle
+
+    def register_forward_hook(self, hook) -> HookHandle:
+        """``hook(block, inputs, output)`` runs after ``forward``."""
+        handle = HookHandle()
+        handle.attach(self._forward_hooks, hook)
+        return handle
+
+    # ----------------------------------------------------------------- calling
+    def __call__(self, *args):
+        if self._forward_pre_hooks:
+            for hook in list(self._forward_pre_hooks.values()):
+                hook(self, args)
+        out = self.forward(*args)
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks.values()):
+                hook(self, args, out)
+        return out
+
+    def forward(self, *args):
+        raise NotImplementedError(f"{self.__class__.__name__} must define forward()")
+
+    def summary(self, *inputs) -> None:
+        """Print each layer's output shape and parameter count for one forward pass."""
+        from .summary import print_summary
+
+        print_summary(self, inputs)
+
+
+class HybridBlock(Block):
+    """A Block that may define ``hybrid_forward(F, x, **params)``; runs imperatively.
+
+    ``F`` is the engine namespace with ``np``/``npx`` functions, and each
+    registered parameter arrives as a keyword argument holding its data.
+    """
+
+    def forward(self, x, *args):
+        from . import _hybrid_namespace
+
+        params = {name: p.data() for name, p in self._reg_params.items()}
+        return self.hybrid_forward(_hybrid_namespace.F, x, *args, **params)
+
+    def hybrid_forward(self, F, x, *args, **kwargs):
+        raise NotImplementedError(f"{self.__class__.__name__} must define forward() or "
+                                  f"hybrid_forward()")
+
+    def export(self, path, epoch=0, remove_amp_cast=True):
+        raise NotImplementedError("Exporting symbolic graphs is not part of the NumPy engine")
+
+    def infer_shape(self, *args) -> None:
+        """Run one forward pass so deferred shapes become known."""
+        self(*args)

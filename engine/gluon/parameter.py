@@ -1,0 +1,541 @@
+"""Gluon ``Parameter``, ``Constant`` and ``ParameterDict`` (MXNet 1.x semantics).
+
+A Parameter owns one engine array for its data and one for its gradient.
+``data()`` returns the stored array itself, so ``data()[:] += 1`` changes the
+parameter. ``version`` counts every write to the data (``set_data``,
+``initialize``, in-place writes through ``data()``, optimizer updates,
+loading); views poll it to redraw only what changed.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import OrderedDict
+
+import numpy as _onp
+
+from .. import autograd
+from .. import initializer as _init
+from ..ndarray import ndarray
+from .change_tracking import bump_structure
+
+__all__ = ["Parameter", "Constant", "ParameterDict", "DeferredInitializationError"]
+
+
+class DeferredInitializationError(Exception):
+    """Parameter data was requested before its deferred initialization ran."""
+
+
+def _shape_is_known(shape) -> bool:
+    return shape is not None and all(d > 0 for d in shape)
+
+
+def _indent(text: str, spaces: int) -> str:
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
+
+
+def _dtype_name(dtype) -> str:
+    return str(dtype)
+
+
+class Parameter:
+    """A weight of a Block, with its gradient and how to initialize it.
+
+    Parameters
+    ----------
+    name : str
+        Full name, e.g. ``dense0_weight``.
+    grad_req : {'write', 'add', 'null'}
+    shape : tuple of int, optional
+        ``0`` or ``-1`` mark dimensions unknown until the first forward pass.
+    init : Initializer or str, optional
+        This parameter's own initializer; it wins over ``Block.initialize``'s.
+    """
+
+    def __init__(self, name, grad_req="write", shape=None, dtype=_onp.float32, lr_mult=1.0,
+                 wd_mult=1.0, init=None, allow_deferred_init=False, differentiable=True,
+                 stype="default", grad_stype="default"):
+        self._data: ndarray | None = None
+        self._grad: ndarray | None = None
+        self._deferred_init = ()
+        self._differentiable = differentiable
+        self._allow_deferred_init = allow_deferred_init
+        self._grad_req = None
+        if isinstance(shape, int):
+            shape = (shape,)
+        self._shape = tuple(shape) if shape is not None else None
+        self.name = name
+        self._dtype = dtype
+        self.lr_mult = lr_mult
+        self.wd_mult = wd_mult
+        self.grad_req = grad_req
+        self.init = init
+        self._stype = stype
+        self._grad_stype = grad_stype
+        self._version_offset = 0
+        self._trainer = None
+
+    def __repr__(self) -> str:
+        return f"Parameter {self.name} (shape={self.shape}, dtype={_dtype_name(self.dtype)})"
+
+    # --------------------------------------------------------------- attributes
+    @property
+    def grad_req(self) -> str:
+        return self._grad_req
+
+    @grad_req.setter
+    def grad_req(self, req: str) -> None:
+        if req not in ("write", "add", "null"):
+            raise AssertionError(
+                f"grad_req must be one of 'write', 'add', or 'null', but got '{req}'")
+        if not self._differentiable:
+            req = "null"
+        if self._grad_req == req:
+            return
+        self._grad_req = req
+        if req == "null" and self._grad is not None:
+            self._grad = None
+            if self._data is not None:
+                self._data._grad = None
+                self._data._grad_req = "null"
+        elif self._data is not None:
+            self._init_grad()
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @dtype.setter
+    def dtype(self, dtype) -> None:
+        self.cast(dtype)
+
+    @property
+    def shape(self):
+        """The shape, with ``-1`` for dimensions not known yet (NumPy semantics)."""
+        if self._shape is None:
+            return None
+        return tuple(i if i != 0 else -1 for i in self._shape)
+
+    @shape.setter
+    def shape(self, new_shape) -> None:
+        new_shape = tuple(new_shape)
+        if self._shape is None:
+            self._shape = new_shape
+            return
+        if not (len(self._shape) == len(new_shape)
+                and all(j in (-1, 0, i) for i, j in zip(new_shape, self._shape))):
+            raise AssertionError(
+                f"Expected shape {new_shape} is incompatible with given shape "
+                f"{self.shape}.")
+        if new_shape != self._shape:
+            known_before = _shape_is_known(self._shape)
+            self._shape = new_shape
+            if not known_before:
+                bump_structure()
+
+    @property
+    def stype(self) -> str:
+        return self._stype
+
+    @property
+    def version(self) -> int:
+        """How many times the data was written; unchanged by reads and forward passes."""
+        if self._data is None:
+            return self._version_offset
+        return self._version_offset + self._data._vc.value
+
+    @property
+    def grad_version(self) -> int:
+        """How many times the gradient was written (backward, ``zero_grad``)."""
+        return -1 if self._grad is None else self._grad._vc.value
+
+    @property
+    def is_initialized(self) -> bool:
+        """Whether the data exists (False while deferred)."""
+        return self._data is not None
+
+    @property
+    def is_deferred(self) -> bool:
+        """Whether initialization waits for the first forward pass to know the shape."""
+        return self._data is None and bool(self._deferred_init)
+
+    # ------------------------------------------------------------------- access
+    def _check_and_get(self, arr):
+        if arr is not None:
+            return arr
+        if self._deferred_init:
+            raise DeferredInitializationError(
+                f"Parameter '{self.name}' has not been initialized yet because initialization "
+                f"was deferred. Actual initialization happens during the first forward pass. "
+                f"Please pass one batch of data through the network before accessing "
+                f"Parameters. You can also avoid deferred initialization by specifying "
+                f"in_units, num_features, etc., for network layers.")
+        raise RuntimeError(
+            f"Parameter '{self.name}' has not been initialized. Note that you should "
+            f"initialize parameters and create Trainer with Block.collect_params() instead "
+            f"of Block.params because the later does not include Parameters of nested child "
+            f"Blocks")
+
+    def data(self, ctx=None) -> ndarray:
+        """The stored array itself (writes to it change the parameter)."""
+        return self._check_and_get(self._data)
+
+    def list_data(self) -> list:
+        return [self._check_and_get(self._data)]
+
+    def grad(self, ctx=None) -> ndarray:
+        if self._data is not None and self._grad is None:
+            raise RuntimeError(
+                f"Cannot get gradient array for Parameter '{self.name}' because "
+                f"grad_req='null'")
+        return self._check_and_get(self._grad)
+
+    def list_grad(self) -> list:
+        return [self.grad()]
+
+    def list_ctx(self) -> list:
+        from ..context import cpu
+
+        if self._data is None and not self._deferred_init:
+            raise RuntimeError(f"Parameter '{self.name}' has not been initialized")
+        return [cpu()]
+
+    def reset_ctx(self, ctx) -> None:
+        """No-op: the engine has one device."""
+
+    def zero_grad(self) -> None:
+        if self._grad is None:
+            return
+        self._grad._data[...] = 0
+        self._grad._vc.value += 1
+
+    # ---------------------------------------------------------- initialization
+    def initialize(self, init=None, ctx=None, default_init=None, force_reinit=False) -> None:
+        """Initialize now, or at the first forward pass if the shape is not known yet.
+
+        Precedence: ``init`` argument, then this parameter's own ``init``,
+        then ``default_init`` (``Uniform()`` unless given).
+        """
+        if default_init is None:
+            default_init = _init.Uniform()
+        if self._data is not None and not force_reinit:
+            warnings.warn(
+                f"Parameter '{self.name}' is already initialized, ignoring. Set "
+                f"force_reinit=True to re-initialize.", stacklevel=2)
+            return
+        if init is None:
+            init = default_init if self.init is None else self.init
+        # Resolve names now so a typo fails here, with nothing changed.
+        _init.create(default_init)
+        _init.create(init)
+        if not _shape_is_known(self._shape):
+            if self._allow_deferred_init:
+                self._deferred_init = (init, ctx, default_init, None)
+                return
+            raise ValueError(
+                f"Cannot initialize Parameter '{self.name}' because it has invalid shape: "
+                f"{self.shape}.")
+        self._deferred_init = (init, ctx, default_init, None)
+        self._finish_deferred_init()
+
+    def _finish_deferred_init(self) -> None:
+        """Run the remembered initialization now that the shape is known."""
+        if not self._deferred_init:
+            return
+        init, _ctx, default_init, data = self._deferred_init
+        if not _shape_is_known(self._shape):
+            raise RuntimeError(
+                f"Cannot initialize Parameter '{self.name}' because it has invalid shape: "
+                f"{self.shape}. Please specify in_units, in_channels, etc for `Block`s.")
+        with autograd.pause():
+            if data is None:
+                data = ndarray._wrap(_onp.zeros(self._shape, dtype=_onp.dtype(self.dtype)))
+                _init.create(default_init)(_init.InitDesc(self.name, {"__init__": init}), data)
+            self._init_impl(data)
+        self._deferred_init = ()
+
+    def _init_impl(self, data) -> None:
+        values = data._data if isinstance(data, ndarray) else _onp.asarray(data)
+        values = values.astype(_onp.dtype(self.dtype), copy=False)
+        if self._data is not None and self._data._data.shape == values.shape:
+            self._data._data[...] = values
+            self._data._vc.value += 1
+        else:
+            previous = self.version
+            self._data = ndarray._wrap(_onp.array(values, copy=True))
+            self._version_offset = previous + 1
+        self._init_grad()
+
+    def _init_grad(self) -> None:
+        if self._grad_req == "null":
+            self._grad = None
+            self._data._grad = None
+            self._data._grad_req = "null"
+            return
+        if self._grad is None or self._grad._data.shape != self._data._data.shape:
+            self._grad = ndarray._wrap(_onp.zeros_like(self._data._data))
+        else:
+            self._grad._data[...] = 0
+            self._grad._vc.value += 1
+        self._data._grad = self._grad
+        self._data._grad_req = self._grad_req
+
+    def set_data(self, data) -> None:
+        """Set the values (shape must agree); before initialization they become the init."""
+        values = data._data if isinstance(data, ndarray) else _onp.asarray(data)
+        self.shape = values.shape
+        if self._data is None:
+            if not self._deferred_init:
+                raise AssertionError(f"Parameter '{self.name}' has not been initialized")
+            self._deferred_init = self._deferred_init[:3] + (values,)
+            return
+        with autograd.pause():
+            self._data._data[...] = values
+        self._data._vc.value += 1
+
+    def _load_init(self, data, ctx=None) -> None:
+        values = data._data if isinstance(data, ndarray) else _onp.asarray(data)
+        if self.shape:
+            self.shape = tuple(i if i != -1 else j for i, j in zip(self.shape, values.shape))
+        if self._data is None:
+            self._init_impl(values)
+        else:
+            self.set_data(values)
+        self._deferred_init = ()
+
+    def cast(self, dtype) -> None:
+        """Convert data and gradient to ``dtype``."""
+        self._dtype = dtype
+        if self._data is None:
+            return
+        self._data._data = self._data._data.astype(_onp.dtype(dtype))
+        self._data._vc.value += 1
+        if self._grad is not None:
+            self._grad._data = self._grad._data.astype(_onp.dtype(dtype))
+
+    def var(self):
+        raise NotImplementedError("Symbolic variables are not part of the NumPy engine")
+
+    def row_sparse_data(self, row_id):
+        return self.data()
+
+
+class Constant(Parameter):
+    """A parameter that is never trained (``grad_req='null'``) holding ``value``."""
+
+    def __init__(self, name, value):
+        if not isinstance(value, ndarray):
+            value = ndarray(value)
+        self.value = value
+        captured = value
+
+        class _CopyValue(_init.Initializer):
+            def _init_weight(self, _, arr):
+                arr[:] = captured
+
+        super().__init__(name, grad_req="null", shape=value.shape, dtype=value.dtype,
+                         init=_CopyValue())
+
+    def __repr__(self) -> str:
+        return f"Constant {self.name} (shape={self.shape}, dtype={_dtype_name(self.dtype)})"
+
+    @property
+    def grad_req(self) -> str:
+        return "null"
+
+    @grad_req.setter
+    def grad_req(self, req: str) -> None:
+        if req != "null":
+            warnings.warn(
+                f"Constant parameter \"{self.name}\" does not support grad_req other than "
+                f"\"null\", and new value \"{req}\" is ignored.", stacklevel=2)
+        self._grad_req = "null"
+
+
+def _brief_print_list(items, limit: int = 7) -> str:
+    items = list(items)
+    if len(items) > limit:
+        return (_brief_print_list(items[: limit // 2], limit) + ", ..., "
+                + _brief_print_list(items[-limit // 2:], limit))
+    return ", ".join(f"'{i}'" for i in items)
+
+
+class ParameterDict:
+    """An ordered name → Parameter mapping with a name prefix and an optional shared dict.
+
+    ``get`` looks in this dict, then in ``shared`` (that is how
+    ``Dense(8, params=shared.params)`` ends up with the same Parameter objects).
+    """
+
+    def __init__(self, prefix: str = "", shared: ParameterDict | None = None):
+        self._prefix = prefix
+        self._params: OrderedDict[str, Parameter] = OrderedDict()
+        self._shared = shared
+
+    def __repr__(self) -> str:
+        name = self._prefix + " " if self._prefix else ""
+        content = "\n".join(_indent(f"  {v}", 2) for v in self.values())
+        return f"{name}(\n{content}\n)"
+
+    def __getitem__(self, key: str) -> Parameter:
+        return self._params[key]
+
+    def __iter__(self):
+        return iter(self._params)
+
+    def __len__(self) -> int:
+        return len(self._params)
+
+    def items(self):
+        return self._params.items()
+
+    def keys(self):
+        return self._params.keys()
+
+    def values(self):
+        return self._params.values()
+
+    @property
+    def prefix(self) -> str:
+        return self._prefix
+
+    def _get_impl(self, name: str):
+        if name in self._params:
+            return self._params[name]
+        if self._shared is not None and name in self._shared._params:
+            self._params[name] = self._shared._params[name]
+            return self._shared._params[name]
+        return None
+
+    def get(self, name: str, **kwargs) -> Parameter:
+        """The parameter ``prefix + name``: existing (own or shared) or new."""
+        name = self.prefix + name
+        param = self._get_impl(name)
+        if param is None:
+            param = Parameter(name, **kwargs)
+            self._params[name] = param
+            return param
+        for key, value in kwargs.items():
+            if hasattr(param, key) and getattr(param, key) is not None:
+                existing = getattr(param, key)
+                if key == "shape" and len(value) == len(existing):
+                    inferred, matched = [], True
+                    for dim1, dim2 in zip(value, existing):
+                        if dim1 != dim2 and dim1 > 0 and dim2 > 0:
+                            matched = False
+                            break
+                        if dim1 == dim2:
+                            inferred.append(dim1)
+                        elif dim1 in (0, -1):
+                            inferred.append(dim2)
+                        else:
+                            inferred.append(dim1)
+                    if matched:
+                        param._shape = tuple(inferred)
+                        continue
+                elif key == "dtype" and _onp.dtype(value) == _onp.dtype(existing):
+                    continue
+                if not (value is None or value == existing):
+                    raise AssertionError(
+                        f"Cannot retrieve Parameter '{name}' because desired attribute does "
+                        f"not match with stored for attribute '{key}': desired '{value}' vs "
+                        f"stored '{getattr(param, key)}'.")
+            else:
+                setattr(param, key, value)
+        return param
+
+    def get_constant(self, name: str, value=None) -> Constant:
+        """The constant ``prefix + name``, created from ``value`` the first time."""
+        name = self.prefix + name
+        param = self._get_impl(name)
+        if param is None:
+            if value is None:
+                raise KeyError(f"No constant named '{name}'. Please specify value if you want "
+                               f"to create a new constant.")
+            param = Constant(name, value)
+            self._params[name] = param
+        elif value is not None:
+            if not isinstance(param, Constant):
+                raise AssertionError(
+                    f"Parameter '{name}' already exists but it is not a constant.")
+            values = value._data if isinstance(value, ndarray) else _onp.asarray(value)
+            if not (param.shape == values.shape
+                    and (param.value._data == values).all()):
+                raise AssertionError(
+                    f"Constant '{name}' already exists but it's value doesn't match new value")
+        return param
+
+    def update(self, other) -> None:
+        """Add ``other``'s entries; the same name must mean the same Parameter."""
+        for key, value in other.items():
+            if key in self._params and self._params[key] is not value:
+                raise AssertionError(
+                    f"Cannot update self with other because they have different Parameters "
+                    f"with the same name '{key}'")
+        for key, value in other.items():
+            self._params[key] = value
+
+    def initialize(self, init=None, ctx=None, verbose=False, force_reinit=False) -> None:
+        """Initialize every entry; ``init`` is each one's default initializer."""
+        if init is None:
+            init = _init.Uniform()
+        init = _init.create(init)
+        if verbose:
+            init.set_verbose(verbose=verbose)
+        for value in self.values():
+            value.initialize(None, ctx, init, force_reinit=force_reinit)
+
+    def zero_grad(self) -> None:
+        for value in self.values():
+            value.zero_grad()
+
+    def reset_ctx(self, ctx) -> None:
+        """No-op: the engine has one device."""
+
+    def list_ctx(self) -> list:
+        from ..context import cpu
+
+        return [cpu()]
+
+    def setattr(self, name: str, value) -> None:
+        """Set an attribute (``grad_req``, ``lr_mult``, ...) on every entry."""
+        for param in self.values():
+            setattr(param, name, value)
+
+    def save(self, filename: str, strip_prefix: str = "") -> None:
+        from .serialization import save_arrays
+
+        arrays = {}
+        for param in self.values():
+            name = param.name
+            if strip_prefix and name.startswith(strip_prefix):
+                name = name[len(strip_prefix):]
+            arrays[name] = param.data()._data
+        save_arrays(filename, arrays)
+
+    def load(self, filename: str, ctx=None, allow_missing=False, ignore_extra=False,
+             restore_prefix="", cast_dtype=False, dtype_source="current") -> None:
+        from .serialization import load_arrays
+
+        loaded = {restore_prefix + k: v for k, v in load_arrays(filename).items()}
+        if not allow_missing:
+            for name in self.keys():
+                if name not in loaded:
+                    raise AssertionError(
+                        f"Parameter '{name[len(restore_prefix):]}' is missing in file "
+                        f"'{filename}', which contains parameters: "
+                        f"{_brief_print_list(loaded.keys())}. Please make sure source and "
+                        f"target networks have the same prefix.")
+        for name in loaded:
+            if name not in self._params and not ignore_extra:
+                raise ValueError(
+                    f"Parameter '{name[len(restore_prefix):]}' loaded from file '{filename}' "
+                    f"is not present in ParameterDict, choices are: "
+                    f"{_brief_print_list(self.keys())}. Set ignore_extra to True to ignore. "
+                    f"Please make sure source and target networks have the same prefix.")
+        for name, values in loaded.items():
+            if name in self._params:
+                self._params[name]._load_init(values, ctx)

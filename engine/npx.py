@@ -1,0 +1,76 @@
+"""``engine.npx``: MXNet's operator extensions (activations, fused layers, modes)."""
+
+from __future__ import annotations
+
+import numpy as _onp
+
+from .context import cpu, current_context, gpu, num_gpus  # noqa: F401 - mxnet names
+from .ndarray import ndarray
+from .ops import nn as _nn
+from .ops import unary as _unary
+from .ops._common import data as _data
+from .ops._common import result as _result
+
+_np_semantics = True
+
+
+def set_np(shape: bool = True, array: bool = True, dtype: bool = False) -> None:
+    """Accepted for MXNet compatibility: the engine always has NumPy semantics."""
+    global _np_semantics
+    _np_semantics = True
+
+
+def reset_np() -> None:
+    """Accepted for MXNet compatibility; NumPy semantics stay on."""
+
+
+def is_np_array() -> bool:
+    return _np_semantics
+
+
+def is_np_shape() -> bool:
+    return _np_semantics
+
+
+relu = _unary.relu
+sigmoid = _unary.sigmoid
+softmax = _nn.softmax
+log_softmax = _nn.log_softmax
+fully_connected = _nn.fully_connected
+batch_flatten = _nn.batch_flatten
+leaky_relu = _nn.leaky_relu
+
+
+def activation(data, act_type="relu"):
+    """``npx.activation(x, act_type='relu'|'sigmoid'|'tanh'|'softrelu'|'softsign')``."""
+    return _nn.activation(data, act_type)
+
+
+def one_hot(data, depth, on_value=1.0, off_value=0.0, dtype="float32"):
+    indices = _onp.asarray(_data(data)).astype(_onp.int64)
+    out = _onp.full(indices.shape + (depth,), off_value, dtype=dtype)
+    valid = (indices >= 0) & (indices < depth)
+    _onp.put_along_axis(out, _onp.where(valid, indices, 0)[..., None],
+                        _onp.where(valid, on_value, off_value)[..., None].astype(dtype), -1)
+    return _result(out)
+
+
+def pick(data, index, axis=-1, keepdims=False):
+    """``data[..., index]`` along ``axis`` (differentiable with respect to ``data``)."""
+    from .ops.shape import getitem
+
+    xd = _data(data)
+    axis = axis % xd.ndim
+    idx = _onp.asarray(_data(index)).astype(_onp.int64)
+    grids = _onp.indices(idx.shape, sparse=True)
+    key = tuple(list(grids[:axis]) + [idx] + list(grids[axis:]))
+    out = getitem(data if isinstance(data, ndarray) else ndarray(data), key)
+    if keepdims:
+        from .ops.shape import expand_dims
+
+        out = expand_dims(out, axis)
+    return out
+
+
+def waitall() -> None:
+    """No-op: the engine computes eagerly."""

@@ -1,0 +1,46 @@
+"""Shared pieces of every op: unwrapping inputs, wrapping results, broadcasting."""
+
+from __future__ import annotations
+
+import numpy as _onp
+
+from ..autograd import attach, tape_entries
+from ..ndarray import ndarray
+
+__all__ = ["ndarray", "attach", "tape_entries", "data", "result", "unbroadcast", "as_array"]
+
+
+def data(x):
+    """NumPy buffer of an engine array; other values are returned unchanged."""
+    return x._data if isinstance(x, ndarray) else x
+
+
+def result(value) -> ndarray:
+    """Wrap a NumPy result (NumPy scalars from 0-d ops become 0-d arrays)."""
+    if type(value) is not _onp.ndarray:
+        value = _onp.asarray(value)
+    return ndarray._wrap(value)
+
+
+def as_array(x) -> ndarray:
+    """``x`` as an engine array (Python scalars and lists become float32 arrays)."""
+    if isinstance(x, ndarray):
+        return x
+    return ndarray(x)
+
+
+def unbroadcast(grad, shape: tuple):
+    """Sum ``grad`` over the axes that broadcasting expanded to reach ``shape``."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape)
+
+
+def shape_of(x) -> tuple:
+    return x.shape if isinstance(x, (_onp.ndarray, ndarray)) else ()

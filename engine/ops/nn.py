@@ -1,0 +1,162 @@
+"""Fused neural-network ops with hand-written backward: the hot path of training.
+
+``fully_connected`` computes ``act(x · Wᵀ + b)`` in one node, so a Dense layer
+costs one matmul forward and two in backward, like hand-written NumPy.
+"""
+
+from __future__ import annotations
+
+import numpy as _onp
+
+from ._common import attach, data, result, tape_entries
+from .unary import _sigmoid
+
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "softrelu", "softsign")
+
+
+def _activate_inplace(z, act):
+    """Apply ``act`` to the fresh buffer ``z`` in place; return what backward needs."""
+    if act == "relu":
+        _onp.maximum(z, 0, out=z)
+        return z
+    if act == "tanh":
+        _onp.tanh(z, out=z)
+        return z
+    if act == "sigmoid":
+        z[...] = _sigmoid(z)
+        return z
+    if act == "softrelu":
+        pre = z.copy()
+        z[...] = _onp.logaddexp(0, pre)
+        return pre
+    if act == "softsign":
+        pre = z.copy()
+        z /= 1 + _onp.abs(z)
+        return pre
+    raise ValueError(f"unknown activation {act!r}; choose one of {', '.join(ACTIVATIONS)}")
+
+
+def _activation_grad(g, act, y, kept):
+    """dL/dz for ``y = act(z)``; ``kept`` is what ``_activate_inplace`` returned."""
+    if act == "relu":
+        return g * (y > 0)
+    if act == "tanh":
+        return g * (1 - y * y)
+    if act == "sigmoid":
+        return g * y * (1 - y)
+    if act == "softrelu":
+        return g * _sigmoid(kept)
+    if act == "softsign":
+        return g / (1 + _onp.abs(kept)) ** 2
+    raise ValueError(act)
+
+
+def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatten=True,
+                    act_type=None):
+    """``act(x · weightᵀ + bias)``; ``flatten`` folds all but the first axis of ``x``."""
+    xd, wd = data(x), data(weight)
+    bd = None if (no_bias or bias is None) else data(bias)
+    in_shape = xd.shape
+    if flatten:
+        x2 = xd.reshape(in_shape[0], -1) if xd.ndim != 2 else xd
+    else:
+        x2 = xd
+    if x2.shape[-1] != wd.shape[1]:
+        raise ValueError(
+            f"Dense input has {x2.shape[-1]} features but the weight has shape "
+            f"{wd.shape} (expects {wd.shape[1]}); input shape {in_shape}")
+    z = x2 @ wd.T
+    if bd is not None:
+        z += bd
+    kept = _activate_inplace(z, act_type) if act_type else None
+    out = result(z)
+    entries = tape_entries((x, weight) if bd is None else (x, weight, bias))
+    if entries is not None:
+        y = z
+
+        def backward(g):
+            gz = _activation_grad(g, act_type, y, kept) if act_type else g
+            gx = gw = gb = None
+            if entries[0] is not None:
+                gx = (gz @ wd).reshape(in_shape)
+            if entries[1] is not None:
+                if gz.ndim == 2:
+                    gw = gz.T @ x2
+                else:
+                    gw = gz.reshape(-1, gz.shape[-1]).T @ x2.reshape(-1, x2.shape[-1])
+            if bd is not None and entries[2] is not None:
+                gb = gz.reshape(-1, gz.shape[-1]).sum(axis=0)
+            return (gx, gw) if bd is None else (gx, gw, gb)
+
+        saved = [x, weight, out] if bd is None else [x, weight, out]
+        attach(out, entries, backward, [s for s in saved if hasattr(s, "_vc")],
+               "fully_connected")
+    return out
+
+
+def activation(x, act_type="relu"):
+    """Apply a named activation as one recorded op."""
+    xd = data(x)
+    z = _onp.array(xd, dtype=xd.dtype if xd.dtype.kind == "f" else _onp.float32)
+    kept = _activate_inplace(z, act_type)
+    out = result(z)
+    entries = tape_entries((x,))
+    if entries is not None:
+        attach(out, entries, lambda g: (_activation_grad(g, act_type, z, kept),), (out,),
+               act_type)
+    return out
+
+
+def leaky_relu(x, slope=0.25):
+    xd = data(x)
+    out = result(_onp.where(xd > 0, xd, xd * slope).astype(xd.dtype, copy=False))
+    entries = tape_entries((x,))
+    if entries is not None:
+        positive = xd > 0
+        attach(out, entries, lambda g: (_onp.where(positive, g, g * slope),), (), "leaky_relu")
+    return out
+
+
+def softmax(x, axis=-1, temperature=None):
+    xd = data(x)
+    if temperature is not None and temperature != 1:
+        xd = xd / temperature
+    shifted = xd - xd.max(axis=axis, keepdims=True)
+    e = _onp.exp(shifted)
+    e /= e.sum(axis=axis, keepdims=True)
+    out = result(e)
+    entries = tape_entries((x,))
+    if entries is not None:
+        scale = 1.0 if temperature is None else 1.0 / temperature
+
+        def backward(g):
+            return ((g - (g * e).sum(axis=axis, keepdims=True)) * e * scale,)
+
+        attach(out, entries, backward, (out,), "softmax")
+    return out
+
+
+def log_softmax(x, axis=-1, temperature=None):
+    xd = data(x)
+    if temperature is not None and temperature != 1:
+        xd = xd / temperature
+    shifted = xd - xd.max(axis=axis, keepdims=True)
+    lse = _onp.log(_onp.exp(shifted).sum(axis=axis, keepdims=True))
+    logp = shifted - lse
+    out = result(logp)
+    entries = tape_entries((x,))
+    if entries is not None:
+        scale = 1.0 if temperature is None else 1.0 / temperature
+
+        def backward(g):
+            return ((g - _onp.exp(logp) * g.sum(axis=axis, keepdims=True)) * scale,)
+
+        attach(out, entries, backward, (out,), "log_softmax")
+    return out
+
+
+def batch_flatten(x):
+    from .shape import reshape
+
+    xd = data(x)
+    return reshape(x, (xd.shape[0], -1) if xd.ndim else (1, 1))
