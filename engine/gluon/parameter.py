@@ -77,6 +77,9 @@ class Parameter:
         self._grad_stype = grad_stype
         self._version_offset = 0
         self._trainer = None
+        # The Initializer that produced the current values (None after set_data/load);
+        # the explorer draws its theoretical spread over the histogram.
+        self.last_initializer = None
 
     def __repr__(self) -> str:
         return f"Parameter {self.name} (shape={self.shape}, dtype={_dtype_name(self.dtype)})"
@@ -254,6 +257,9 @@ class Parameter:
             if data is None:
                 data = ndarray._wrap(_onp.zeros(self._shape, dtype=_onp.dtype(self.dtype)))
                 _init.create(default_init)(_init.InitDesc(self.name, {"__init__": init}), data)
+                self.last_initializer = _init.create(init)
+            else:
+                self.last_initializer = None
             self._init_impl(data)
         self._deferred_init = ()
 
@@ -295,6 +301,7 @@ class Parameter:
         with autograd.pause():
             self._data._data[...] = values
         self._data._vc.value += 1
+        self.last_initializer = None
 
     def _load_init(self, data, ctx=None) -> None:
         values = data._data if isinstance(data, ndarray) else _onp.asarray(data)
@@ -305,6 +312,7 @@ class Parameter:
         else:
             self.set_data(values)
         self._deferred_init = ()
+        self.last_initializer = None
 
     def cast(self, dtype) -> None:
         """Convert data and gradient to ``dtype``."""
