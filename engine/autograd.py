@@ -22,7 +22,7 @@ import numpy as _onp
 
 __all__ = [
     "record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
-    "set_recording", "set_training", "backward", "mark_variables", "Node",
+    "set_recording", "set_training", "backward", "grad", "mark_variables", "Node",
 ]
 
 
@@ -196,13 +196,8 @@ def _accumulate(grads: dict, key: int, grad) -> None:
         grads[key] = existing + grad
 
 
-def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True) -> None:
-    """Compute gradients of ``heads`` with respect to every tracked leaf.
-
-    A non-scalar head without a head gradient behaves like its sum. Leaves
-    with ``grad_req='write'`` have their gradient overwritten, ``'add'``
-    accumulates across calls.
-    """
+def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=()):
+    """Propagate head gradients; return (grads by entry id, leaves by id, kept wanted grads)."""
     from .ndarray import ndarray
 
     if isinstance(heads, ndarray):
@@ -210,11 +205,15 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
         head_grads = [head_grads]
     elif head_grads is None:
         head_grads = [None] * len(heads)
+    elif isinstance(head_grads, ndarray):
+        head_grads = [head_grads]
     if len(heads) != len(head_grads):
         raise ValueError("heads and head_grads must have the same length")
 
     grads: dict[int, object] = {}
     leaves: dict[int, object] = {}
+    kept: dict[int, object] = {}
+    wanted = set(wanted)
     head_nodes: list[Node] = []
     for head, head_grad in zip(heads, head_grads):
         if head_grad is None:
@@ -224,11 +223,12 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
                                                dtype=head.dtype), head.shape)
         entry = _entry_of(head)
         if entry is None:
-            raise RuntimeError(
+            from .base import MXNetError
+
+            raise MXNetError(
                 "Cannot differentiate a value that was not recorded: run the "
                 "computation inside `with autograd.record():` and call attach_grad() "
-                "on the inputs (parameters are attached by initialize())."
-            )
+                "on the inputs (parameters are attached by initialize()).")
         if isinstance(entry, Node):
             if entry.backward is None:
                 raise RuntimeError(_FREED_MESSAGE)
@@ -243,6 +243,8 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
         g = grads.pop(id(node), None)
         if g is None:
             continue
+        if id(node) in wanted:
+            kept[id(node)] = g
         _check_saved(node)
         with _scope(False, train_mode):
             input_grads = node.backward(g)
@@ -255,12 +257,43 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
         if not retain_graph:
             node.backward = None
             node.saved = ()
+    return grads, leaves, kept
 
+
+def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True) -> None:
+    """Compute gradients of ``heads`` with respect to every tracked leaf.
+
+    A non-scalar head without a head gradient behaves like its sum. Leaves
+    with ``grad_req='write'`` have their gradient overwritten, ``'add'``
+    accumulates across calls.
+    """
+    grads, leaves, _ = _run_backward(heads, head_grads, retain_graph, train_mode)
     for key, leaf in leaves.items():
         g = grads.get(key)
-        if g is None:
-            continue
-        leaf._receive_grad(g)
+        if g is not None:
+            leaf._receive_grad(g)
+
+
+def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
+         train_mode=True):
+    """Return the gradients of ``heads`` with respect to ``variables`` (``.grad`` untouched)."""
+    from .ndarray import ndarray
+
+    if create_graph:
+        raise NotImplementedError("Higher-order gradients (create_graph=True) are not "
+                                  "supported by the engine")
+    single = isinstance(variables, ndarray)
+    if single:
+        variables = [variables]
+    keys = [id(v._node) if v._node is not None else id(v) for v in variables]
+    grads, _, kept = _run_backward(heads, head_grads, bool(retain_graph), train_mode,
+                                   wanted=keys)
+    out = []
+    for var, key in zip(variables, keys):
+        g = kept.get(key, grads.get(key))
+        value = _onp.zeros(var.shape, var.dtype) if g is None else _onp.array(g, var.dtype)
+        out.append(ndarray._wrap(value))
+    return out
 
 
 _FREED_MESSAGE = (

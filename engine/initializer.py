@@ -63,12 +63,18 @@ def create(initializer, *args, **kwargs):
             return create(name, **stored)
         klass = _REGISTRY.get(text.lower())
         if klass is None:
-            known = ", ".join(sorted(_REGISTRY))
-            raise ValueError(
-                f"Cannot find initializer '{initializer}'. Registered initializers: {known}")
+            # MXNet's exact type and words; known names: sorted(engine.init.registered()).
+            raise AssertionError(
+                f"{initializer} is not registered. Please register with "
+                f"initializer.register first")
         return klass(*args, **kwargs)
     raise TypeError(f"Cannot create an initializer from {initializer!r}: give an Initializer, "
                     f"its name (such as 'xavier') or a dumps() string")
+
+
+def registered() -> list[str]:
+    """Names (and aliases) ``create`` accepts."""
+    return sorted(_REGISTRY)
 
 
 class InitDesc(str):
@@ -160,8 +166,8 @@ class Initializer:
             self._init_default(desc, arr)
 
     def _init_weight(self, name, arr):
-        raise NotImplementedError(
-            f"{self.__class__.__name__} must implement _init_weight(self, name, data)")
+        # MXNet's words; subclasses implement _init_weight(self, name, data).
+        raise NotImplementedError("Must override it")
 
     def _init_bias(self, _, arr):
         arr[:] = 0.0

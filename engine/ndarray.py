@@ -18,6 +18,13 @@ __all__ = ["ndarray", "VersionCounter", "wrap", "data_of"]
 
 DEFAULT_DTYPE = _onp.float32
 
+# NumPy >= 2.2 appends ", shape=(...)" to summarised reprs; MXNet (on NumPy 1.x) does not.
+_REPR_OPTIONS = (
+    {"legacy": "2.1"}
+    if tuple(int(p) for p in _onp.__version__.split(".")[:2]) >= (2, 2)
+    else {}
+)
+
 
 class VersionCounter:
     """Counts writes to one storage; shared by an array and its views."""
@@ -158,7 +165,8 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
         return id(self)
 
     def __repr__(self) -> str:
-        text = repr(self._data)
+        with _onp.printoptions(**_REPR_OPTIONS):
+            text = repr(self._data)
         if self._data.dtype == _onp.float32 and "dtype=" in text:
             text = text[: text.rindex(",")] + ")"
         elif self._data.dtype not in (_onp.float32, _onp.bool_) and "dtype=" not in text:
@@ -232,16 +240,15 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
 
 
 def _default_dtype_for(obj):
-    """MXNet numpy makes float32 from Python numbers and lists; keeps bools."""
-    if isinstance(obj, bool) or (isinstance(obj, _onp.generic) and obj.dtype == _onp.bool_):
-        return _onp.bool_
-    if isinstance(obj, _onp.generic):
+    """MXNet numpy makes float32 from any Python value (numbers, bools, lists).
+
+    NumPy arrays and scalars keep their dtype.
+    """
+    if isinstance(obj, (_onp.ndarray, _onp.generic)):
         return obj.dtype
     flat = obj
     while isinstance(flat, (list, tuple)) and flat:
         flat = flat[0]
-    if isinstance(flat, (bool, _onp.bool_)):
-        return _onp.bool_
     if isinstance(flat, ndarray):
         return flat._data.dtype
     if isinstance(flat, _onp.ndarray):

@@ -74,3 +74,30 @@ def pick(data, index, axis=-1, keepdims=False):
 
 def waitall() -> None:
     """No-op: the engine computes eagerly."""
+
+
+def save(file, arr) -> None:
+    """Save an array, a list of arrays or a dict of arrays (``.npz``, no pickle)."""
+    from .gluon.serialization import save_arrays
+
+    if isinstance(arr, ndarray):
+        arrays = {"__single__": arr._data}
+    elif isinstance(arr, (list, tuple)):
+        arrays = {f"__list_{i}__": _data(a) for i, a in enumerate(arr)}
+    elif isinstance(arr, dict):
+        arrays = {k: _data(v) for k, v in arr.items()}
+    else:
+        raise TypeError("npx.save takes an ndarray, a list of ndarrays or a dict of ndarrays")
+    save_arrays(file, arrays)
+
+
+def load(file):
+    """Load what ``npx.save`` wrote (a dict, a list or one array)."""
+    from .gluon.serialization import load_arrays
+
+    arrays = load_arrays(file)
+    if list(arrays) == ["__single__"]:
+        return ndarray._wrap(arrays["__single__"])
+    if arrays and all(k.startswith("__list_") for k in arrays):
+        return [ndarray._wrap(arrays[f"__list_{i}__"]) for i in range(len(arrays))]
+    return {k: ndarray._wrap(v) for k, v in arrays.items()}

@@ -51,7 +51,8 @@ def load_arrays(filename: str) -> dict:
     """Load name → NumPy array from ``.npz`` (no pickle) or ``.safetensors``."""
     filename = os.fspath(filename)
     if not os.path.exists(filename):
-        raise FileNotFoundError(f"No such parameter file: '{filename}'")
+        # ValueError, as MXNet raises for a missing file.
+        raise ValueError(f"Cannot open parameter file '{filename}': no such file")
     with open(filename, "rb") as stream:
         head = stream.read(8)
     if head[:4] == b"PK\x03\x04" or head[:4] == b"PK\x05\x06":

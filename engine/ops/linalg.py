@@ -11,6 +11,8 @@ from ._common import attach, data, result, tape_entries, unbroadcast
 
 def _matmul_backward(ad, bd, g):
     """Gradients of ``a @ b`` for operands of rank >= 1 (NumPy matmul rules)."""
+    if ad.ndim == 1 and bd.ndim == 1:
+        return g * bd, g * ad
     a2 = ad[None, :] if ad.ndim == 1 else ad
     b2 = bd[:, None] if bd.ndim == 1 else bd
     g2 = g

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as _onp
 
+from ..base import MXNetError
 from ._common import attach, data, result, tape_entries
 from .unary import _sigmoid
 
@@ -62,9 +63,11 @@ def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatte
     else:
         x2 = xd
     if x2.shape[-1] != wd.shape[1]:
-        raise ValueError(
-            f"Dense input has {x2.shape[-1]} features but the weight has shape "
-            f"{wd.shape} (expects {wd.shape[1]}); input shape {in_shape}")
+        raise MXNetError(
+            f"Shape inconsistent, Provided = [{wd.shape[0]},{wd.shape[1]}], inferred "
+            f"shape=({wd.shape[0]},{x2.shape[-1]}): the weight of shape {wd.shape} expects "
+            f"{wd.shape[1]} input features, but the input of shape {in_shape} has "
+            f"{x2.shape[-1]}")
     z = x2 @ wd.T
     if bd is not None:
         z += bd

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as _onp
 
 from ._common import attach, data, result, tape_entries
@@ -45,7 +47,7 @@ def mean(x, axis=None, dtype=None, keepdims=False, out=None):
     entries = tape_entries((x,))
     if entries is not None:
         shape, dt = xd.shape, xd.dtype
-        count = max(xd.size, 1) // max(res._data.size, 1)
+        count = builtins.max(xd.size, 1) // builtins.max(res._data.size, 1)
 
         def backward(g):
             g = _expand(g, shape, axis, keepdims) / count
@@ -115,7 +117,7 @@ def var(x, axis=None, dtype=None, ddof=0, keepdims=False):
     sq = unary.square(centered)
     total = sum(sq, axis=axis, keepdims=keepdims)
     xd = data(x)
-    count = xd.size // max(total._data.size, 1) - ddof
+    count = xd.size // builtins.max(total._data.size, 1) - ddof
     return arithmetic.true_divide(total, count)
 
 

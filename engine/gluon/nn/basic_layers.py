@@ -121,6 +121,8 @@ class Dense(HybridBlock):
     def forward(self, x):
         weight = self.weight
         if weight._data is None:
+            if not weight._deferred_init:
+                weight.data()  # never initialized: raise before inferring any shape, as MXNet
             self._infer_in_units(x)
         bias = self.bias
         act = self.act
