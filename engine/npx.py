@@ -101,3 +101,16 @@ def load(file):
     if arrays and all(k.startswith("__list_") for k in arrays):
         return [ndarray._wrap(arrays[f"__list_{i}__"]) for i in range(len(arrays))]
     return {k: ndarray._wrap(v) for k, v in arrays.items()}
+
+
+# Convolution, pooling, normalization and embedding ops (engine/ops/conv.py, norm.py,
+# embedding.py), under their MXNet npx names.
+from .ops import conv as _conv_ops  # noqa: E402
+from .ops import embedding as _embedding_ops  # noqa: E402
+from .ops import norm as _norm_ops  # noqa: E402
+
+convolution = _conv_ops.convolution
+pooling = _conv_ops.pooling
+batch_norm = _norm_ops.batch_norm
+layer_norm = _norm_ops.layer_norm
+embedding = _embedding_ops.embedding

@@ -1,6 +1,7 @@
 """``engine.gluon.nn``: Block, Sequential and the layers."""
 
 from ..block import Block, HybridBlock
+from .activation_layers import ELU, GELU, SELU, LeakyReLU, PReLU, Swish
 from .basic_layers import (
     Activation,
     Dense,
@@ -12,6 +13,12 @@ from .basic_layers import (
     Lambda,
     Sequential,
 )
+from .conv_layers import AvgPool2D, Conv2D, GlobalAvgPool2D, GlobalMaxPool2D, MaxPool2D
+from .embedding_layers import Embedding
+from .norm_layers import BatchNorm, LayerNorm
 
 __all__ = ["Block", "HybridBlock", "Sequential", "HybridSequential", "Dense", "Activation",
-           "Flatten", "Dropout", "Lambda", "HybridLambda", "Identity"]
+           "Flatten", "Dropout", "Lambda", "HybridLambda", "Identity",
+           "Conv2D", "MaxPool2D", "AvgPool2D", "GlobalMaxPool2D", "GlobalAvgPool2D",
+           "BatchNorm", "LayerNorm", "Embedding",
+           "LeakyReLU", "PReLU", "ELU", "SELU", "Swish", "GELU"]
