@@ -1,0 +1,181 @@
+"""``paramscope`` / ``python -m explorer``: the command line and the start-up sequence.
+
+Start-up: open the model (a file, an example, or the chapter's MLP), select a
+parameter (``--select``, else the first weight), run ``--run``'s script in the
+console, show the window, and optionally save a screenshot and quit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+__all__ = ["main", "build_parser", "display_available", "parse_size"]
+
+DEFAULT_SIZE = (1280, 800)
+
+EPILOG = """\
+examples:
+  paramscope                                   the chapter's MLP, first weight selected
+  paramscope --example rgnet --select "net[0][1][0].weight"
+  paramscope my_model.py --run demo.py         a teacher's model and prepared demo
+  paramscope --example tied --screenshot tied.png --size 1280x800
+
+A model file defines `net` (a Block) or a function `build()` returning one; if it
+leaves a batch in `x` or `X`, Model → Run forward uses it.
+Without a display, --screenshot renders offscreen by itself; for anything else set
+QT_QPA_PLATFORM=offscreen.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .examples import DEFAULT_EXAMPLE, EXAMPLES
+
+    parser = argparse.ArgumentParser(
+        prog="paramscope",
+        description="ParamScope: see inside a neural network. Opens a model's block tree, "
+                    "a heatmap and histogram of the selected parameter, a Python console "
+                    "and a log of the engine code of every action.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", nargs="?", metavar="MODEL.py",
+                        help="a Python file defining `net` (a Block) or `build()`")
+    parser.add_argument("--example", metavar="NAME", choices=list(EXAMPLES),
+                        help=f"open a built-in example instead: {', '.join(EXAMPLES)} "
+                             f"(default: {DEFAULT_EXAMPLE})")
+    parser.add_argument("--select", metavar="PATH",
+                        help="select this parameter: an access path such as "
+                             "'net[0][1][0].weight' or a name such as 'dense0_weight' "
+                             "(default: the first weight)")
+    parser.add_argument("--run", metavar="SCRIPT.py",
+                        help="after start-up, run this script in the console's namespace "
+                             "(net, np, npx, nn, init, autograd, gluon, session); errors are "
+                             "shown, not fatal")
+    parser.add_argument("--screenshot", metavar="OUT.png",
+                        help="after loading, selecting and running, save the window as a PNG "
+                             "and quit (works without a display)")
+    parser.add_argument("--size", metavar="WxH", type=parse_size,
+                        default=DEFAULT_SIZE, help="window size (default: 1280x800)")
+    parser.add_argument("--quit", action=argparse.BooleanOptionalAction, default=None,
+                        help="quit once start-up is done (default: only with --screenshot; "
+                             "--no-quit keeps the window open after a screenshot)")
+    return parser
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``'1280x800'`` → ``(1280, 800)``."""
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1280x800, not {text!r}") from None
+    if not (200 <= width <= 10000 and 150 <= height <= 10000):
+        raise argparse.ArgumentTypeError(f"size {text} is out of range (200x150 to 10000x10000)")
+    return width, height
+
+
+def display_available() -> bool:
+    """Whether Qt can open a window: a platform was chosen, or a display exists."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("linux") or "bsd" in sys.platform:
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def _first_weight_path(session) -> str | None:
+    """The first parameter with two or more dimensions (else the first parameter)."""
+    params = [n for n in session.tree().walk() if n.is_param and n.tied_to is None]
+    for node in params:
+        shape = node.obj.shape or ()
+        if len(shape) >= 2:
+            return node.path
+    return params[0].path if params else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    quit_after = args.quit if args.quit is not None else bool(args.screenshot)
+    if args.screenshot and not display_available():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if not display_available():
+        print("paramscope: no display found (DISPLAY/WAYLAND_DISPLAY unset); use "
+              "--screenshot OUT.png, or set QT_QPA_PLATFORM=offscreen to run without one.",
+              file=sys.stderr)
+        return 2
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from .settings import SettingsStore
+    from .theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("ParamScope")
+    app.setOrganizationName("ParamScope")
+    store = SettingsStore()
+    settings = store.load()
+    apply_theme(app, settings.theme)
+    if settings.font_size:
+        font = app.font()
+        font.setPointSize(settings.font_size)
+        app.setFont(font)
+
+    window = start_window(args, store, restore_layout=not args.screenshot)
+    if args.screenshot:
+        return _screenshot_and_maybe_quit(app, window, args.screenshot, quit_after)
+    if quit_after:
+        QTimer.singleShot(0, app.quit)
+    return app.exec()
+
+
+def start_window(args, store=None, restore_layout: bool = True):
+    """Build the window and run the start-up steps of ``args`` (shown, not fatal, on error)."""
+    from .main_window import MainWindow
+    from .session import Session
+
+    session = Session()
+    window = MainWindow(session, store, restore_layout=restore_layout)
+    window.resize(*args.size)
+    if args.model:
+        opened = window.open_model(args.model)
+        if not opened:  # show the chapter's MLP behind the error banner
+            banner = window.error_banner.text()
+            window.open_example(args.example or "mlp")
+            window.error_banner.show_message(banner)
+    else:
+        window.open_example(args.example or "mlp")
+    if session.net is not None:
+        path = args.select or _first_weight_path(session)
+        if path:
+            banner = window.error_banner.text()
+            if not window.select(path) and args.select:
+                first = _first_weight_path(session)
+                if first:
+                    session.select(first)
+            elif banner:
+                window.error_banner.show_message(banner)
+    if args.run:
+        error = window.console_view.run_script(args.run)
+        if error:
+            window.error_banner.show_message(f"--run {error}")
+    window.show()
+    window.tree_view.tree.setFocus()
+    window.refresh_views()
+    return window
+
+
+def _screenshot_and_maybe_quit(app, window, out_path: str, quit_after: bool) -> int:
+    # Let the layout settle and the plots paint before grabbing.
+    for _ in range(5):
+        app.processEvents()
+    window.refresh_views()
+    app.processEvents()
+    ok = window.grab().save(out_path)
+    if not ok:
+        print(f"paramscope: could not write the screenshot {out_path}", file=sys.stderr)
+        return 1
+    print(f"paramscope: screenshot written to {out_path}")
+    if quit_after:
+        window.close()
+        return 0
+    return app.exec()

@@ -1,0 +1,352 @@
+"""``MainWindow``: block tree (left), tensor view (centre), console and code log (bottom).
+
+The window owns no model state: it calls the session's commands and listens to
+its events, and a ≤ 30 Hz timer (plus one call after every action or console
+command) lets each view compare the engine's change counters with what it drew.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import examples
+from .model_loading import ModelLoadError
+from .session import Session
+from .settings import Settings, SettingsStore
+from .theme import apply_theme
+from .views.block_tree_view import BlockTreeView
+from .views.code_log_view import CodeLogView
+from .views.console_view import ConsoleView
+from .views.tensor_view import TensorView
+
+__all__ = ["MainWindow", "console_namespace"]
+
+POLL_INTERVAL_MS = 33  # ≤ 30 Hz
+
+
+def console_namespace(session: Session) -> dict:
+    """What the console starts with: the chapter's imports, ``net`` and ``session``."""
+    from engine import autograd, gluon, init, np, npx
+    from engine.gluon import nn
+
+    return {"np": np, "npx": npx, "nn": nn, "init": init, "autograd": autograd,
+            "gluon": gluon, "session": session, "net": session.net}
+
+
+class ErrorBanner(QWidget):
+    """A red line above the tensor view with the last error; closable."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton(self)
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self.setStyleSheet("ErrorBanner { background: #c0392b; } QLabel, QToolButton "
+                           "{ color: white; font-weight: bold; }")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        self.label.setText(message)
+        self.show()
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() else ""
+
+
+class MainWindow(QMainWindow):
+    """The ParamScope main window over one :class:`Session`."""
+
+    def __init__(self, session: Session | None = None, settings_store: SettingsStore | None = None,
+                 parent=None, restore_layout: bool = True) -> None:
+        super().__init__(parent)
+        self.session = session if session is not None else Session()
+        self.settings_store = settings_store if settings_store is not None else SettingsStore()
+        self.settings: Settings = self.settings_store.load()
+        self.setWindowTitle("ParamScope")
+
+        self.tensor_view = TensorView(self)
+        self.error_banner = ErrorBanner(self)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.error_banner)
+        central_layout.addWidget(self.tensor_view, 1)
+        self.setCentralWidget(central)
+
+        self.tree_view = BlockTreeView(self)
+        self.namespace = console_namespace(self.session)
+        self.console_view = ConsoleView(self.namespace, self)
+        self.code_log_view = CodeLogView(self)
+        self.tree_dock = self._dock("Blocks", self.tree_view, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.console_dock = self._dock("Console", self.console_view,
+                                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.code_log_dock = self._dock("Code log", self.code_log_view,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.splitDockWidget(self.console_dock, self.code_log_dock, Qt.Orientation.Horizontal)
+        self.resizeDocks([self.tree_dock], [470], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.console_dock, self.code_log_dock], [470, 330],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.console_dock], [230], Qt.Orientation.Vertical)
+
+        self.totals_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.totals_label)
+        self._build_menus()
+        self._connect()
+        self._keep_layout = restore_layout
+        if restore_layout and self.settings.window_state:
+            self.restoreState(QByteArray(self.settings.window_state))
+
+        self._shown = (None, None)
+        self._poll_timer = QTimer(self, interval=POLL_INTERVAL_MS)
+        self._poll_timer.timeout.connect(self.refresh_views)
+        self._poll_timer.start()
+        if self.session.net is not None:
+            self._model_opened(self.session.source or "")
+
+    # ------------------------------------------------------------ construction
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title.replace(" ", "_"))
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.open_action = file_menu.addAction("&Open model…", self.open_model_dialog,
+                                               QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addSeparator()
+        file_menu.addAction("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._fill_recent_menu()
+
+        self.examples_menu = bar.addMenu("&Examples")
+        self.example_actions: dict[str, QAction] = {}
+        for example in examples.EXAMPLES.values():
+            action = self.examples_menu.addAction(example.title)
+            action.setStatusTip(example.description)
+            missing = examples.missing_layers(example.id)
+            if missing:
+                action.setText(f"{example.title}  (needs {', '.join(missing)})")
+                action.setEnabled(False)
+            action.triggered.connect(lambda _=False, i=example.id: self.open_example(i))
+            self.example_actions[example.id] = action
+
+        model_menu = bar.addMenu("&Model")
+        model_menu.addAction("Run &forward on one batch", self.forward, QKeySequence("F5"))
+        model_menu.addAction("&Filter parameters…", self._focus_filter,
+                             QKeySequence.StandardKey.Find)
+        model_menu.addAction("Focus block &tree", self.tree_view.tree.setFocus,
+                             QKeySequence("Ctrl+T"))
+        model_menu.addAction("Focus &console", self.console_view.console.input.setFocus,
+                             QKeySequence("Ctrl+L"))
+
+        view_menu = bar.addMenu("&View")
+        for dock in (self.tree_dock, self.console_dock, self.code_log_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction("&Larger text", lambda: self.change_font_size(+2),
+                            QKeySequence.StandardKey.ZoomIn)
+        view_menu.addAction("&Smaller text", lambda: self.change_font_size(-2),
+                            QKeySequence.StandardKey.ZoomOut)
+        theme_menu = view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        for choice in ("system", "light", "dark"):
+            action = theme_menu.addAction(choice.capitalize())
+            action.setCheckable(True)
+            action.setChecked(choice == self.settings.theme)
+            action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
+            group.addAction(action)
+
+    def _connect(self) -> None:
+        s = self.session
+        s.model_opened.connect(self._model_opened)
+        s.selection_changed.connect(self._selection_changed)
+        s.code_logged.connect(self.code_log_view.append)
+        s.printed.connect(self.console_view.write)
+        self.tree_view.path_selected.connect(self._tree_path_selected)
+        self.tree_view.filter_applied.connect(self._filter_applied)
+        self.tree_view.model.totals_changed.connect(self._show_totals)
+        self.console_view.command_executed.connect(self._console_command_executed)
+        hovered = getattr(self.tensor_view, "hovered", None)
+        if hovered is not None:
+            hovered.connect(lambda text: self.statusBar().showMessage(text, 4000))
+
+    # ------------------------------------------------------------------ actions
+    def open_example(self, example_id: str) -> bool:
+        """Examples → ``example_id``; on failure the banner says why and nothing changes."""
+        return self._guarded(lambda: self.session.open_example(example_id))
+
+    def open_model(self, path: str) -> bool:
+        """Open a user's model file; remembered in the recent files when it loads."""
+        ok = self._guarded(lambda: self.session.open_model(path))
+        if ok:
+            self.settings.add_recent_file(path)
+            self.settings_store.save(self.settings)
+            self._fill_recent_menu()
+        return ok
+
+    def open_model_dialog(self) -> None:
+        start = os.path.dirname(self.settings.recent_files[0]) if self.settings.recent_files \
+            else os.getcwd()
+        path, _ = QFileDialog.getOpenFileName(self, "Open a model file", start,
+                                              "Python model files (*.py)")
+        if path:
+            self.open_model(path)
+
+    def forward(self) -> bool:
+        """Model → Run forward on one batch."""
+        return self._guarded(self.session.forward)
+
+    def select(self, path: str) -> bool:
+        return self._guarded(lambda: self.session.select(path))
+
+    def _guarded(self, command) -> bool:
+        """Run a session command; an error goes to the banner and the console, not up."""
+        try:
+            command()
+        except Exception as exc:  # user code and user input: report, never crash
+            message = str(exc) if isinstance(exc, ModelLoadError) else \
+                traceback.format_exception_only(type(exc), exc)[-1].strip()
+            details = getattr(exc, "details", None) or "".join(
+                traceback.format_exception(type(exc), exc, exc.__traceback__))
+            self.error_banner.show_message(message)
+            self.console_view.write(details if details.endswith("\n") else details + "\n")
+            self.statusBar().showMessage(message, 10000)
+            return False
+        self.error_banner.hide()
+        self.refresh_views()
+        return True
+
+    def change_font_size(self, step: int) -> None:
+        app = QApplication.instance()
+        font = app.font()
+        size = max(8, min(32, font.pointSize() + step))
+        font.setPointSize(size)
+        app.setFont(font)
+        self.settings.font_size = size
+        self.settings_store.save(self.settings)
+
+    def set_theme(self, choice: str) -> None:
+        self.settings.theme = choice
+        apply_theme(QApplication.instance(), choice)
+        self.settings_store.save(self.settings)
+
+    def _focus_filter(self) -> None:
+        self.tree_view.filter_edit.setFocus()
+        self.tree_view.filter_edit.selectAll()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files:
+            self.recent_menu.addAction(path, lambda p=path: self.open_model(p))
+        self.recent_menu.setEnabled(bool(self.settings.recent_files))
+
+    # -------------------------------------------------------- session events
+    def _model_opened(self, source: str) -> None:
+        self.namespace["net"] = self.session.net
+        self.tree_view.set_net(self.session.net)
+        label = os.path.basename(source) if os.path.sep in source else source
+        self.setWindowTitle(f"ParamScope — {label}")
+        self._show_totals(self.tree_view.model.totals())
+
+    def _selection_changed(self, path: str | None) -> None:
+        self.tree_view.select_path(path)
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        obj = self.session.selected()
+        path = self.session.selected_path
+        self._shown = (path, id(obj))
+        if obj is None:
+            self.tensor_view.clear("Select a parameter in the block tree to see its values.")
+        elif self.session.selected_parameter() is not None:
+            self.tensor_view.show_parameter(obj, path)
+        else:
+            names = ", ".join(obj.params.keys()) or "none of its own"
+            self.tensor_view.clear(f"{path} is a {type(obj).__name__} block "
+                                   f"({obj.name}); its parameters: {names}. "
+                                   f"Select one to see its values.")
+
+    def _tree_path_selected(self, path: str) -> None:
+        self.select(path)
+
+    def _filter_applied(self, pattern: str) -> None:
+        if pattern:
+            self._guarded(lambda: self.session.collect_params(pattern))
+
+    def _console_command_executed(self, _command: str) -> None:
+        # `net = ...` in the console opens that Block, so `net` stays session.net.
+        net = self.namespace.get("net")
+        if net is not self.session.net:
+            from engine.gluon import Block
+
+            if isinstance(net, Block):
+                self.session.use_net(net)
+            else:
+                self.console_view.write("`net` is no longer a Block; the views keep showing "
+                                        "session.net.\n")
+        self.refresh_views()
+
+    def _show_totals(self, totals) -> None:
+        if totals is None:
+            self.totals_label.setText("")
+            return
+        text = (f"Parameters {totals.parameters:,}   trainable {totals.trainable:,}   "
+                f"shared {totals.shared:,}")
+        if totals.deferred:
+            text += f"   deferred {totals.deferred}"
+        self.totals_label.setText(text)
+
+    # ---------------------------------------------------------------- polling
+    def refresh_views(self) -> None:
+        """Redraw what changed since the last call (cheap when nothing did)."""
+        if self.tree_view.refresh():
+            # A structural change may have removed or replaced the selected node.
+            obj = self.session.selected()
+            if obj is None and self.session.selected_path is not None:
+                self.session.select(None)
+            elif (self.session.selected_path, id(obj)) != self._shown:
+                self._show_selected()
+        self.tensor_view.refresh()
+
+    # ---------------------------------------------------------------- settings
+    def closeEvent(self, event) -> None:
+        self._poll_timer.stop()
+        if not self._keep_layout:  # a scripted run (screenshot) leaves the user's layout alone
+            super().closeEvent(event)
+            return
+        self.settings.window_state = bytes(self.saveState().data())
+        self.settings.window_geometry = bytes(self.saveGeometry().data())
+        self.settings_store.save(self.settings)
+        super().closeEvent(event)

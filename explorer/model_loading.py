@@ -1,0 +1,99 @@
+"""Run a model file (a learner's ``.py`` or a shipped example) and take its Block.
+
+A model file defines ``net`` (a Block) or a function ``build()`` returning one.
+If it also leaves a batch in ``x`` or ``X`` (as the D2L code does), that batch
+is the model's demo input for :meth:`Session.forward`. What the file prints is
+captured and handed back, so the console can show it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import traceback
+from dataclasses import dataclass, field
+
+from engine.gluon import Block
+from engine.ndarray import ndarray
+
+__all__ = ["LoadedModel", "ModelLoadError", "load_model_file", "load_model_source"]
+
+
+@dataclass
+class LoadedModel:
+    """A Block taken from a model file, with what came with it."""
+
+    net: Block
+    path: str
+    demo_input: ndarray | None = None
+    output: str = ""
+    namespace: dict = field(default_factory=dict, repr=False)
+
+
+class ModelLoadError(Exception):
+    """A model file failed to run or defines no Block.
+
+    ``str(error)`` is one line naming the file and line (``model.py, line 3:
+    NameError: ...``); ``details`` is the full traceback and captured output.
+    """
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details or message
+
+
+def _user_frame_line(exc: BaseException, filename: str) -> str:
+    """``name.py, line N: ExcType: message`` for the deepest frame in the user's file."""
+    short = os.path.basename(filename)
+    lineno = None
+    if isinstance(exc, SyntaxError) and exc.filename == filename:
+        lineno = exc.lineno
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == filename:
+            lineno = frame.lineno
+    where = f"{short}, line {lineno}" if lineno is not None else short
+    text = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    return f"{where}: {text}"
+
+
+def load_model_source(source: str, filename: str) -> LoadedModel:
+    """Execute ``source`` as the file ``filename`` and return its Block.
+
+    Raises
+    ------
+    ModelLoadError
+        If the code raises, or defines neither a Block ``net`` nor ``build()``.
+    """
+    namespace = {"__name__": "__paramscope_model__", "__file__": filename}
+    captured = io.StringIO()
+    try:
+        code = compile(source, filename, "exec")
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            exec(code, namespace)
+            net = namespace.get("net")
+            if not isinstance(net, Block) and callable(namespace.get("build")):
+                net = namespace["build"]()
+    except Exception as exc:  # user code: any error is reported, none escapes
+        details = captured.getvalue() + "".join(
+            traceback.format_exception(type(exc), exc, exc.__traceback__))
+        raise ModelLoadError(_user_frame_line(exc, filename), details) from exc
+    if not isinstance(net, Block):
+        found = type(namespace.get("net")).__name__ if "net" in namespace else "nothing"
+        raise ModelLoadError(
+            f"{os.path.basename(filename)}: defines no Block: expected a variable `net` "
+            f"(a Block) or a function `build()` returning one; `net` is {found}.",
+            captured.getvalue())
+    demo = next((namespace[k] for k in ("x", "X") if isinstance(namespace.get(k), ndarray)),
+                None)
+    return LoadedModel(net, filename, demo, captured.getvalue(), namespace)
+
+
+def load_model_file(path: str) -> LoadedModel:
+    """Read and run the model file at ``path`` (see :func:`load_model_source`)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            source = f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelLoadError(f"{os.path.basename(path)}: cannot read the file: {exc}") from exc
+    return load_model_source(source, os.path.abspath(path))

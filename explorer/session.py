@@ -1,0 +1,214 @@
+"""The session: the open model and the commands that act on it.
+
+The GUI's menus, the console and ``--run`` scripts all call the same methods,
+and every command appends the engine code that does the same to the code log.
+No Qt here: the window observes a session through the plain callbacks of its
+events and by polling the engine's change counters.
+
+Events
+------
+model_opened(label)
+    A new ``net`` is open (an example id, a file path or ``"console"``).
+selection_changed(path)
+    The selected access path (``net[0].weight``), or None.
+code_logged(code)
+    A command ran; ``code`` is the engine code that does the same.
+printed(text)
+    Text the model's own code printed (shown in the console).
+"""
+
+from __future__ import annotations
+
+import os
+
+from engine import np
+from engine.gluon import Block, Parameter
+
+from . import examples
+from .block_tree import TreeNode, build_tree, find_node
+from .model_loading import LoadedModel, ModelLoadError, load_model_file
+
+__all__ = ["Session", "Event", "ModelLoadError"]
+
+
+class Event:
+    """A list of callbacks; ``emit`` calls each with the event's arguments."""
+
+    def __init__(self) -> None:
+        self._callbacks: list = []
+
+    def connect(self, callback) -> None:
+        self._callbacks.append(callback)
+
+    def disconnect(self, callback) -> None:
+        self._callbacks.remove(callback)
+
+    def emit(self, *args) -> None:
+        for callback in list(self._callbacks):
+            callback(*args)
+
+
+class Session:
+    """The open model and its commands.
+
+    Attributes
+    ----------
+    net : Block or None
+        The model every view shows; the console's ``net`` is always this.
+    source : str or None
+        Where ``net`` came from: an example id, a file path, or ``"console"``.
+    selected_path : str or None
+        Access path of the selected parameter or block.
+    code_log : list of str
+        Engine code of every command so far.
+    """
+
+    def __init__(self) -> None:
+        self.net: Block | None = None
+        self.source: str | None = None
+        self.demo_input = None
+        self.selected_path: str | None = None
+        self.code_log: list[str] = []
+        self.model_opened = Event()
+        self.selection_changed = Event()
+        self.code_logged = Event()
+        self.printed = Event()
+        self._tree: TreeNode | None = None
+        self._tree_key = None
+
+    # ------------------------------------------------------------------ models
+    def open_example(self, name: str) -> Block:
+        """Open a shipped example by id (``'mlp'``, ``'rgnet'``, ...; see ``examples.EXAMPLES``).
+
+        Raises KeyError for an unknown id and ``examples.ExampleUnavailableError``
+        when the engine lacks a layer it needs; the open model stays as it was.
+        """
+        path = examples.example_path(name)
+        loaded = load_model_file(path)
+        rel = os.path.relpath(path, os.getcwd()) if _is_below(path, os.getcwd()) else path
+        self._adopt(loaded, name, f"# Examples → {name}\nexec(open({rel!r}).read())")
+        return self.net
+
+    def open_model(self, path: str) -> Block:
+        """Run a model file that defines ``net`` (a Block) or ``build()`` and open its Block.
+
+        Raises
+        ------
+        ModelLoadError
+            The file failed or defines no Block; the open model stays as it was.
+        """
+        loaded = load_model_file(path)
+        self._adopt(loaded, os.path.abspath(path), f"exec(open({path!r}).read())")
+        return self.net
+
+    def use_net(self, net: Block, source: str = "console") -> None:
+        """Make ``net`` (built elsewhere, e.g. typed in the console) the open model."""
+        if not isinstance(net, Block):
+            raise TypeError(f"net must be a Block, not {type(net).__name__}")
+        if net is self.net:
+            return
+        self._adopt(LoadedModel(net, source), source, None)
+
+    def _adopt(self, loaded: LoadedModel, source: str, code: str | None) -> None:
+        self.net = loaded.net
+        self.source = source
+        self.demo_input = loaded.demo_input
+        self.selected_path = None
+        self._tree = None
+        if loaded.output:
+            self.printed.emit(loaded.output)
+        if code:
+            self.log(code)
+        self.model_opened.emit(source)
+        self.selection_changed.emit(None)
+
+    # ---------------------------------------------------------------- the tree
+    def tree(self) -> TreeNode:
+        """The block tree of ``net`` (rebuilt only after a structural change)."""
+        key = (id(self.net), self.net.structure_version if self.net is not None else None)
+        if self._tree is None or key != self._tree_key:
+            if self.net is None:
+                raise RuntimeError("No model is open")
+            self._tree = build_tree(self.net)
+            self._tree_key = key
+        return self._tree
+
+    # --------------------------------------------------------------- selection
+    def select(self, path: str | None):
+        """Select a parameter or block by access path (``net[0].weight``) or name.
+
+        Returns the Parameter or Block selected (None when ``path`` is None).
+
+        Raises
+        ------
+        KeyError
+            Nothing in ``net`` has that path or name; the selection is unchanged.
+        """
+        if path is None:
+            self.selected_path = None
+            self.selection_changed.emit(None)
+            return None
+        node = find_node(self.tree(), path)
+        if node is None:
+            raise KeyError(f"Nothing in net is reached by {path!r}; use an access path such "
+                           f"as 'net[0].weight' or a parameter name such as "
+                           f"'{self._any_param_name()}'")
+        if node.path != self.selected_path:
+            self.selected_path = node.path
+            self.log(f"{node.path}.data()" if node.is_param else node.path)
+            self.selection_changed.emit(node.path)
+        return node.obj
+
+    def selected(self):
+        """The selected Parameter or Block, or None."""
+        if self.selected_path is None or self.net is None:
+            return None
+        node = find_node(self.tree(), self.selected_path)
+        return None if node is None else node.obj
+
+    def selected_parameter(self) -> Parameter | None:
+        obj = self.selected()
+        return obj if isinstance(obj, Parameter) else None
+
+    def _any_param_name(self) -> str:
+        params = list(self.net.collect_params().keys()) if self.net is not None else []
+        return params[0] if params else "dense0_weight"
+
+    # ------------------------------------------------------------------ compute
+    def forward(self, x=None):
+        """Run ``net`` on one batch: ``x``, else the model file's batch, else U(0, 1) of (2, 20).
+
+        The chapter's ``x = np.random.uniform(size=(2, 20))`` is the default
+        because every network of the chapter takes 20 features.
+        """
+        if self.net is None:
+            raise RuntimeError("No model is open")
+        if x is None:
+            x = self.demo_input
+        if x is None:
+            x = np.random.uniform(size=(2, 20))
+            self.demo_input = x
+            self.log("x = np.random.uniform(size=(2, 20))")
+        out = self.net(x)
+        self.log("net(x)")
+        return out
+
+    def collect_params(self, select: str | None = None):
+        """``net.collect_params(select)``, logged (what the tree's filter box shows)."""
+        params = self.net.collect_params(select)
+        self.log(f"net.collect_params({select!r})" if select else "net.collect_params()")
+        return params
+
+    # ------------------------------------------------------------------- logging
+    def log(self, code: str) -> None:
+        """Append ``code`` to the code log."""
+        self.code_log.append(code)
+        self.code_logged.emit(code)
+
+
+def _is_below(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == \
+            os.path.abspath(folder)
+    except ValueError:
+        return False

@@ -1,0 +1,313 @@
+"""``BlockTreeModel``: the block tree of a model as a ``QAbstractItemModel``.
+
+An adapter over :mod:`explorer.block_tree` nodes: one row per block and per
+parameter, with columns for the Gluon name, shape, size, dtype, initializer,
+grad_req, access path and the tie badge. The model holds no copy of values:
+``refresh()`` compares the engine's counters with the ones it last showed and
+rebuilds (structure changed) or repaints rows (values or attributes changed).
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from engine.gluon import Block
+
+from ..block_tree import TreeNode, TreeTotals, build_tree, filter_tree, subtree_size, totals
+
+__all__ = ["BlockTreeModel", "COLUMNS", "PATH_ROLE", "NODE_ROLE"]
+
+COLUMNS = ("Block / parameter", "Gluon name", "Shape", "Size", "dtype", "Init", "grad_req",
+           "Access path", "Tied")
+COL_LABEL, COL_NAME, COL_SHAPE, COL_SIZE, COL_DTYPE, COL_INIT, COL_GRAD, COL_PATH, COL_TIE = \
+    range(len(COLUMNS))
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+NODE_ROLE = Qt.ItemDataRole.UserRole + 2
+DEFERRED = "deferred until first forward"
+_ROOT = QModelIndex()  # the invalid index: "no parent"
+
+
+def _shape_text(param) -> str:
+    shape = param.shape
+    if shape is None:
+        return "?"
+    return str(tuple(shape))
+
+
+def _state(param) -> str:
+    """'' when the data exists, else why not."""
+    if param.is_initialized:
+        return ""
+    return DEFERRED if param.is_deferred else "not initialized"
+
+
+def _init_text(param) -> str:
+    initializer = param.last_initializer if param.is_initialized else None
+    if initializer is None:
+        initializer = param.init
+    if initializer is None:
+        return "set" if param.is_initialized else "default"
+    if isinstance(initializer, str):
+        return initializer
+    return repr(initializer)
+
+
+def _block_kind(node: TreeNode) -> str:
+    kind = type(node.obj).__name__
+    return f"{kind}({node.activation})" if node.activation else kind
+
+
+def _count(n: int | None) -> str:
+    return "?" if n is None else f"{n:,}"
+
+
+class BlockTreeModel(QAbstractItemModel):
+    """Rows for the blocks and parameters of one model, optionally filtered.
+
+    Signals
+    -------
+    totals_changed(object)
+        A new :class:`~explorer.block_tree.TreeTotals` after a rebuild.
+    filter_failed(str)
+        ``set_filter`` got an invalid regular expression (the tree is unchanged).
+    """
+
+    totals_changed = Signal(object)
+    filter_failed = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._net: Block | None = None
+        self._full: TreeNode | None = None
+        self._root: TreeNode | None = None  # what is shown (filtered or full)
+        self._filter = ""
+        self._structure_seen = None
+        self._values_seen: tuple = ()
+        self._by_path: dict[str, TreeNode] = {}
+
+    # -------------------------------------------------------------- the model
+    def set_net(self, net: Block | None) -> None:
+        """Show ``net`` (a new model); the filter stays."""
+        self._net = net
+        self._rebuild()
+
+    def net(self) -> Block | None:
+        return self._net
+
+    def set_filter(self, pattern: str) -> bool:
+        """Show only parameters ``net.collect_params(pattern)`` returns (and their blocks).
+
+        Returns False, emits ``filter_failed`` and keeps the tree as it was when
+        ``pattern`` is not a valid regular expression.
+        """
+        if pattern:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.filter_failed.emit(f"Invalid regular expression: {exc}")
+                return False
+        self._filter = pattern
+        self._rebuild()
+        return True
+
+    def filter(self) -> str:
+        return self._filter
+
+    def totals(self) -> TreeTotals | None:
+        return None if self._full is None else totals(self._full)
+
+    def shown_parameters(self) -> list:
+        """The distinct parameters that have a row (not counting tie rows)."""
+        if self._root is None:
+            return []
+        return [n.obj for n in self._root.walk() if n.is_param and n.tied_to is None]
+
+    def refresh(self) -> bool:
+        """Catch up with the engine: rebuild after a structural change, else repaint
+        parameter rows whose values or attributes changed. Returns True if anything did."""
+        if self._net is None:
+            return False
+        if self._net.structure_version != self._structure_seen:
+            self._rebuild()
+            return True
+        values = self._value_signature()
+        if values != self._values_seen:
+            self._values_seen = values
+            self._repaint_all()
+            self.totals_changed.emit(totals(self._full))
+            return True
+        return False
+
+    def _value_signature(self) -> tuple:
+        return tuple((p.version, p.grad_req, p.is_initialized, p.dtype)
+                     for p in (n.obj for n in self._full.walk() if n.is_param))
+
+    def _rebuild(self) -> None:
+        self.beginResetModel()
+        if self._net is None:
+            self._full = self._root = None
+            self._by_path = {}
+        else:
+            self._structure_seen = self._net.structure_version
+            self._full = build_tree(self._net)
+            self._root = self._full
+            if self._filter:
+                self._root = filter_tree(self._full, self._net.collect_params(self._filter)
+                                         .values())
+            self._by_path = {n.path: n for n in self._root.walk()}
+            self._values_seen = self._value_signature()
+        self.endResetModel()
+        if self._full is not None:
+            self.totals_changed.emit(totals(self._full))
+
+    def _repaint_all(self) -> None:
+        if self._root is None:
+            return
+        last = self.columnCount() - 1
+        stack = [self._root]
+        while stack:
+            node = stack.pop()
+            if node.children:
+                parent = self._index_of(node)
+                self.dataChanged.emit(self.index(0, 0, parent),
+                                      self.index(len(node.children) - 1, last, parent))
+                stack.extend(node.children)
+        self.dataChanged.emit(self.index(0, 0), self.index(0, last))
+
+    # ------------------------------------------------------------- look-ups
+    def index_for_path(self, path: str) -> QModelIndex:
+        """The index of the row whose access path is ``path`` (invalid if not shown)."""
+        node = self._by_path.get(path)
+        return QModelIndex() if node is None else self._index_of(node)
+
+    def node(self, index: QModelIndex) -> TreeNode | None:
+        return index.internalPointer() if index.isValid() else None
+
+    def _index_of(self, node: TreeNode, column: int = 0) -> QModelIndex:
+        if node.parent is None:
+            return self.createIndex(0, column, node)
+        return self.createIndex(node.row, column, node)
+
+    # ------------------------------------------------ QAbstractItemModel API
+    def index(self, row, column, parent=_ROOT) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, self._root)
+        node = parent.internalPointer()
+        return self.createIndex(row, column, node.children[row])
+
+    def parent(self, index=_ROOT) -> QModelIndex:
+        if not index.isValid():
+            return QModelIndex()
+        node = index.internalPointer()
+        if node.parent is None:
+            return QModelIndex()
+        return self._index_of(node.parent)
+
+    def rowCount(self, parent=_ROOT) -> int:
+        if parent.column() > 0:
+            return 0
+        if not parent.isValid():
+            return 0 if self._root is None else 1
+        return len(parent.internalPointer().children)
+
+    def columnCount(self, parent=_ROOT) -> int:
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        node: TreeNode = index.internalPointer()
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._param_text(node, column) if node.is_param else \
+                self._block_text(node, column)
+        if role == PATH_ROLE:
+            return node.path
+        if role == NODE_ROLE:
+            return node
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(node)
+        if role == Qt.ItemDataRole.FontRole:
+            if node.is_block and column == COL_LABEL:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if node.is_param and not node.obj.is_initialized:
+                font = QFont()
+                font.setItalic(True)
+                return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if node.is_param and column in (COL_NAME, COL_TIE) and node.tied_to is not None:
+                return QBrush(QColor("#d9822b"))
+            if node.is_param and column == COL_SHAPE and not node.obj.is_initialized:
+                return QBrush(QColor("#c0392b"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _block_text(self, node: TreeNode, column: int):
+        block = node.obj
+        if column == COL_LABEL:
+            return f"{node.label}  {_block_kind(node)}"
+        if column == COL_NAME:
+            return block.name
+        if column == COL_SIZE:
+            return _count(subtree_size(node))
+        if column == COL_PATH:
+            return node.path
+        return None
+
+    def _param_text(self, node: TreeNode, column: int):
+        param = node.obj
+        if column == COL_LABEL:
+            return node.label
+        if column == COL_NAME:
+            if node.tied_to is not None:
+                return self._param_text(node, COL_TIE)
+            return param.name
+        if column == COL_SHAPE:
+            state = _state(param)
+            return f"{_shape_text(param)}  {state}" if state else _shape_text(param)
+        if column == COL_SIZE:
+            return _count(subtree_size(node))
+        if column == COL_DTYPE:
+            return getattr(param.dtype, "__name__", str(param.dtype))
+        if column == COL_INIT:
+            return _init_text(param)
+        if column == COL_GRAD:
+            return param.grad_req
+        if column == COL_PATH:
+            return node.path
+        if column == COL_TIE and node.tied_to is not None:
+            return f"tied → {node.tied_to.obj.name} ({node.tied_to.path})"
+        return None
+
+    def _tooltip(self, node: TreeNode) -> str:
+        if node.is_block:
+            return (f"{_block_kind(node)} {node.obj.name}\n{node.path}\n"
+                    f"{_count(subtree_size(node))} parameter values")
+        param = node.obj
+        lines = [f"{param.name}  {node.path}",
+                 f"shape {_shape_text(param)}, {self._param_text(node, COL_DTYPE)}, "
+                 f"grad_req {param.grad_req}, init {_init_text(param)}"]
+        if _state(param):
+            lines.append(_state(param).capitalize() + ": run one batch (Model → Forward).")
+        if node.tied_to is not None:
+            lines.append(f"Tied: the same Parameter as {node.tied_to.path}")
+        return "\n".join(lines)
+

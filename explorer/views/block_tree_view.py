@@ -1,0 +1,217 @@
+"""``BlockTreeView``: the block tree with its regex filter box and context menu."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .block_tree_model import (
+    COL_LABEL,
+    COL_NAME,
+    COL_SHAPE,
+    COL_SIZE,
+    NODE_ROLE,
+    PATH_ROLE,
+    BlockTreeModel,
+)
+
+__all__ = ["BlockTreeView"]
+
+# Above this many rows a new model opens expanded two levels deep, not fully.
+EXPAND_ALL_LIMIT = 400
+
+
+class BlockTreeView(QWidget):
+    """A filter box over a tree of blocks and parameters.
+
+    Signals
+    -------
+    path_selected(str)
+        The user selected the row with this access path.
+    filter_applied(str)
+        The user applied a valid filter (``''`` when cleared).
+    """
+
+    path_selected = Signal(str)
+    filter_applied = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.model = BlockTreeModel(self)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter: regex, as in net.collect_params('.*weight')")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip(
+            "A regular expression matched at the start of each full parameter name, "
+            "exactly like net.collect_params(select). Example: .*weight|dense0_.*")
+        self.filter_error = QLabel(self)
+        self.filter_error.setStyleSheet("color: #e0413a;")
+        self.filter_error.setWordWrap(True)
+        self.filter_error.hide()
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.setAllColumnsShowFocus(True)
+        self.tree.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.filter_error)
+        layout.addWidget(self.tree)
+
+        # Typing waits a moment so a half-typed regex does not flash errors.
+        self._filter_timer = QTimer(self, singleShot=True, interval=250)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(lambda _: self._filter_timer.start())
+        self.filter_edit.returnPressed.connect(self.apply_filter)
+        self.model.filter_failed.connect(self._show_filter_error)
+        self.model.modelAboutToBeReset.connect(self._remember_view_state)
+        self.model.modelReset.connect(self._restore_view_state)
+        self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        copy = QAction("Copy access path", self, shortcut=QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        copy.triggered.connect(self.copy_current_path)
+        self.tree.addAction(copy)
+        self._expanded: set[str] | None = None
+        self._current_path: str | None = None
+        self._net_id = None
+
+    # ----------------------------------------------------------------- public
+    def set_net(self, net) -> None:
+        """Show a new model, expanded like the chapter's nested listing."""
+        self._net_id = None
+        self.model.set_net(net)
+
+    def refresh(self) -> bool:
+        return self.model.refresh()
+
+    def apply_filter(self) -> None:
+        """Apply the filter box's text (invalid regex: red message, tree unchanged)."""
+        self._filter_timer.stop()
+        text = self.filter_edit.text().strip()
+        if text == self.model.filter() and self.filter_error.isHidden():
+            return
+        if self.model.set_filter(text):
+            self.filter_error.hide()
+            self.filter_edit.setStyleSheet("")
+            self.tree.expandAll()
+            self.filter_applied.emit(text)
+
+    def select_path(self, path: str | None) -> None:
+        """Select (and scroll to) the row of ``path`` without emitting ``path_selected``."""
+        self._current_path = path
+        index = self.model.index_for_path(path) if path else QModelIndex()
+        selection = self.tree.selectionModel()
+        if not index.isValid():
+            selection.clearSelection()
+            return
+        parent = index.parent()
+        while parent.isValid():
+            self.tree.expand(parent)
+            parent = parent.parent()
+        if self.tree.currentIndex() != index:
+            self.blockSignals(True)
+            try:
+                selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect
+                                          | selection.SelectionFlag.Rows)
+            finally:
+                self.blockSignals(False)
+        self.tree.scrollTo(index)
+
+    def current_path(self) -> str | None:
+        index = self.tree.currentIndex()
+        return index.data(PATH_ROLE) if index.isValid() else None
+
+    def copy_current_path(self) -> None:
+        node = self.tree.currentIndex().data(NODE_ROLE)
+        if node is not None:
+            QGuiApplication.clipboard().setText(self._code_path(node))
+
+    # ---------------------------------------------------------------- private
+    @staticmethod
+    def _code_path(node) -> str:
+        return f"{node.path}.data()" if node.is_param else node.path
+
+    def _show_filter_error(self, message: str) -> None:
+        self.filter_error.setText(message)
+        self.filter_error.show()
+        self.filter_edit.setStyleSheet("QLineEdit { color: #e0413a; border: 1px solid #e0413a; }")
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        path = current.data(PATH_ROLE) if current.isValid() else None
+        if path and path != self._current_path:
+            self._current_path = path
+            self.path_selected.emit(path)
+
+    def _remember_view_state(self) -> None:
+        same_net = self._net_id == id(self.model.net())
+        self._expanded = set() if same_net else None
+        if same_net:
+            for path in self._expanded_paths(QModelIndex()):
+                self._expanded.add(path)
+
+    def _expanded_paths(self, parent: QModelIndex):
+        for row in range(self.model.rowCount(parent)):
+            index = self.model.index(row, 0, parent)
+            if self.tree.isExpanded(index):
+                yield index.data(PATH_ROLE)
+                yield from self._expanded_paths(index)
+
+    def _restore_view_state(self) -> None:
+        self._net_id = id(self.model.net())
+        if self._expanded is None or self.model.filter():
+            rows = sum(1 for _ in self._all_indexes(QModelIndex()))
+            if rows <= EXPAND_ALL_LIMIT:
+                self.tree.expandAll()
+            else:
+                self.tree.expandToDepth(1)
+            self._fit_columns()
+        else:
+            for path in self._expanded:
+                self.tree.expand(self.model.index_for_path(path))
+        if self._current_path:
+            self.select_path(self._current_path)
+
+    def _all_indexes(self, parent: QModelIndex):
+        for row in range(self.model.rowCount(parent)):
+            index = self.model.index(row, 0, parent)
+            yield index
+            yield from self._all_indexes(index)
+
+    def _fit_columns(self) -> None:
+        for column in (COL_LABEL, COL_NAME, COL_SHAPE, COL_SIZE):
+            self.tree.resizeColumnToContents(column)
+        for column in range(COL_SIZE + 1, self.model.columnCount()):
+            self.tree.setColumnWidth(column, 130)
+
+    def _context_menu(self, pos) -> None:
+        index = self.tree.indexAt(pos)
+        node = index.data(NODE_ROLE) if index.isValid() else None
+        if node is None:
+            return
+        menu = QMenu(self)
+        code = self._code_path(node)
+        menu.addAction(f"Copy access path   {code}",
+                       lambda: QGuiApplication.clipboard().setText(code))
+        name = node.obj.name
+        menu.addAction(f"Copy name   {name}", lambda: QGuiApplication.clipboard().setText(name))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))

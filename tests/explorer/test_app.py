@@ -1,0 +1,56 @@
+"""The command line: --help, --size, no display, --screenshot, --run, --select."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from explorer.app import build_parser, display_available, parse_size
+
+
+def _run(args, env_changes=None, timeout=120):
+    env = dict(os.environ)
+    env.update(env_changes or {})
+    env = {k: v for k, v in env.items() if v is not None}
+    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True,
+                          text=True, env=env, timeout=timeout)
+
+
+def test_help_explains_every_option():
+    text = build_parser().format_help()
+    for option in ("MODEL.py", "--example", "--select", "--run", "--screenshot", "--size",
+                   "--quit", "rgnet", "digits-cnn", "build()"):
+        assert option in text
+
+
+def test_size_parsing():
+    assert parse_size("1280x800") == (1280, 800)
+    with pytest.raises(Exception, match="1280x800"):
+        parse_size("big")
+
+
+def test_no_display_is_one_clear_line(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    assert not display_available()
+    out = _run([], {"QT_QPA_PLATFORM": None, "DISPLAY": None, "WAYLAND_DISPLAY": None})
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "--screenshot" in lines[0] and "QT_QPA_PLATFORM=offscreen" in lines[0]
+
+
+def test_screenshot_of_rgnet_with_selection_and_script(tmp_path):
+    from PySide6.QtGui import QImage
+
+    script = tmp_path / "demo.py"
+    script.write_text("print('demo ran on', net[0][1][0].weight.name)\nnet.no_such_thing()\n")
+    png = tmp_path / "out.png"
+    out = _run(["--example", "rgnet", "--select", "net[0][1][0].weight", "--run", str(script),
+                "--screenshot", str(png), "--size", "1000x700"],
+               {"QT_QPA_PLATFORM": None, "DISPLAY": None, "WAYLAND_DISPLAY": None})
+    assert out.returncode == 0, out.stderr
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1000, 700)

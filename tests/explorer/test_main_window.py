@@ -1,0 +1,153 @@
+"""The main window driven as a person would: click, type, run console commands."""
+
+import numpy as onp
+import pytest
+from PySide6.QtCore import Qt
+
+from explorer import examples
+from explorer.views.block_tree_model import COL_NAME, COL_SHAPE
+
+
+def _click_row(qtbot, window, path):
+    tree = window.tree_view.tree
+    index = window.tree_view.model.index_for_path(path)
+    assert index.isValid(), path
+    tree.scrollTo(index)
+    rect = tree.visualRect(index)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def _shown_values(window):
+    return onp.asarray(window.tensor_view.data_panel.heatmap.picture.source)
+
+
+def test_start_up_shows_the_first_weight(window):
+    net = window.session.net
+    assert window.session.selected_path == "net[0].weight"
+    assert window.tree_view.current_path() == "net[0].weight"
+    onp.testing.assert_array_equal(_shown_values(window), net[0].weight.data().asnumpy())
+    assert "Parameters 7,946" in window.totals_label.text()
+
+
+def test_clicking_a_tree_row_shows_that_parameters_values(qtbot, window):
+    _click_row(qtbot, window, "net[1].weight")
+    net = window.session.net
+    assert window.session.selected_path == "net[1].weight"
+    onp.testing.assert_array_equal(_shown_values(window), net[1].weight.data().asnumpy())
+    assert window.code_log_view.text().splitlines()[-1] == "net[1].weight.data()"
+
+
+def test_arrow_keys_walk_the_tree(qtbot, window):
+    tree = window.tree_view.tree
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_Down)
+    assert window.session.selected_path == "net[0].bias"
+    qtbot.keyClick(tree, Qt.Key.Key_Down)
+    assert window.session.selected_path == "net[1]"
+    assert "Dense block" in window.tensor_view.data_panel.message
+
+
+def test_typing_a_regex_shows_exactly_collect_params(qtbot, window):
+    window.open_example("rgnet")
+    net = window.session.net
+    qtbot.keyClicks(window.tree_view.filter_edit, ".*[02]_weight")
+    qtbot.keyClick(window.tree_view.filter_edit, Qt.Key.Key_Return)
+    expected = list(net.collect_params(".*[02]_weight").values())
+    assert window.tree_view.model.shown_parameters() == expected
+    assert "net.collect_params('.*[02]_weight')" in window.code_log_view.text()
+
+
+def test_invalid_regex_is_red_and_leaves_the_tree(qtbot, window):
+    before = window.tree_view.model.shown_parameters()
+    qtbot.keyClicks(window.tree_view.filter_edit, "dense[0")
+    qtbot.keyClick(window.tree_view.filter_edit, Qt.Key.Key_Return)
+    assert window.tree_view.filter_error.isVisible()
+    assert "Invalid regular expression" in window.tree_view.filter_error.text()
+    assert window.tree_view.model.shown_parameters() == before
+
+
+def test_console_write_shows_in_the_heatmap(qtbot, window):
+    window.console_view.run_command("net[0].weight.data()[:] += 1")
+    onp.testing.assert_array_equal(_shown_values(window),
+                                   window.session.net[0].weight.data().asnumpy())
+    assert _shown_values(window).min() > 0.9
+
+
+def test_console_add_layer_shows_a_deferred_row(qtbot, window):
+    window.console_view.run_command("net.add(nn.Dense(5))")
+    model = window.tree_view.model
+    index = model.index_for_path("net[2]")
+    assert index.isValid()
+    window.console_view.run_command("net[2].initialize()")
+    weight = model.index_for_path("net[2].weight")
+    shape_text = weight.siblingAtColumn(COL_SHAPE).data()
+    assert shape_text == "(5, -1)  deferred until first forward"
+    window.forward()
+    assert model.index_for_path("net[2].weight").siblingAtColumn(COL_SHAPE).data() == "(5, 10)"
+
+
+def test_console_errors_are_shown_not_raised(qtbot, window):
+    window.console_view.run_command("net[9]")
+    assert "IndexError" in window.console_view.console.output.toPlainText()
+
+
+def test_console_print_goes_to_the_console(qtbot, window):
+    window.console_view.run_command("print(net[0].weight.name)")
+    assert "dense" in window.console_view.console.output.toPlainText().splitlines()[-1]
+
+
+def test_console_net_follows_the_open_model(qtbot, window):
+    window.open_example("tied")
+    assert window.namespace["net"] is window.session.net
+    window.console_view.run_command("net = nn.Sequential(); net.add(nn.Dense(3, in_units=2))")
+    assert window.session.net is window.namespace["net"]
+    assert window.tree_view.model.index_for_path("net[0].weight").isValid()
+
+
+@pytest.mark.parametrize("example_id", list(examples.EXAMPLES))
+def test_every_example_menu_entry(qtbot, window, example_id):
+    action = window.example_actions[example_id]
+    missing = examples.missing_layers(example_id)
+    if missing:
+        assert not action.isEnabled() and "needs Conv2D" in action.text()
+        return
+    action.trigger()
+    assert window.session.source == example_id
+    assert window.tree_view.model.rowCount() == 1
+    assert not window.error_banner.isVisible()
+
+
+def test_tied_rows_carry_a_badge(window):
+    window.open_example("tied")
+    model = window.tree_view.model
+    text = model.index_for_path("net[2].weight").siblingAtColumn(COL_NAME).data()
+    weight = window.session.net[1].weight
+    assert text == f"tied → {weight.name} (net[1].weight)"
+
+
+def test_broken_model_shows_the_error_and_changes_nothing(qtbot, window, tmp_path):
+    bad = tmp_path / "broken.py"
+    bad.write_text("from engine.gluon import nn\nnet = nn.Sequential()\nnet.add(nn.Dense(3)\n")
+    net, path = window.session.net, window.session.selected_path
+    assert not window.open_model(str(bad))
+    assert window.error_banner.isVisible()
+    assert window.error_banner.text().startswith("broken.py, line 3: SyntaxError")
+    assert window.session.net is net and window.session.selected_path == path
+    assert window.settings.recent_files == []
+
+
+def test_opened_files_are_remembered(qtbot, window, tmp_path, settings_store):
+    good = tmp_path / "mine.py"
+    good.write_text("from engine.gluon import nn\nnet = nn.Sequential()\n"
+                    "net.add(nn.Dense(3, in_units=4))\nnet.initialize()\n")
+    assert window.open_model(str(good))
+    assert settings_store.load().recent_files == [str(good)]
+    assert [a.text() for a in window.recent_menu.actions()] == [str(good)]
+
+
+def test_copy_access_path(qtbot, window):
+    from PySide6.QtGui import QGuiApplication
+
+    window.select("net[1].bias")
+    window.tree_view.copy_current_path()
+    assert QGuiApplication.clipboard().text() == "net[1].bias.data()"

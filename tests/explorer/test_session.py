@@ -1,0 +1,150 @@
+"""The session: the Qt-free command layer (no Qt imported here)."""
+
+import sys
+
+import pytest
+
+from engine import np
+from engine.gluon import Block, nn
+from explorer import examples
+from explorer.model_loading import ModelLoadError
+from explorer.session import Session
+
+
+@pytest.fixture
+def session():
+    s = Session()
+    s.open_example("mlp")
+    return s
+
+
+def test_session_module_imports_no_qt():
+    import subprocess
+
+    code = ("import sys, explorer.session, explorer.examples, explorer.block_tree\n"
+            "print([m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("example_id", [e for e in examples.EXAMPLES if e != "digits-cnn"])
+def test_every_example_opens_with_known_shapes(example_id):
+    s = Session()
+    net = s.open_example(example_id)
+    assert isinstance(net, Block)
+    assert s.source == example_id
+    params = list(net.collect_params().values())
+    assert params and all(p.is_initialized for p in params)
+
+
+def test_digits_cnn_opens_or_says_which_layers_it_needs():
+    s = Session()
+    s.open_example("mlp")
+    before = s.net
+    if examples.missing_layers("digits-cnn"):
+        with pytest.raises(examples.ExampleUnavailableError, match="needs Conv2D"):
+            s.open_example("digits-cnn")
+        assert s.net is before
+    else:
+        net = s.open_example("digits-cnn")
+        assert net(np.zeros((2, 1, 8, 8))).shape == (2, 10)
+
+
+def test_unknown_example_lists_the_ids():
+    with pytest.raises(KeyError, match="rgnet"):
+        Session().open_example("resnet")
+
+
+def test_select_by_access_path_and_by_name(session):
+    assert session.select("net[1].bias") is session.net[1].bias
+    assert session.selected_path == "net[1].bias"
+    assert session.select(session.net[0].weight.name) is session.net[0].weight
+    assert session.selected_path == "net[0].weight"
+    assert session.select("net[0].weight.data()") is session.net[0].weight
+
+
+def test_select_nested_rgnet_path():
+    s = Session()
+    s.open_example("rgnet")
+    assert s.select("net[0][1][0].weight") is s.net[0][1][0].weight
+    assert s.code_log[-1] == "net[0][1][0].weight.data()"
+
+
+def test_bad_select_keeps_the_selection(session):
+    session.select("net[0].weight")
+    with pytest.raises(KeyError, match="net\\[7\\]"):
+        session.select("net[7].weight")
+    assert session.selected_path == "net[0].weight"
+
+
+def test_forward_uses_the_model_files_batch(session):
+    out = session.forward()
+    assert out.shape == (2, 10)
+    assert session.code_log[-1] == "net(x)"
+    x = np.ones((3, 20))
+    assert session.forward(x).shape == (3, 10)
+
+
+def test_forward_resolves_deferred_shapes_of_a_new_layer(session):
+    session.net.add(nn.Dense(5))
+    session.net[2].initialize()
+    assert session.net[2].weight.shape == (5, -1)
+    session.forward()
+    assert session.net[2].weight.shape == (5, 10)
+
+
+def test_events_tell_observers(session):
+    seen = []
+    session.selection_changed.connect(lambda p: seen.append(("sel", p)))
+    session.code_logged.connect(lambda c: seen.append(("code", c)))
+    session.select("net[1].weight")
+    assert ("sel", "net[1].weight") in seen
+    assert ("code", "net[1].weight.data()") in seen
+
+
+def test_broken_model_file_changes_nothing(session, tmp_path):
+    bad = tmp_path / "broken.py"
+    bad.write_text("from engine.gluon import nn\nnet = nn.Sequential()\nnet.add(nn.Dense(3))\n"
+                   "undefined_name + 1\n")
+    net_before, path_before = session.net, session.selected_path
+    with pytest.raises(ModelLoadError) as info:
+        session.open_model(str(bad))
+    assert str(info.value) == "broken.py, line 4: NameError: name 'undefined_name' is not defined"
+    assert session.net is net_before and session.selected_path == path_before
+
+
+def test_syntax_error_names_the_line(session, tmp_path):
+    bad = tmp_path / "typo.py"
+    bad.write_text("net = (\n")
+    with pytest.raises(ModelLoadError, match="typo.py, line 1: SyntaxError"):
+        session.open_model(str(bad))
+
+
+def test_file_without_a_block_is_refused(session, tmp_path):
+    empty = tmp_path / "nothing.py"
+    empty.write_text("net = 42\n")
+    with pytest.raises(ModelLoadError, match="defines no Block.*net` is int"):
+        session.open_model(str(empty))
+
+
+def test_build_function_and_printed_output(tmp_path):
+    model = tmp_path / "mine.py"
+    model.write_text("from engine.gluon import nn\nprint('hello from the model')\n"
+                     "def build():\n    net = nn.Sequential()\n    net.add(nn.Dense(4))\n"
+                     "    return net\n")
+    s = Session()
+    printed = []
+    s.printed.connect(printed.append)
+    net = s.open_model(str(model))
+    assert isinstance(net[0], nn.Dense)
+    assert printed == ["hello from the model\n"]
+    assert s.code_log[-1].startswith("exec(open(")
+
+
+def test_use_net_adopts_a_block_built_in_the_console(session):
+    net = nn.Sequential()
+    net.add(nn.Dense(3))
+    session.use_net(net)
+    assert session.net is net and session.source == "console"
+    with pytest.raises(TypeError):
+        session.use_net(42)
