@@ -1,0 +1,1 @@
+"""Qt views of the explorer: one per model object (tensor view, block tree, ...)."""

@@ -1,0 +1,199 @@
+"""A heatmap of one array: diverging colours centred on 0, colour bar, hover readout.
+
+The panel draws a :class:`~explorer.views.array_display.Picture` (the 2-D
+source chosen for an N-D array), downsampled for display when large. Row
+``i`` of the source is drawn at the top-to-bottom position ``i``, column ``j``
+left to right, exactly as the parameter prints; the axes count in source
+rows/columns even when the image is downsampled.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QRectF, Signal
+
+from .array_display import DisplayImage, Picture, block_extreme, downsample_max_abs
+from .plot_style import plot_font, style_axis, style_plot_widget
+
+__all__ = ["HeatmapPanel", "diverging_colormap"]
+
+# Longest side of the displayed image: finer than any panel this sits in at
+# 1280×800 or on a 4K screen's half, small enough to render in a few ms.
+MAX_DISPLAY_SIDE = 1024
+QWIDGETSIZE_MAX = (1 << 24) - 1
+
+
+def diverging_colormap() -> pg.ColorMap:
+    """Blue (negative) – white (0) – red (positive): CET-D1, perceptually uniform."""
+    return pg.colormap.get("CET-D1")
+
+
+class HeatmapPanel(pg.GraphicsLayoutWidget):
+    """Heatmap with a colour bar; symmetric levels ``±m`` keep 0 at the colormap's centre.
+
+    Signals
+    -------
+    element_hovered(object)
+        ``(index, value, block_shape)`` of the element under the pointer
+        (``index`` in the original array, ``block_shape`` ``(1, 1)`` unless
+        downsampled), or ``None`` when the pointer leaves the image or is on
+        a mosaic gap.
+    """
+
+    element_hovered = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._picture: Picture | None = None
+        self._display: DisplayImage | None = None
+        self.plot = self.addPlot(row=0, col=0)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.view = self.plot.getViewBox()
+        self.view.invertY(True)
+        self.view.setDefaultPadding(0.0)
+        # Row-major on the item only (not the global option): array[i, j] → row i, column j.
+        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image_item)
+        self.colour_bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=diverging_colormap(),
+                                          interactive=False, width=18, colorMapMenu=False)
+        self.colour_bar.setImageItem(self.image_item, insert_in=self.plot)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._apply_palette()
+
+    # ------------------------------------------------------------------- drawing
+    @property
+    def picture(self) -> Picture | None:
+        return self._picture
+
+    @property
+    def display_image(self) -> DisplayImage | None:
+        return self._display
+
+    @property
+    def levels(self) -> tuple:
+        return tuple(float(v) for v in self.image_item.getLevels())
+
+    def show_picture(self, picture: Picture, level: float) -> None:
+        """Draw ``picture`` with colour levels ``(-level, level)``."""
+        skip_nan = picture.mode == "mosaic"
+        display = downsample_max_abs(picture.source, MAX_DISPLAY_SIDE, skip_nan=skip_nan)
+        geometry_changed = (self._display is None
+                            or self._display.image.shape != display.image.shape
+                            or (self._display.row_step, self._display.col_step)
+                            != (display.row_step, display.col_step)
+                            or self._picture is None or self._picture.mode != picture.mode
+                            or self._picture.tile != picture.tile
+                            or self._picture.source.shape != picture.source.shape)
+        self._picture, self._display = picture, display
+        levels = (-float(level), float(level))
+        self.image_item.setImage(display.image, autoLevels=False, levels=levels)
+        self.colour_bar.setLevels(levels)
+        style_axis(self.colour_bar.axis, self.palette(), f"±{level:.3g}")
+        if geometry_changed:
+            self._fit_geometry()
+
+    def clear_picture(self) -> None:
+        self._picture = self._display = None
+        self.image_item.clear()
+
+    def _fit_geometry(self) -> None:
+        picture, display = self._picture, self._display
+        rows, cols = display.image.shape
+        height, width = rows * display.row_step, cols * display.col_step
+        # Cell centres at integer coordinates: tick "3" sits on row 3, not on its edge.
+        self.image_item.setRect(QRectF(-0.5, -0.5, width, height))
+        # Cells are stretched to fill the panel (no aspect lock): a (256, 20) weight in a
+        # wide panel would otherwise be a thin sliver. A 1-D strip gets a short panel.
+        self.view.setAspectLocked(False)
+        strip_height = 5 * self.fontMetrics().height() + 40
+        self.setMaximumHeight(strip_height if picture.mode == "strip" else QWIDGETSIZE_MAX)
+        # Auto range keeps the whole image fitted when the panel is resized (until the
+        # user pans or zooms; the 'A' button of pyqtgraph brings it back).
+        self.view.enableAutoRange()
+        self.view.autoRange(padding=0.0)
+        self._set_ticks()
+
+    def _set_ticks(self) -> None:
+        picture = self._picture
+        left, bottom = self.plot.getAxis("left"), self.plot.getAxis("bottom")
+        palette = self.palette()
+        if picture.mode == "mosaic":
+            tile_rows, tile_cols = picture.tile
+            left.setTicks([_tile_ticks(picture.shape[0], tile_rows)])
+            bottom.setTicks([_tile_ticks(picture.shape[1], tile_cols)])
+        elif picture.mode == "strip":
+            left.setTicks([[]])
+            bottom.setTicks(None)
+        else:
+            left.setTicks(None)
+            bottom.setTicks(None)
+        style_axis(left, palette, picture.row_title)
+        style_axis(bottom, palette, picture.col_title)
+
+    # --------------------------------------------------------------------- hover
+    def element_at(self, row: int, col: int):
+        """``(index, value, block_shape)`` shown at display pixel ``(row, col)``, or None."""
+        picture, display = self._picture, self._display
+        if picture is None or display is None:
+            return None
+        rows, cols = display.image.shape
+        if not (0 <= row < rows and 0 <= col < cols):
+            return None
+        where = block_extreme(picture.source, display, row, col,
+                              skip_nan=picture.mode == "mosaic")
+        if where is None:
+            return None
+        index = picture.index_of(*where)
+        if index is None:
+            return None
+        value = float(picture.source[where])
+        return index, value, (display.row_step, display.col_step)
+
+    def hover_display_pixel(self, row: int, col: int) -> None:
+        """Report the element at display pixel ``(row, col)`` as if the pointer were there."""
+        self.element_hovered.emit(self.element_at(row, col))
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        if self._display is None:
+            return
+        local = self.image_item.mapFromScene(scene_pos)
+        x, y = local.x(), local.y()
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return
+        self.hover_display_pixel(int(math.floor(y)), int(math.floor(x)))
+
+    # ------------------------------------------------------------------- theming
+    def changeEvent(self, event) -> None:
+        # Qt sends palette events while the base class is still being built.
+        if (event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange)
+                and hasattr(self, "colour_bar")):
+            self._apply_palette()
+        super().changeEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        self.element_hovered.emit(None)
+        super().leaveEvent(event)
+
+    def _apply_palette(self) -> None:
+        palette = self.palette()
+        style_plot_widget(self, palette)
+        # Mosaic gaps (NaN, drawn transparent) show this darker grey, which stands out
+        # from the white of values near 0.
+        self.view.setBackgroundColor(palette.color(palette.ColorRole.Mid))
+        for name in ("left", "bottom"):
+            style_axis(self.plot.getAxis(name), palette)
+        style_axis(self.colour_bar.axis, palette)
+        self.colour_bar.axis.enableAutoSIPrefix(False)
+        self.colour_bar.axis.setStyle(tickFont=plot_font(0.9))
+        if self._picture is not None:
+            self._set_ticks()
+
+
+def _tile_ticks(count: int, tile: int) -> list:
+    """Ticks at tile centres labelled with the tile's channel, at most ~10 of them."""
+    step = max(1, int(np.ceil(count / 10)))
+    return [(k * (tile + 1) + (tile - 1) / 2.0, str(k)) for k in range(0, count, step)]

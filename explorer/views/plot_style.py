@@ -1,0 +1,58 @@
+"""Colours and fonts of pyqtgraph plots taken from the application's QPalette and font.
+
+pyqtgraph has its own global colours (black background, grey axes); the
+explorer follows the system theme instead, so plots read well in a light or
+dark desktop and on a projector (axis text at the application's font size).
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+__all__ = ["plot_font", "style_plot_widget", "style_axis", "theory_colour", "fill_colour"]
+
+
+def plot_font(scale: float = 1.0) -> QFont:
+    """The application font, at least 9 pt, optionally scaled."""
+    font = QFont(QApplication.font())
+    size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
+    font.setPointSizeF(max(9.0, size) * scale)
+    return font
+
+
+def text_colour(palette: QPalette) -> QColor:
+    return palette.color(QPalette.ColorRole.WindowText)
+
+
+def style_axis(axis: pg.AxisItem, palette: QPalette, title: str | None = None) -> None:
+    """Axis line and tick labels in the palette's text colour and the app font."""
+    colour = text_colour(palette)
+    font = plot_font()
+    axis.setPen(pg.mkPen(colour))
+    axis.setTextPen(pg.mkPen(colour))
+    axis.setStyle(tickFont=font, tickTextOffset=4)
+    if title is not None:
+        axis.setLabel(title, color=colour.name(), **{"font-size": f"{font.pointSizeF():.0f}pt"})
+
+
+def style_plot_widget(widget: pg.GraphicsView, palette: QPalette) -> None:
+    """Background of a plot widget in the window colour, so it blends with the panel."""
+    widget.setBackground(palette.color(QPalette.ColorRole.Window))
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def fill_colour(palette: QPalette) -> QColor:
+    """Histogram bars: the palette's highlight, a little transparent."""
+    colour = QColor(palette.color(QPalette.ColorRole.Highlight))
+    colour.setAlpha(170)
+    return colour
+
+
+def theory_colour(palette: QPalette) -> QColor:
+    """A warm colour that stands out from the (usually blue) highlight in both themes."""
+    return QColor("#ffa348") if is_dark(palette) else QColor("#c64600")

@@ -1,0 +1,479 @@
+"""The tensor view: Data | Gradient (| Last update) of one engine Parameter.
+
+Each column is an :class:`ArrayPanel` (heatmap above, histogram and
+statistics below). The view polls the parameter's change counters in
+:meth:`TensorView.refresh` (the main window calls it from its ≤ 30 Hz timer
+and after actions) and redraws only the columns whose array changed, so an
+idle view costs a few integer compares per tick, and statistics of a large
+array are computed once per change.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..theory import TheoreticalSpread, theoretical_spread
+from .array_display import (
+    ViewChoice,
+    default_view_choice,
+    format_index,
+    format_value,
+    mosaic_is_possible,
+    picture_of,
+    symmetric_level,
+    tensor_statistics,
+)
+from .heatmap_panel import HeatmapPanel
+from .histogram_panel import HistogramPanel
+from .plot_style import plot_font
+
+__all__ = ["TensorView", "ArrayPanel", "AxisControls"]
+
+
+def _shape_text(shape) -> str:
+    if shape is None:
+        return "unknown"
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+class ArrayPanel(QWidget):
+    """One column: a title, then either a message or heatmap + histogram of an array.
+
+    Attributes
+    ----------
+    redraw_count : int
+        How many times an array was drawn (statistics computed): lets tests
+        and benchmarks see that an unchanged array is not redrawn.
+    """
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.redraw_count = 0
+        self._values: np.ndarray | None = None
+        self.title_label = QLabel(title)
+        title_font = plot_font(1.1)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        self.title_label.setFont(title_font)
+        self.message_label = QLabel()
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message_label.setWordWrap(True)
+        self.message_label.setFont(plot_font(1.1))
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.heatmap = HeatmapPanel()
+        self.histogram = HistogramPanel()
+        plots = QWidget()
+        plots_layout = QVBoxLayout(plots)
+        plots_layout.setContentsMargins(0, 0, 0, 0)
+        plots_layout.addWidget(self.heatmap, 1)
+        plots_layout.addWidget(self.histogram, 1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.message_label)
+        self.stack.addWidget(plots)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title_label, 0)
+        layout.addWidget(self.stack, 1)
+
+    @property
+    def values(self) -> np.ndarray | None:
+        """The array last drawn (the parameter's live buffer: read only)."""
+        return self._values
+
+    @property
+    def message(self) -> str:
+        """The message shown instead of plots ('' when plots are shown)."""
+        return self.message_label.text() if self.stack.currentIndex() == 0 else ""
+
+    def show_message(self, text: str) -> None:
+        self._values = None
+        self.message_label.setText(text)
+        self.stack.setCurrentIndex(0)
+        self.heatmap.clear_picture()
+        self.histogram.clear()
+
+    def show_array(self, values: np.ndarray, choice: ViewChoice | None,
+                   spread: TheoreticalSpread | None = None) -> None:
+        """Compute statistics of ``values`` once and draw heatmap and histogram."""
+        self.redraw_count += 1
+        self._values = values
+        if values.ndim == 0:
+            self.message_label.setText(f"value = {format_value(float(values))}\n"
+                                       f"(a scalar, dtype {values.dtype})")
+            self.stack.setCurrentIndex(0)
+            return
+        stats = tensor_statistics(values)
+        self._level = symmetric_level(stats)
+        self.heatmap.show_picture(picture_of(values, choice), self._level)
+        self.histogram.show_statistics(stats, spread)
+        self.stack.setCurrentIndex(1)
+
+    def redraw_picture(self, choice: ViewChoice) -> None:
+        """Show another slice/layout of the same array (statistics unchanged)."""
+        if self._values is not None and self._values.ndim >= 3:
+            self.heatmap.show_picture(picture_of(self._values, choice), self._level)
+
+
+class AxisControls(QWidget):
+    """Mosaic/slice switch, row and column axis choice, and a slider per other axis.
+
+    Signals
+    -------
+    choice_changed()
+        The user picked another layout, axis or slice index.
+    """
+
+    choice_changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._shape: tuple = ()
+        self._updating = False
+        self.mode_box = QComboBox()
+        self.mode_box.addItem("Mosaic of tiles", "mosaic")
+        self.mode_box.addItem("2-D slice", "slice")
+        self.row_box = QComboBox()
+        self.col_box = QComboBox()
+        self.rows_label = QLabel("rows")
+        self.cols_label = QLabel("columns")
+        self.sliders: dict[int, QSlider] = {}
+        self._slider_labels: dict[int, QLabel] = {}
+        self._slider_row = QHBoxLayout()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(QLabel("Show"))
+        layout.addWidget(self.mode_box)
+        layout.addSpacing(12)
+        for widget in (self.rows_label, self.row_box, self.cols_label, self.col_box):
+            layout.addWidget(widget)
+        layout.addSpacing(12)
+        layout.addLayout(self._slider_row, 1)
+        layout.addStretch(0)
+        self.mode_box.currentIndexChanged.connect(self._on_mode)
+        self.row_box.currentIndexChanged.connect(lambda _: self._on_axis(self.row_box))
+        self.col_box.currentIndexChanged.connect(lambda _: self._on_axis(self.col_box))
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def set_shape(self, shape: tuple) -> None:
+        """Controls for an array of ``shape``; keeps the user's choice when only values change."""
+        shape = tuple(shape)
+        if shape == self._shape:
+            return
+        self._shape = shape
+        self._updating = True
+        default = default_view_choice(shape)
+        self.mode_box.model().item(0).setEnabled(mosaic_is_possible(shape))
+        self.mode_box.setCurrentIndex(0 if default.mode == "mosaic" else 1)
+        for box in (self.row_box, self.col_box):
+            box.clear()
+            for axis, size in enumerate(shape):
+                box.addItem(f"axis {axis} ({size})", axis)
+        self.row_box.setCurrentIndex(0)
+        self.col_box.setCurrentIndex(1)
+        self._rebuild_sliders()
+        self._updating = False
+        self._show_relevant()
+
+    @property
+    def shape(self) -> tuple:
+        """The shape the controls were built for."""
+        return self._shape
+
+    def choice(self) -> ViewChoice:
+        fixed = [0] * len(self._shape)
+        for axis, slider in self.sliders.items():
+            fixed[axis] = slider.value()
+        return ViewChoice(self.mode_box.currentData() or "slice",
+                          self.row_box.currentData() or 0,
+                          1 if self.col_box.currentData() is None else self.col_box.currentData(),
+                          tuple(fixed))
+
+    def set_choice(self, choice: ViewChoice) -> None:
+        """Select ``choice`` as if the user had (used by tests and the session)."""
+        self._updating = True
+        self.mode_box.setCurrentIndex(self.mode_box.findData(choice.mode))
+        self.row_box.setCurrentIndex(choice.row_axis)
+        self.col_box.setCurrentIndex(choice.col_axis)
+        self._rebuild_sliders()
+        for axis, slider in self.sliders.items():
+            if axis < len(choice.fixed):
+                slider.setValue(choice.fixed[axis])
+        self._updating = False
+        self._show_relevant()
+        self.choice_changed.emit()
+
+    # ----------------------------------------------------------------- internals
+    def _on_mode(self, _index: int) -> None:
+        if self._updating:
+            return
+        self._show_relevant()
+        self.choice_changed.emit()
+
+    def _on_axis(self, changed: QComboBox) -> None:
+        if self._updating:
+            return
+        other = self.col_box if changed is self.row_box else self.row_box
+        if changed.currentData() == other.currentData():
+            # Rows and columns must differ: give the other box the axis this one left.
+            used = {self.row_box.currentData(), self.col_box.currentData()}
+            free = [a for a in range(len(self._shape)) if a not in used]
+            self._updating = True
+            other.setCurrentIndex(changed.property("previous_axis")
+                                  if changed.property("previous_axis") is not None
+                                  else free[0])
+            self._updating = False
+        for box in (self.row_box, self.col_box):
+            box.setProperty("previous_axis", box.currentData())
+        self._rebuild_sliders()
+        self._show_relevant()
+        self.choice_changed.emit()
+
+    def _rebuild_sliders(self) -> None:
+        previous = {axis: slider.value() for axis, slider in self.sliders.items()}
+        while self._slider_row.count():
+            item = self._slider_row.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.sliders.clear()
+        self._slider_labels.clear()
+        for box in (self.row_box, self.col_box):
+            box.setProperty("previous_axis", box.currentData())
+        shown = {self.row_box.currentData(), self.col_box.currentData()}
+        for axis, size in enumerate(self._shape):
+            if axis in shown:
+                continue
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setRange(0, size - 1)
+            slider.setValue(min(previous.get(axis, 0), size - 1))
+            slider.setMinimumWidth(80)
+            label = QLabel()
+            widest = f"axis {axis}: {size}/{size}"
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest))
+            slider.valueChanged.connect(self._on_slider)
+            self.sliders[axis] = slider
+            self._slider_labels[axis] = label
+            self._slider_row.addWidget(label)
+            self._slider_row.addWidget(slider, 1)
+        self._update_slider_labels()
+
+    def _on_slider(self, _value: int) -> None:
+        self._update_slider_labels()
+        if not self._updating:
+            self.choice_changed.emit()
+
+    def _update_slider_labels(self) -> None:
+        for axis, slider in self.sliders.items():
+            self._slider_labels[axis].setText(
+                f"axis {axis}: {slider.value()}/{self._shape[axis] - 1}")
+
+    def _show_relevant(self) -> None:
+        slicing = self.mode_box.currentData() == "slice"
+        for widget in (self.rows_label, self.row_box, self.cols_label, self.col_box):
+            widget.setVisible(slicing)
+        for axis, slider in self.sliders.items():
+            slider.setVisible(slicing)
+            self._slider_labels[axis].setVisible(slicing)
+
+
+class TensorView(QWidget):
+    """Data | Gradient (| Last update) panels for one engine Parameter.
+
+    Signals
+    -------
+    hovered(str)
+        ``"net[0].weight[3, 17] = -0.0123"`` for the element under the pointer
+        (``""`` when the pointer leaves a heatmap), for the status bar.
+    """
+
+    hovered = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._param = None
+        self._access_path = ""
+        self._state = None
+        self._data_key = None
+        self._grad_key = None
+        self._update_values: np.ndarray | None = None
+        self.header_label = QLabel()
+        self.header_label.setFont(plot_font(1.1))
+        self.header_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.header_label.setWordWrap(True)
+        self.axis_controls = AxisControls()
+        self.axis_controls.hide()
+        self.data_panel = ArrayPanel("Data")
+        self.grad_panel = ArrayPanel("Gradient")
+        self.update_panel = ArrayPanel("Last update")
+        self.update_panel.hide()
+        columns = QHBoxLayout()
+        columns.setSpacing(6)
+        for panel in (self.data_panel, self.grad_panel, self.update_panel):
+            columns.addWidget(panel, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.header_label, 0)
+        layout.addWidget(self.axis_controls, 0)
+        layout.addLayout(columns, 1)
+        self.axis_controls.choice_changed.connect(self._on_choice_changed)
+        self.data_panel.heatmap.element_hovered.connect(
+            lambda element: self._report_hover(element, ""))
+        self.grad_panel.heatmap.element_hovered.connect(
+            lambda element: self._report_hover(element, ".grad()"))
+        self.update_panel.heatmap.element_hovered.connect(
+            lambda element: self._report_hover(element, " update"))
+        self.clear()
+
+    # --------------------------------------------------------------------- API
+    @property
+    def parameter(self):
+        """The shown Parameter, or None."""
+        return self._param
+
+    def show_parameter(self, param, access_path: str = "") -> None:
+        """Show ``param`` (an ``engine.gluon.Parameter``), named ``access_path`` on screen."""
+        self._param = param
+        self._access_path = access_path or param.name
+        self._state = self._data_key = self._grad_key = None
+        self._update_values = None
+        self.update_panel.hide()
+        self.update_panel.show_message("")
+        self.refresh()
+
+    def clear(self, message: str = "") -> None:
+        """Show nothing but ``message`` (e.g. 'Select a parameter in the tree')."""
+        self._param = None
+        self._state = self._data_key = self._grad_key = None
+        self._update_values = None
+        self.header_label.setText(message or "No parameter selected")
+        self.axis_controls.hide()
+        self.data_panel.show_message(message or "Select a parameter to see its values.")
+        self.grad_panel.show_message("")
+        self.update_panel.show_message("")
+        self.update_panel.hide()
+
+    def refresh(self) -> bool:
+        """Redraw only the panels whose array changed; True if anything redrew."""
+        param = self._param
+        if param is None:
+            return False
+        redrew = False
+        state = (param.is_initialized, param.is_deferred, param.shape, param.grad_req,
+                 str(param.dtype))
+        if state != self._state:
+            self._state = state
+            self._data_key = self._grad_key = None
+            self._show_state()
+            redrew = True
+        if not param.is_initialized:
+            return redrew
+        values = param.data().asnumpy_view()
+        data_key = (id(values), values.shape, values.dtype, param.version)
+        if data_key != self._data_key or values is not self.data_panel.values:
+            self._data_key = data_key
+            self._prepare_axis_controls(values.shape)
+            spread = theoretical_spread(param.last_initializer, values.shape, param.name)
+            self.data_panel.show_array(values, self._choice(), spread)
+            self._show_header(spread)
+            redrew = True
+        if param.grad_req == "null":
+            return redrew
+        grad = param.grad().asnumpy_view()
+        grad_key = (id(grad), grad.shape, grad.dtype, param.grad_version)
+        if grad_key != self._grad_key or grad is not self.grad_panel.values:
+            self._grad_key = grad_key
+            self.grad_panel.show_array(grad, self._choice())
+            redrew = True
+        return redrew
+
+    def set_update(self, values) -> None:
+        """Show the last optimizer update of this parameter, or hide the column (None)."""
+        if values is None:
+            self._update_values = None
+            self.update_panel.show_message("")
+            self.update_panel.hide()
+            return
+        values = np.asarray(values)
+        param = self._param
+        if param is not None and param.is_initialized and tuple(values.shape) != tuple(
+                param.shape):
+            raise ValueError(f"The update has shape {tuple(values.shape)} but "
+                             f"{self._access_path} has shape {tuple(param.shape)}")
+        self._update_values = values
+        self.update_panel.show()
+        self.update_panel.show_array(values, self._choice())
+
+    # ---------------------------------------------------------------- internals
+    def _choice(self) -> ViewChoice | None:
+        shape = self.axis_controls.shape
+        return self.axis_controls.choice() if len(shape) >= 3 else None
+
+    def _prepare_axis_controls(self, shape: tuple) -> None:
+        if len(shape) >= 3:
+            self.axis_controls.set_shape(shape)
+            self.axis_controls.show()
+        else:
+            self.axis_controls.hide()
+
+    def _show_state(self) -> None:
+        param = self._param
+        name, shape = param.name, _shape_text(param.shape)
+        self._show_header(None)
+        if param.is_initialized:
+            if param.grad_req == "null":
+                self.grad_panel.show_message(f"grad_req='null': no gradient for {name}")
+            return
+        self.axis_controls.hide()
+        if param.is_deferred:
+            text = f"{name}: deferred until the first forward pass (shape {shape})"
+        else:
+            text = (f"{name}: not initialized (shape {shape}). Call initialize() on it or "
+                    f"on its block.")
+        self.data_panel.show_message(text)
+        self.grad_panel.show_message("No gradient before the data exists.")
+
+    def _show_header(self, spread: TheoreticalSpread | None) -> None:
+        param = self._param
+        parts = [f"<b>{html.escape(self._access_path)}</b>"]
+        if self._access_path != param.name:
+            parts.append(html.escape(param.name))
+        parts.append(f"shape {_shape_text(param.shape)}")
+        parts.append(str(np.dtype(param.dtype)) if param.dtype is not None else "")
+        if param.grad_req != "write":
+            parts.append(f"grad_req='{param.grad_req}'")
+        if param.is_initialized:
+            initializer = param.last_initializer
+            parts.append(html.escape(f"initialized by {initializer!r}") if initializer
+                         is not None else "values set directly")
+        self.header_label.setText("  ·  ".join(p for p in parts if p))
+
+    def _on_choice_changed(self) -> None:
+        choice = self.axis_controls.choice()
+        for panel in (self.data_panel, self.grad_panel, self.update_panel):
+            panel.redraw_picture(choice)
+
+    def _report_hover(self, element, suffix: str) -> None:
+        if element is None:
+            self.hovered.emit("")
+            return
+        index, value, (row_step, col_step) = element
+        name = self._access_path or "value"
+        if suffix == " update":
+            text = f"update of {name}{format_index(index)} = {format_value(value)}"
+        else:
+            text = f"{name}{suffix}{format_index(index)} = {format_value(value)}"
+        if row_step > 1 or col_step > 1:
+            text += f"  (largest |x| of its {row_step}×{col_step} block)"
+        self.hovered.emit(text)
