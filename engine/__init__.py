@@ -4,11 +4,11 @@
 run D2L's Gluon code with ``mxnet`` replaced by ``engine``.
 """
 
-from . import autograd, gluon, initializer, np, npx
+from . import autograd, gluon, initializer, np, npx, optimizer
 from . import initializer as init
 from . import random_state as random
 from .context import Context, cpu, gpu, num_gpus
 
-__all__ = ["np", "npx", "init", "initializer", "autograd", "gluon", "cpu", "gpu",
+__all__ = ["np", "npx", "init", "initializer", "autograd", "gluon", "optimizer", "cpu", "gpu",
            "num_gpus", "Context", "random"]
 __version__ = "0.1.0"

@@ -1,8 +1,9 @@
 """``engine.gluon``: blocks, parameters, layers, losses and the Trainer."""
 
-from . import nn
+from . import loss, nn
 from .block import Block, HybridBlock
 from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict
+from .trainer import Trainer
 
-__all__ = ["nn", "Block", "HybridBlock", "Parameter", "Constant", "ParameterDict",
-           "DeferredInitializationError"]
+__all__ = ["nn", "loss", "Trainer", "Block", "HybridBlock", "Parameter", "Constant",
+           "ParameterDict", "DeferredInitializationError"]
