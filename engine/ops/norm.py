@@ -85,15 +85,23 @@ def batch_norm(x, gamma, beta, running_mean, running_var, eps=1e-3, momentum=0.9
     scale = _onp.ones(channels, dtype=dtype) if fix_gamma else gd.astype(dtype, copy=False)
     y = x_hat * scale.reshape(bshape)
     y += bd.reshape(bshape)
-    if use_batch:
+    out = result(y)
+
+    def update_running_statistics():
         for running, batch_value in ((running_mean, mean), (running_var, var)):
             if hasattr(running, "_vc"):
                 _update_running(running, batch_value, momentum)
-    out = result(y)
 
     entries = tape_entries((x, gamma, beta))
+    if use_batch and entries is None:
+        update_running_statistics()
     if entries is not None:
         def backward(g):
+            # MXNet 1.9.1 (its reference CPU kernel) moves the running statistics in
+            # the backward pass of a recorded forward, so printing them between
+            # forward and backward shows the old values; we follow it.
+            if use_batch:
+                update_running_statistics()
             gx = ggamma = gbeta = None
             if entries[0] is not None:
                 g_hat = g * scale.reshape(bshape)

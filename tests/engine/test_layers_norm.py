@@ -78,6 +78,9 @@ def test_training_normalizes_with_batch_statistics_and_updates_running_ones():
     x = _random((8, 3, 2, 2)).astype(onp.float32) * 3 + 1
     with autograd.record():
         y = layer(np.array(x))
+    # As in MXNet, a recorded forward moves the running statistics in backward.
+    assert float(layer.running_mean.data().sum()) == 0
+    y.backward()
     out = y.asnumpy()
     onp.testing.assert_allclose(out.mean(axis=(0, 2, 3)), 0, atol=1e-5)
     onp.testing.assert_allclose(out.var(axis=(0, 2, 3)), 1, atol=1e-3)
