@@ -111,10 +111,11 @@ def _own_params(block: Block, path: str):
 
 
 def _folded_activation(block: Block, key: str, child: Block) -> str | None:
-    """A parameter-free ``act`` child of a Dense is shown in the Dense row."""
-    if key == "act" and type(block).__name__ == "Dense" and not child._children \
+    """A layer's parameter-free ``act`` child (Dense, Conv2D) is shown in the layer's row."""
+    act_type = getattr(child, "_act_type", None)
+    if key == "act" and isinstance(act_type, str) and not child._children \
             and not child.params.keys():
-        return getattr(child, "_act_type", type(child).__name__.lower())
+        return act_type
     return None
 
 
@@ -168,6 +169,31 @@ def subtree_size(node: TreeNode) -> int | None:
                 return None
             total += math.prod(shape)
     return total
+
+
+def subtree_sizes(root: TreeNode) -> dict[int, int | None]:
+    """:func:`subtree_size` of every node at once (keyed by ``id(node)``), in one pass."""
+    sizes: dict[int, int | None] = {}
+
+    def visit(node: TreeNode) -> tuple[dict, bool]:
+        # Returns the distinct parameters below ``node`` (id -> size) and whether all are known.
+        if node.is_param:
+            shape = node.obj.shape or ()
+            known = all(d > 0 for d in shape)
+            own = {id(node.obj): math.prod(shape) if known else 0}
+            sizes[id(node)] = own[id(node.obj)] if known else None
+            return own, known
+        params: dict = {}
+        known = True
+        for child in node.children:
+            below, child_known = visit(child)
+            params.update(below)
+            known = known and child_known
+        sizes[id(node)] = sum(params.values()) if known else None
+        return params, known
+
+    visit(root)
+    return sizes
 
 
 def totals(root: TreeNode) -> TreeTotals:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from engine.gluon import Block
 
-from ..block_tree import TreeNode, TreeTotals, build_tree, filter_tree, subtree_size, totals
+from ..block_tree import TreeNode, TreeTotals, build_tree, filter_tree, subtree_sizes, totals
 
 __all__ = ["BlockTreeModel", "COLUMNS", "PATH_ROLE", "NODE_ROLE"]
 
@@ -87,6 +87,7 @@ class BlockTreeModel(QAbstractItemModel):
         self._structure_seen = None
         self._values_seen: tuple = ()
         self._by_path: dict[str, TreeNode] = {}
+        self._sizes: dict[int, int | None] = {}
 
     # -------------------------------------------------------------- the model
     def set_net(self, net: Block | None) -> None:
@@ -112,6 +113,10 @@ class BlockTreeModel(QAbstractItemModel):
         self._filter = pattern
         self._rebuild()
         return True
+
+    def root(self) -> TreeNode | None:
+        """The root of the rows shown (filtered or not)."""
+        return self._root
 
     def filter(self) -> str:
         return self._filter
@@ -150,6 +155,7 @@ class BlockTreeModel(QAbstractItemModel):
         if self._net is None:
             self._full = self._root = None
             self._by_path = {}
+            self._sizes = {}
         else:
             self._structure_seen = self._net.structure_version
             self._full = build_tree(self._net)
@@ -158,6 +164,7 @@ class BlockTreeModel(QAbstractItemModel):
                 self._root = filter_tree(self._full, self._net.collect_params(self._filter)
                                          .values())
             self._by_path = {n.path: n for n in self._root.walk()}
+            self._sizes = subtree_sizes(self._root)
             self._values_seen = self._value_signature()
         self.endResetModel()
         if self._full is not None:
@@ -267,7 +274,7 @@ class BlockTreeModel(QAbstractItemModel):
         if column == COL_NAME:
             return block.name
         if column == COL_SIZE:
-            return _count(subtree_size(node))
+            return _count(self._sizes.get(id(node)))
         if column == COL_PATH:
             return node.path
         return None
@@ -284,7 +291,7 @@ class BlockTreeModel(QAbstractItemModel):
             state = _state(param)
             return f"{_shape_text(param)}  {state}" if state else _shape_text(param)
         if column == COL_SIZE:
-            return _count(subtree_size(node))
+            return _count(self._sizes.get(id(node)))
         if column == COL_DTYPE:
             return getattr(param.dtype, "__name__", str(param.dtype))
         if column == COL_INIT:
@@ -300,7 +307,7 @@ class BlockTreeModel(QAbstractItemModel):
     def _tooltip(self, node: TreeNode) -> str:
         if node.is_block:
             return (f"{_block_kind(node)} {node.obj.name}\n{node.path}\n"
-                    f"{_count(subtree_size(node))} parameter values")
+                    f"{_count(self._sizes.get(id(node)))} parameter values")
         param = node.obj
         lines = [f"{param.name}  {node.path}",
                  f"shape {_shape_text(param)}, {self._param_text(node, COL_DTYPE)}, "

@@ -179,23 +179,21 @@ class BlockTreeView(QWidget):
     def _restore_view_state(self) -> None:
         self._net_id = id(self.model.net())
         if self._expanded is None or self.model.filter():
-            rows = sum(1 for _ in self._all_indexes(QModelIndex()))
+            rows = sum(1 for n in self.model.root().walk()) if self.model.root() else 0
             if rows <= EXPAND_ALL_LIMIT:
                 self.tree.expandAll()
+                self._fit_columns()
             else:
+                # Measuring thousands of rows would take longer than building them.
                 self.tree.expandToDepth(1)
-            self._fit_columns()
+                for column, width in zip((COL_LABEL, COL_NAME, COL_SHAPE, COL_SIZE),
+                                         (230, 130, 90, 70)):
+                    self.tree.setColumnWidth(column, width)
         else:
             for path in self._expanded:
                 self.tree.expand(self.model.index_for_path(path))
         if self._current_path:
             self.select_path(self._current_path)
-
-    def _all_indexes(self, parent: QModelIndex):
-        for row in range(self.model.rowCount(parent)):
-            index = self.model.index(row, 0, parent)
-            yield index
-            yield from self._all_indexes(index)
 
     def _fit_columns(self) -> None:
         for column in (COL_LABEL, COL_NAME, COL_SHAPE, COL_SIZE):
