@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Signal
 
 from .array_display import DisplayImage, Picture, block_extreme, downsample_max_abs
-from .plot_style import plot_font, style_axis, style_plot_widget
+from .plot_style import IndexAxisItem, plot_font, style_axis, style_plot_widget
 
 __all__ = ["HeatmapPanel", "diverging_colormap"]
 
@@ -49,7 +49,8 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self._picture: Picture | None = None
         self._display: DisplayImage | None = None
-        self.plot = self.addPlot(row=0, col=0)
+        self.plot = self.addPlot(row=0, col=0, axisItems={
+            "left": IndexAxisItem("left"), "bottom": IndexAxisItem("bottom")})
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.view = self.plot.getViewBox()
@@ -92,7 +93,6 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         levels = (-float(level), float(level))
         self.image_item.setImage(display.image, autoLevels=False, levels=levels)
         self.colour_bar.setLevels(levels)
-        style_axis(self.colour_bar.axis, self.palette(), f"±{level:.3g}")
         if geometry_changed:
             self._fit_geometry()
 

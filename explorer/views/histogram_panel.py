@@ -17,7 +17,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from ..theory import TheoreticalSpread
 from .array_display import TensorStatistics, format_value
-from .plot_style import fill_colour, plot_font, style_axis, style_plot_widget, theory_colour
+from .plot_style import (
+    CountAxisItem,
+    fill_colour,
+    plot_font,
+    style_axis,
+    style_plot_widget,
+    theory_colour,
+)
 
 __all__ = ["HistogramPanel", "statistics_rows"]
 
@@ -45,7 +52,7 @@ class HistogramPanel(QWidget):
         super().__init__(parent)
         self._stats: TensorStatistics | None = None
         self._spread: TheoreticalSpread | None = None
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(axisItems={"left": CountAxisItem("left")})
         self.plot_widget.setMinimumHeight(120)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setMenuEnabled(False)
@@ -66,7 +73,8 @@ class HistogramPanel(QWidget):
         caption_row.addWidget(self.theory_label, 0)
         self.stats_label = QLabel()
         self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.stats_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # Ignored width: the table reflows to fewer columns instead of widening the panel.
+        self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.stats_label.setWordWrap(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -149,6 +157,19 @@ class HistogramPanel(QWidget):
         self.plot.setXRange(low, high, padding=0.04)
         self.plot.setYRange(0, max(top, 1.0) * 1.05, padding=0)
 
+    def _pairs_per_row(self) -> int:
+        """As many label/value pairs per row as fit the panel's width (1 to 4)."""
+        metrics = self.stats_label.fontMetrics()
+        pair = metrics.horizontalAdvance("L2 norm  -0.0001234  ") + 10
+        return max(1, min(4, self.width() // pair))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._stats is not None:
+            text = self._statistics_html()
+            if text != self.stats_label.text():
+                self.stats_label.setText(text)
+
     def _caption(self) -> str:
         stats = self._stats
         bins = len(stats.counts)
@@ -159,8 +180,13 @@ class HistogramPanel(QWidget):
         palette = self.palette()
         dim = palette.color(palette.ColorRole.PlaceholderText).name()
         warn = theory_colour(palette).name()
+        pairs = [pair for row in statistics_rows(stats) for pair in row]
+        per_row = self._pairs_per_row()
+        rows = [pairs[i:i + per_row] for i in range(0, len(pairs), per_row)]
+        if per_row == 4:
+            rows = statistics_rows(stats)  # the designed grouping: numbers, health, shape
         cells = []
-        for row in statistics_rows(stats):
+        for row in rows:
             parts = []
             for name, value in row:
                 alarming = name in ("NaN", "Inf") and value != "0"

@@ -11,7 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-__all__ = ["plot_font", "style_plot_widget", "style_axis", "theory_colour", "fill_colour"]
+__all__ = ["plot_font", "style_plot_widget", "style_axis", "theory_colour", "fill_colour",
+           "IndexAxisItem", "CountAxisItem"]
 
 
 def plot_font(scale: float = 1.0) -> QFont:
@@ -56,3 +57,27 @@ def fill_colour(palette: QPalette) -> QColor:
 def theory_colour(palette: QPalette) -> QColor:
     """A warm colour that stands out from the (usually blue) highlight in both themes."""
     return QColor("#ffa348") if is_dark(palette) else QColor("#c64600")
+
+
+class IndexAxisItem(pg.AxisItem):
+    """An axis counting rows/columns: ticks only at whole indices, never 0.5."""
+
+    def tickSpacing(self, minVal, maxVal, size):
+        levels = [(max(spacing, 1.0), offset)
+                  for spacing, offset in super().tickSpacing(minVal, maxVal, size)
+                  if spacing >= 1.0]
+        return levels or [(1.0, 0.0)]
+
+
+class CountAxisItem(pg.AxisItem):
+    """A histogram's count axis with short labels (``250k``, ``1.5M``), no ``1e+06``."""
+
+    def tickStrings(self, values, scale, spacing):
+        return [_short_count(v * scale) for v in values]
+
+
+def _short_count(value: float) -> str:
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:.3g}{suffix}"
+    return f"{value:.4g}"

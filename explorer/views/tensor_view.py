@@ -63,6 +63,7 @@ class ArrayPanel(QWidget):
     def __init__(self, title: str, parent=None):
         super().__init__(parent)
         self.redraw_count = 0
+        self._title = title
         self._values: np.ndarray | None = None
         self.title_label = QLabel(title)
         title_font = plot_font(1.1)
@@ -78,8 +79,8 @@ class ArrayPanel(QWidget):
         plots = QWidget()
         plots_layout = QVBoxLayout(plots)
         plots_layout.setContentsMargins(0, 0, 0, 0)
-        plots_layout.addWidget(self.heatmap, 1)
-        plots_layout.addWidget(self.histogram, 1)
+        plots_layout.addWidget(self.heatmap, 4)
+        plots_layout.addWidget(self.histogram, 5)  # it also holds the statistics table
         self.stack = QStackedWidget()
         self.stack.addWidget(self.message_label)
         self.stack.addWidget(plots)
@@ -100,6 +101,7 @@ class ArrayPanel(QWidget):
 
     def show_message(self, text: str) -> None:
         self._values = None
+        self.title_label.setText(self._title)
         self.message_label.setText(text)
         self.stack.setCurrentIndex(0)
         self.heatmap.clear_picture()
@@ -117,6 +119,10 @@ class ArrayPanel(QWidget):
             return
         stats = tensor_statistics(values)
         self._level = symmetric_level(stats)
+        # The colour range lives in the title: a label on the thin colour bar would
+        # collide with its tick labels.
+        self.title_label.setText(f"{self._title}   <span style='font-weight:normal'>"
+                                 f"colours ±{format_value(self._level)}</span>")
         self.heatmap.show_picture(picture_of(values, choice), self._level)
         self.histogram.show_statistics(stats, spread)
         self.stack.setCurrentIndex(1)
