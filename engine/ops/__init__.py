@@ -51,6 +51,8 @@ def _reflected(op):
 
 
 def _setitem(self, key, value):
+    if self._data.ndim == 0 and isinstance(key, slice) and key == slice(None):
+        key = ()  # ``x[:] = v`` on a 0-d array (an initializer filling a scalar parameter)
     if _ag._state.recording and (self._node is not None or _tracked(value)):
         _rebind(self, shape.setitem_recorded(self, key, value))
         return
