@@ -189,6 +189,9 @@ def time_variants(variants: dict, steps_per_round: int, rounds: int, warmup: int
             for _ in range(steps_per_round):
                 step()
             samples[name].append((clock() - start) / steps_per_round)
+    best = {name: min(times) for name, times in samples.items()}
+    print("  (fastest rounds: " + ", ".join(f"{n} {t * 1e6:.1f} us" for n, t in best.items())
+          + ")")
     return {name: statistics.median(times) for name, times in samples.items()}
 
 
@@ -203,9 +206,10 @@ def run_case(title, sizes, act, batch, steps_per_round, rounds, torch, clock):
     }
     if torch is not None:
         variants["torch"] = torch_step_fn(weights, act, batches, torch)
+    print()
     times = time_variants(variants, steps_per_round, rounds, warmup=max(20, steps_per_round),
                           clock=clock)
-    print(f"\n{title}")
+    print(f"  {title}")
     for name, seconds in times.items():
         print(f"  {name:<7} {1.0 / seconds:>10.1f} steps/s   {seconds * 1e6:>9.1f} us/step")
     return times
@@ -235,7 +239,7 @@ def main(argv=None) -> int:
         print("PyTorch not installed: comparing against NumPy only")
 
     big = run_case("MLP 784-256-256-10, ReLU, batch 128", (784, 256, 256, 10), "relu", 128,
-                   steps_per_round=20, rounds=args.rounds, torch=torch, clock=clock)
+                   steps_per_round=5, rounds=args.rounds * 4, torch=torch, clock=clock)
     small = run_case("Playground MLP 2-8-8-2, tanh, batch 10", (2, 8, 8, 2), "tanh", 10,
                      steps_per_round=400, rounds=args.rounds, torch=torch, clock=clock)
 
