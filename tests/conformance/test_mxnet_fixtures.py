@@ -95,15 +95,18 @@ def _numbers_close(a: str, b: str) -> bool:
 def lines_match(expected: str, actual: str) -> bool:
     """Text identical; numbers equal within float32 tolerance.
 
-    If every number is textually identical the whole line must be identical.
-    Otherwise (numbers differing in their last digits) the text between the
-    numbers is compared with whitespace removed, because NumPy pads columns to
-    the widest number.
+    In array printouts (lines with ``[``) the text between the numbers is
+    compared with whitespace removed, because NumPy pads a column to its widest
+    number, which may sit on another line whose last digit differs within
+    tolerance. Other lines with identical numbers must be identical (tables
+    such as ``summary()`` are aligned by format widths).
     """
     if expected == actual:
         return True
     exp_nums, act_nums = _NUMBER.findall(expected), _NUMBER.findall(actual)
-    if len(exp_nums) != len(act_nums) or exp_nums == act_nums:
+    if len(exp_nums) != len(act_nums):
+        return False
+    if exp_nums == act_nums and "[" not in expected:
         return False
     if _mask(expected) != _mask(actual):
         return False
@@ -112,7 +115,7 @@ def lines_match(expected: str, actual: str) -> bool:
 
 @dataclass
 class Item:
-    kind: str  # 'line', 'random', 'error'
+    kind: str  # 'line', 'random', 'error', 'deviation'
     lines: list[str] = field(default_factory=list)
     native: bool = False
 
@@ -129,6 +132,8 @@ class Item:
             return "L:" + _mask(self.lines[0])
         if self.kind == "random":
             return "R:" + _mask("\n".join(self.lines))
+        if self.kind == "deviation":
+            return "D:" + self.lines[0]
         return "E:" + self.error_type
 
 
@@ -142,6 +147,8 @@ def parse(text: str) -> list[Item]:
         closing = None
         if line == "#<random>":
             closing, kind = "#</random>", "random"
+        elif line.startswith("#<deviation"):
+            closing, kind = "#</deviation>", "deviation"
         elif line in ("#<error>", "#<error native>"):
             closing, kind = "#</error>", "error"
         if closing is not None:
@@ -166,6 +173,9 @@ def items_match(exp: Item, act: Item) -> bool:
         return False
     if exp.kind == "line":
         return lines_match(exp.lines[0], act.lines[0])
+    if exp.kind == "deviation":
+        # a documented, deliberate difference from MXNet (tests/conformance/README.md)
+        return True
     if exp.kind == "random":
         # every number masked: same text, same count of numbers
         return exp.key() == act.key()
@@ -301,7 +311,8 @@ def test_compare_rules() -> None:
     assert lines_match("array([0.45000005, 1.])", "array([0.45      , 1.        ])")
     assert not lines_match("array([0.45, 1.])", "array([0.46, 1.])")
     assert not lines_match("(256, 20)", "(256., 20)")  # int vs float
-    assert not lines_match("[0. 0.]", "[0.  0.]")  # same numbers: text must be identical
+    assert lines_match("[0.5 , 1.06]", "[0.5      , 1.06     ]")  # padding set by other rows
+    assert not lines_match("Total params: 32", "Total  params: 32")  # tables: exact
     assert lines_match("dense0_weight", "dense0_weight")
     assert not lines_match("dense0_weight", "dense1_weight")
     exp = "a\n#<random>\narray([ 0.1, -0.2])\n#</random>\nb\n"

@@ -142,7 +142,11 @@ def fancy_backward():
     with autograd.record():
         out = f(xf)   # in-place x /= 2 on a recorded array
     out.backward()
+# Deliberate deviation (issue 3): the engine records in-place updates such as
+# FancyMLP's x /= 2 and differentiates through them; MXNet 1.9.1 refuses them.
+print('#<deviation in-place updates inside record() are recorded>')
 show_error(fancy_backward, native=True)
+print('#</deviation>')
 print(repr(f(xf)))
 
 
@@ -179,7 +183,9 @@ def inplace():
     with autograd.record():
         b = a * 2
         b += 1
+print('#<deviation in-place updates inside record() are recorded>')
 show_error(inplace, native=True)
+print('#</deviation>')
 
 print('--- modes')
 print(autograd.is_recording(), autograd.is_training())
