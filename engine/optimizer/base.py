@@ -130,8 +130,8 @@ class Optimizer:
             raise ValueError(f"Optimizer name must be a string, got {name!r}")
         klass = Optimizer.opt_registry.get(name.lower())
         if klass is None:
-            valid = ", ".join(sorted(Optimizer.opt_registry))
-            raise ValueError(f"Cannot find optimizer {name}. Valid optimizers: {valid}")
+            # MXNet's exact words; the valid names are sorted(Optimizer.opt_registry).
+            raise ValueError(f"Cannot find optimizer {name}")
         return klass(**kwargs)
 
     # ---------------------------------------------------------- learning rate
