@@ -1,4 +1,4 @@
-"""How an N-D parameter becomes a 2-D picture, a smaller picture, and a few numbers.
+"""How an N-D parameter becomes a 2-D picture and a smaller picture, and how it reads as text.
 
 Pure NumPy, no Qt: the tensor view's heatmap and histogram panels draw what
 this module computes, and tests check it without a display.
@@ -7,9 +7,12 @@ this module computes, and tests check it without a display.
   itself, a 1-row strip for a vector, a tiled mosaic of a conv kernel, or a
   2-D slice through an N-D array; :meth:`Picture.index_of` maps a source
   pixel back to the index in the original array.
-* :func:`downsample_max_abs` shrinks a large source for display.
-* :func:`tensor_statistics` computes the statistics and the histogram in two
-  chunked passes over the values (threads for large arrays).
+* :func:`downsample_max_abs` (a :class:`MaxAbsPooler` fed band by band)
+  shrinks a large source for display.
+
+The statistics and the histogram are in :mod:`.array_statistics`; both
+modules process large arrays in cache-sized chunks on a small thread pool
+(:func:`map_parts`).
 """
 
 from __future__ import annotations
@@ -23,14 +26,14 @@ import numpy as np
 
 __all__ = [
     "ViewChoice", "Picture", "picture_of", "mosaic_is_possible", "DisplayImage",
-    "downsample_max_abs", "TensorStatistics", "tensor_statistics", "symmetric_level",
-    "format_index", "format_value",
+    "MaxAbsPooler", "display_steps", "downsample_max_abs", "block_extreme", "map_parts",
+    "CHUNK", "format_index", "format_value",
 ]
 
 # Above this many pixels a mosaic (with its 1-px gaps) is not offered by default.
 MOSAIC_MAX_PIXELS = 4096 * 4096
 # Chunk of a flat array processed at once: 256 K float32 (1 MiB) stays in cache.
-_CHUNK = 1 << 18
+CHUNK = 1 << 18
 # Arrays smaller than this are processed in one call (threads cost more than they save).
 _PARALLEL_MIN_SIZE = 1 << 21
 
@@ -46,11 +49,12 @@ def _pool() -> ThreadPoolExecutor:
     return _executor
 
 
-def _map_chunks(function, flat: np.ndarray, chunk: int = _CHUNK) -> list:
-    chunks = [flat[i:i + chunk] for i in range(0, flat.size, chunk)]
-    if flat.size < _PARALLEL_MIN_SIZE:
-        return [function(c) for c in chunks]
-    return list(_pool().map(function, chunks))
+def map_parts(function, parts, total_size: int) -> list:
+    """``[function(p) for p in parts]``, on the thread pool when ``total_size`` is large."""
+    parts = list(parts)
+    if total_size < _PARALLEL_MIN_SIZE or len(parts) < 2:
+        return [function(p) for p in parts]
+    return list(_pool().map(function, parts))
 
 
 # ----------------------------------------------------------------- the picture
@@ -208,70 +212,104 @@ class DisplayImage:
         return self.row_step > 1 or self.col_step > 1
 
 
-def downsample_max_abs(source: np.ndarray, max_side: int = 1024,
-                       skip_nan: bool = False) -> DisplayImage:
-    """Shrink ``source`` to at most ``max_side`` pixels per side by max-|x| pooling.
+def display_steps(shape: tuple, max_side: int) -> tuple:
+    """``(row_step, col_step)`` that bring a 2-D ``shape`` to at most ``max_side`` per side."""
+    rows, cols = shape
+    return max(1, math.ceil(rows / max_side)), max(1, math.ceil(cols / max_side))
+
+
+class MaxAbsPooler:
+    """Max-|x| pooling of a 2-D source, fed one band of whole row groups at a time.
 
     Each display pixel shows the signed value of largest magnitude in its
     block. Max-|x| rather than the block mean because the heatmap is for
     spotting what went wrong: a single exploding weight stays visible, whereas
     a mean of many zero-centred random weights fades towards 0 and hides both
-    the spread and the outliers. A block holding a NaN shows as NaN, unless
-    ``skip_nan`` (a mosaic, whose gaps are NaN by design).
+    the spread and the outliers. A block holding a NaN shows as NaN
+    (``np.maximum``/``np.minimum`` propagate it, where ``np.nanmax`` would drop
+    it), unless ``skip_nan`` (a mosaic, whose gaps are NaN by design).
+
+    The statistics pass feeds the bands it is reading anyway
+    (:func:`~explorer.views.array_statistics.statistics_and_image`), so a large
+    matrix is read from memory once for both.
     """
-    rows, cols = source.shape
-    row_step = max(1, math.ceil(rows / max_side))
-    col_step = max(1, math.ceil(cols / max_side))
+
+    def __init__(self, shape: tuple, dtype, row_step: int, col_step: int,
+                 skip_nan: bool = False) -> None:
+        rows, cols = shape
+        self.row_step, self.col_step = row_step, col_step
+        self._largest, self._smallest = (np.fmax, np.fmin) if skip_nan else (np.maximum,
+                                                                              np.minimum)
+        out_shape = (math.ceil(rows / row_step), math.ceil(cols / col_step))
+        self._high = np.empty(out_shape, dtype)
+        self._low = np.empty(out_shape, dtype)
+
+    def band_rows(self, cols: int, chunk: int) -> int:
+        """Rows per band: a multiple of ``row_step`` holding about ``chunk`` elements."""
+        groups = max(1, chunk // max(1, cols * self.row_step))
+        return groups * self.row_step
+
+    def add_band(self, start_row: int, band: np.ndarray) -> None:
+        """Pool source rows ``start_row ...`` (``start_row`` a multiple of ``row_step``)."""
+        first = start_row // self.row_step
+        stop = first + math.ceil(band.shape[0] / self.row_step)
+        for ufunc, out in ((self._largest, self._high), (self._smallest, self._low)):
+            _pool_columns(_pool_rows(band, self.row_step, ufunc), self.col_step, ufunc,
+                          out[first:stop])
+
+    def image(self) -> DisplayImage:
+        high, low = self._high, self._low
+        with np.errstate(invalid="ignore"):
+            # Ties go to the positive value; a NaN block has NaN in both and stays NaN.
+            image = np.where(high >= -low, high, low).astype(np.float32, copy=False)
+        return DisplayImage(image, self.row_step, self.col_step)
+
+
+def downsample_max_abs(source: np.ndarray, max_side: int = 1024,
+                       skip_nan: bool = False) -> DisplayImage:
+    """Shrink ``source`` to at most ``max_side`` pixels per side by max-|x| pooling.
+
+    See :class:`MaxAbsPooler` for why max-|x| and how NaN is kept.
+    """
+    row_step, col_step = display_steps(source.shape, max_side)
     if row_step == 1 and col_step == 1:
-        image = np.ascontiguousarray(source, dtype=np.float32)
-        return DisplayImage(image, 1, 1)
-    largest, smallest = (np.fmax, np.fmin) if skip_nan else (np.maximum, np.minimum)
-    high = _pool_columns(_pool_rows(source, row_step, largest), col_step, largest)
-    low = _pool_columns(_pool_rows(source, row_step, smallest), col_step, smallest)
-    with np.errstate(invalid="ignore"):
-        image = np.where(high >= -low, high, low).astype(np.float32, copy=False)
-    return DisplayImage(np.ascontiguousarray(image), row_step, col_step)
-
-
-def _pool_rows(source: np.ndarray, step: int, ufunc) -> np.ndarray:
-    """Reduce each band of ``step`` rows; the inner (contiguous) axis stays vectorised."""
-    if step == 1:
-        return source
+        return DisplayImage(np.ascontiguousarray(source, dtype=np.float32), 1, 1)
+    pooler = MaxAbsPooler(source.shape, source.dtype, row_step, col_step, skip_nan)
     rows, cols = source.shape
+    height = pooler.band_rows(cols, CHUNK)
+    starts = range(0, rows, height)
+
+    def band(start):
+        pooler.add_band(start, source[start:start + height])
+
+    map_parts(band, starts, source.size)
+    return pooler.image()
+
+
+def _pool_rows(band: np.ndarray, step: int, ufunc) -> np.ndarray:
+    """Reduce each group of ``step`` rows; the inner (contiguous) axis stays vectorised."""
+    if step == 1:
+        return band
+    rows, cols = band.shape
     whole = rows // step
-    out = np.empty((math.ceil(rows / step), cols), dtype=source.dtype)
-
-    def band(start_stop):
-        start, stop = start_stop
-        block = source[start * step:stop * step].reshape(stop - start, step, cols)
-        ufunc.reduce(block, axis=1, out=out[start:stop])
-
-    bands = _bands(whole)
-    if source.size >= _PARALLEL_MIN_SIZE and len(bands) > 1:
-        list(_pool().map(band, bands))
-    else:
-        for b in bands:
-            band(b)
-    if whole * step < rows:
-        ufunc.reduce(source[whole * step:], axis=0, out=out[-1])
+    out = np.empty((math.ceil(rows / step), cols), dtype=band.dtype)
+    if whole:
+        ufunc.reduce(band[:whole * step].reshape(whole, step, cols), axis=1, out=out[:whole])
+    if whole * step < rows:  # the last, shorter group of the source
+        ufunc.reduce(band[whole * step:], axis=0, out=out[-1])
     return out
 
 
-def _bands(count: int, parts: int = 8) -> list:
-    size = max(1, math.ceil(count / parts))
-    return [(s, min(count, s + size)) for s in range(0, count, size)]
-
-
-def _pool_columns(source: np.ndarray, step: int, ufunc) -> np.ndarray:
-    """Reduce each group of ``step`` columns with strided element-wise passes."""
+def _pool_columns(band: np.ndarray, step: int, ufunc, out: np.ndarray) -> None:
+    """Reduce each group of ``step`` columns into ``out`` with strided element-wise passes."""
     if step == 1:
-        return source
-    out = np.array(source[:, 0::step])
+        out[...] = band
+        return
+    out[...] = band[:, 0::step]
     for k in range(1, step):
-        part = source[:, k::step]
+        part = band[:, k::step]
         width = part.shape[1]
         ufunc(out[:, :width], part, out=out[:, :width])
-    return out
 
 
 def block_extreme(source: np.ndarray, image: DisplayImage, row: int, col: int,
@@ -299,127 +337,6 @@ def block_extreme(source: np.ndarray, image: DisplayImage, row: int, col: int,
     shown = high if high >= -low else low
     r, c = np.argwhere(block == shown)[0]
     return r0 + int(r), c0 + int(c)
-
-
-# ----------------------------------------------------------------- statistics
-@dataclass(frozen=True)
-class TensorStatistics:
-    """Summary numbers and the histogram of one array.
-
-    ``mean``, ``std``, ``min``, ``max``, ``l2_norm`` and the histogram cover the
-    finite elements only (``finite_count`` of them); ``nan_count`` and
-    ``inf_count`` say how many were left out.
-    """
-
-    shape: tuple
-    dtype: str
-    size: int
-    mean: float
-    std: float
-    min: float
-    max: float
-    l2_norm: float
-    zero_fraction: float
-    nan_count: int
-    inf_count: int
-    finite_count: int
-    counts: np.ndarray
-    edges: np.ndarray
-
-    @property
-    def max_abs(self) -> float:
-        return max(abs(self.min), abs(self.max)) if self.finite_count else 0.0
-
-
-def symmetric_level(stats: TensorStatistics) -> float:
-    """Half-width of colour levels ``±m`` centred on 0 (1 when all values are 0)."""
-    m = stats.max_abs
-    return m if m > 0 and math.isfinite(m) else 1.0
-
-
-def _bin_count(size: int) -> int:
-    return int(min(80, max(8, round(math.sqrt(size)))))
-
-
-def histogram_range(low: float, high: float) -> tuple:
-    """Bin range: ``[low, high]``, widened around a single repeated value."""
-    if high > low:
-        return low, high
-    half = abs(low) * 0.5 if low != 0 else 0.5
-    return low - half, high + half
-
-
-def tensor_statistics(values: np.ndarray, bins: int | None = None) -> TensorStatistics:
-    """Statistics and histogram of ``values`` (any shape), without copying it when finite.
-
-    Two chunked passes (threaded for large arrays): min, max, sum, sum of
-    squares and zero count, then squared deviations from the mean (an exact
-    two-pass variance, no cancellation) and the histogram counts.
-    """
-    shape, dtype, size = tuple(values.shape), str(values.dtype), int(values.size)
-    flat = np.ascontiguousarray(values).reshape(-1)
-    if not np.issubdtype(flat.dtype, np.floating):
-        flat = flat.astype(np.float64)
-    if size == 0:
-        return TensorStatistics(shape, dtype, 0, *([math.nan] * 5), 0.0, 0, 0, 0,
-                                np.zeros(0, np.int64), np.zeros(1))
-    low, high, total, sum_sq, nonzero = _first_pass(flat)
-    nan_count = inf_count = 0
-    if not (math.isfinite(low) and math.isfinite(high)):
-        finite_mask = np.isfinite(flat)
-        nan_count = int(np.count_nonzero(np.isnan(flat)))
-        inf_count = size - nan_count - int(np.count_nonzero(finite_mask))
-        flat = flat[finite_mask]
-        if flat.size == 0:
-            return TensorStatistics(shape, dtype, size, *([math.nan] * 5), 0.0, nan_count,
-                                    inf_count, 0, np.zeros(0, np.int64), np.zeros(1))
-        low, high, total, sum_sq, nonzero = _first_pass(flat)
-    count = flat.size
-    mean = total / count
-    bins = bins or _bin_count(count)
-    if high == low:
-        bins |= 1  # an odd count centres the middle bin on the single value
-    lo, hi = histogram_range(low, high)
-    squared_deviation, counts = _second_pass(flat, mean, lo, hi, bins)
-    return TensorStatistics(
-        shape=shape, dtype=dtype, size=size, mean=mean,
-        std=math.sqrt(squared_deviation / count), min=low, max=high,
-        l2_norm=math.sqrt(sum_sq), zero_fraction=(size - nan_count - inf_count - nonzero) / size,
-        nan_count=nan_count, inf_count=inf_count, finite_count=count, counts=counts,
-        edges=np.linspace(lo, hi, bins + 1))
-
-
-def _first_pass(flat: np.ndarray) -> tuple:
-    def part(chunk):
-        return (float(chunk.min()), float(chunk.max()), float(chunk.sum()),
-                float(np.dot(chunk, chunk)), int(np.count_nonzero(chunk)))
-
-    parts = _map_chunks(part, flat)
-    return (min(p[0] for p in parts), max(p[1] for p in parts), math.fsum(p[2] for p in parts),
-            math.fsum(p[3] for p in parts), sum(p[4] for p in parts))
-
-
-def _second_pass(flat: np.ndarray, mean: float, lo: float, hi: float, bins: int) -> tuple:
-    scale = bins / (hi - lo)
-    typed_mean = flat.dtype.type(mean)
-    typed_lo, typed_scale = flat.dtype.type(lo), flat.dtype.type(scale)
-
-    def part(chunk):
-        deviation = chunk - typed_mean
-        squared = float(np.dot(deviation, deviation))
-        position = chunk - typed_lo
-        position *= typed_scale
-        # Truncation toward zero keeps tiny negative rounding in bin 0; the maximum
-        # lands on index ``bins`` and is folded into the last bin below.
-        counts = np.bincount(position.astype(np.intp), minlength=bins + 1)
-        return squared, counts
-
-    parts = _map_chunks(part, flat)
-    counts = np.zeros(bins + 1, np.int64)
-    for _, c in parts:
-        counts[:c.size] += c
-    counts[bins - 1] += counts[bins:].sum()
-    return math.fsum(p[0] for p in parts), counts[:bins]
 
 
 # ------------------------------------------------------------------- formatting

@@ -78,10 +78,16 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
     def levels(self) -> tuple:
         return tuple(float(v) for v in self.image_item.getLevels())
 
-    def show_picture(self, picture: Picture, level: float) -> None:
-        """Draw ``picture`` with colour levels ``(-level, level)``."""
-        skip_nan = picture.mode == "mosaic"
-        display = downsample_max_abs(picture.source, MAX_DISPLAY_SIDE, skip_nan=skip_nan)
+    def show_picture(self, picture: Picture, level: float,
+                     display: DisplayImage | None = None) -> None:
+        """Draw ``picture`` with colour levels ``(-level, level)``.
+
+        ``display`` is its display image when already pooled (by
+        ``statistics_and_image``, during the statistics pass).
+        """
+        if display is None:
+            display = downsample_max_abs(picture.source, MAX_DISPLAY_SIDE,
+                                         skip_nan=picture.mode == "mosaic")
         geometry_changed = (self._display is None
                             or self._display.image.shape != display.image.shape
                             or (self._display.row_step, self._display.col_step)

@@ -16,7 +16,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..theory import TheoreticalSpread
-from .array_display import TensorStatistics, format_value
+from .array_display import format_value
+from .array_statistics import TensorStatistics
 from .plot_style import (
     CountAxisItem,
     fill_colour,
@@ -97,7 +98,7 @@ class HistogramPanel(QWidget):
         """Draw the histogram of ``stats`` and, when given, the theoretical ``spread``."""
         self._stats, self._spread = stats, spread
         if stats.finite_count:
-            self.bars.setData(stats.edges, stats.counts.astype(np.float64))
+            self.bars.setData(stats.edges, stats.counts.astype(np.float64, copy=False))
         else:
             self.bars.setData([], [])
         self._draw_spread()
@@ -173,6 +174,9 @@ class HistogramPanel(QWidget):
     def _caption(self) -> str:
         stats = self._stats
         bins = len(stats.counts)
+        if stats.is_sampled:
+            return (f"histogram of a 1/{stats.sample_step} sample of {stats.finite_count:,} "
+                    f"values, {bins} bins")
         return f"histogram of {stats.finite_count:,} values, {bins} bins"
 
     def _statistics_html(self) -> str:

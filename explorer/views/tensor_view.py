@@ -34,10 +34,9 @@ from .array_display import (
     format_value,
     mosaic_is_possible,
     picture_of,
-    symmetric_level,
-    tensor_statistics,
 )
-from .heatmap_panel import HeatmapPanel
+from .array_statistics import statistics_and_image, symmetric_level, tensor_statistics
+from .heatmap_panel import MAX_DISPLAY_SIDE, HeatmapPanel
 from .histogram_panel import HistogramPanel
 from .plot_style import plot_font
 
@@ -117,13 +116,17 @@ class ArrayPanel(QWidget):
                                        f"(a scalar, dtype {values.dtype})")
             self.stack.setCurrentIndex(0)
             return
-        stats = tensor_statistics(values)
+        picture = picture_of(values, choice)
+        if picture.mode == "matrix":  # one read of a large weight for numbers and image
+            stats, display = statistics_and_image(values, MAX_DISPLAY_SIDE)
+        else:
+            stats, display = tensor_statistics(values), None
         self._level = symmetric_level(stats)
         # The colour range lives in the title: a label on the thin colour bar would
         # collide with its tick labels.
         self.title_label.setText(f"{self._title}   <span style='font-weight:normal'>"
                                  f"colours ±{format_value(self._level)}</span>")
-        self.heatmap.show_picture(picture_of(values, choice), self._level)
+        self.heatmap.show_picture(picture, self._level, display)
         self.histogram.show_statistics(stats, spread)
         self.stack.setCurrentIndex(1)
 

@@ -13,6 +13,10 @@ from explorer.views.array_display import (
     format_index,
     format_value,
     picture_of,
+)
+from explorer.views.array_statistics import (
+    sample_step,
+    statistics_and_image,
     symmetric_level,
     tensor_statistics,
 )
@@ -157,7 +161,7 @@ def test_statistics_match_numpy():
 def test_large_arrays_use_threads_and_give_the_same_answer(monkeypatch):
     values = rng.standard_normal((1500, 1500)).astype(np.float32) + 3
     threaded = tensor_statistics(values)
-    monkeypatch.setattr(array_display, "_PARALLEL_MIN_SIZE", 1 << 40)
+    monkeypatch.setattr(array_display, "_PARALLEL_MIN_SIZE", 1 << 40)  # used by map_parts
     single = tensor_statistics(values)
     np.testing.assert_array_equal(threaded.counts, single.counts)
     assert threaded.std == pytest.approx(single.std, rel=1e-9)
@@ -190,3 +194,67 @@ def test_formatting():
     assert format_value(float("nan")) == "NaN"
     assert format_value(float("-inf")) == "-Inf"
     assert format_index((3, 17)) == "[3, 17]"
+
+
+# ------------------------------------------- large arrays: one pass, sampled histogram
+def test_histogram_of_a_large_array_is_a_scaled_sample_but_the_numbers_are_exact():
+    values = rng.standard_normal((1500, 1000)).astype(np.float32) * 0.1 + 2
+    values[7, 11] = 0.0
+    values[900, 3] = -0.0
+    stats = tensor_statistics(values)
+    assert stats.is_sampled and stats.sample_step == sample_step(values.shape) == 3
+    exact = values.astype(np.float64)
+    assert stats.mean == pytest.approx(exact.mean(), rel=1e-7)
+    assert stats.std == pytest.approx(exact.std(), rel=1e-5)
+    assert (stats.min, stats.max) == (values.min(), values.max())
+    assert stats.l2_norm == pytest.approx(np.linalg.norm(exact), rel=1e-6)
+    assert stats.zero_fraction * values.size == pytest.approx(2)  # -0.0 is a zero too
+    # The bars are the sample's counts scaled to the population: close to the full counts.
+    full, _ = np.histogram(values, bins=stats.edges)
+    assert stats.counts.sum() == pytest.approx(values.size)
+    assert np.abs(stats.counts - full).max() < 0.05 * full.max()
+    sampled, _ = np.histogram(values.reshape(-1)[::3], bins=stats.edges)
+    scale = values.size / sampled.sum()
+    assert np.abs(stats.counts - sampled * scale).max() <= 2 * scale  # edge rounding only
+
+
+def test_sample_step_is_coprime_with_the_row_so_every_column_is_sampled():
+    assert sample_step((4096, 4096)) == 17  # 16 would see only every 16th column
+    assert sample_step((1000, 1000)) == 1
+    assert sample_step((64, 64, 3, 3)) == 1
+    step = sample_step((2048, 1024))
+    assert step == 3 and len({k % 1024 for k in range(0, 2048 * 1024, step)}) == 1024
+
+
+@pytest.mark.parametrize("shape", [(4096, 4096), (3000, 2049), (2, 300000)])
+def test_one_pass_statistics_and_image_equal_the_separate_computations(shape):
+    values = rng.standard_normal(shape).astype(np.float32)
+    values[shape[0] - 1, shape[1] - 1] = 40.0  # a single huge weight in the last block
+    stats, display = statistics_and_image(values, 1024)
+    separate = downsample_max_abs(values, 1024)
+    np.testing.assert_array_equal(display.image, separate.image)
+    assert (display.row_step, display.col_step) == (separate.row_step, separate.col_step)
+    assert display.image[-1, -1] == 40.0
+    alone = tensor_statistics(values)
+    assert (stats.min, stats.max, stats.zero_fraction) == \
+        (alone.min, alone.max, alone.zero_fraction)
+    # Bands and flat chunks sum in another order: equal up to float rounding.
+    assert stats.mean == pytest.approx(alone.mean, rel=1e-5, abs=1e-9)
+    assert stats.std == pytest.approx(alone.std, rel=1e-6)
+    np.testing.assert_array_equal(stats.counts, alone.counts)
+
+
+@pytest.mark.parametrize("nan_at", [(5, 5), (1500, 9)])  # in the first chunk, in a later one
+def test_one_pass_keeps_nan_visible_and_counts_it_exactly(nan_at):
+    values = rng.standard_normal((2048, 2048)).astype(np.float32)
+    values[nan_at] = np.nan
+    values[2000, 7] = np.inf
+    stats, display = statistics_and_image(values, 1024)
+    nan_pixel = (nan_at[0] // 2, nan_at[1] // 2)
+    assert np.isnan(display.image[nan_pixel]) and display.image[1000, 3] == np.inf
+    assert np.isfinite(display.image).sum() == display.image.size - 2
+    assert (stats.nan_count, stats.inf_count) == (1, 1)
+    finite = values[np.isfinite(values)].astype(np.float64)
+    assert stats.finite_count == finite.size
+    assert stats.mean == pytest.approx(finite.mean(), rel=1e-6)
+    assert stats.max == finite.max()

@@ -153,6 +153,12 @@ def test_large_parameter_is_downsampled_but_hover_reports_original_indices(view,
     view.show_parameter(param, "big.weight")
     image = shown_image(view.data_panel)
     assert image.shape == (1024, 1024)
+    # The histogram of 16.8 M values is drawn from a sample and says so; the numbers are exact.
+    histogram = view.data_panel.histogram
+    assert histogram.caption_label.text().startswith(
+        "histogram of a 1/17 sample of 16,777,216 values")
+    assert f"max {values.max():.4g}" in stats_text(view.data_panel)
+    assert histogram.statistics.counts.sum() == pytest.approx(values.size)
     with qtbot.waitSignal(view.hovered) as signal:
         view.data_panel.heatmap.hover_display_pixel(700, 3)
     text = signal.args[0]
