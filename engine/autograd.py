@@ -14,6 +14,7 @@ wrong gradients, so it raises instead (PyTorch's saved-tensor check).
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -273,9 +274,12 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
     """
     grads, leaves, _ = _run_backward(heads, head_grads, retain_graph, train_mode)
     for key, leaf in leaves.items():
-        g = grads.get(key)
+        g = grads.pop(key, None)
         if g is not None:
-            leaf._receive_grad(g)
+            # Only this frame holds `g` (the local name and getrefcount's argument):
+            # the leaf may adopt the buffer instead of copying it.
+            unshared = sys.getrefcount(g) <= 2
+            leaf._receive_grad(g, unshared)
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,

@@ -207,12 +207,23 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
         out = ndarray._wrap(self._data, self._vc)
         return out
 
-    def _receive_grad(self, g) -> None:
+    def _receive_grad(self, g, unshared: bool = False) -> None:
+        """Store the gradient ``g`` computed by backward (per ``grad_req``).
+
+        ``unshared`` says nobody else references ``g``; a fresh, owned buffer of
+        the right shape and dtype is then adopted instead of copied, which saves
+        one pass over every weight per training step.
+        """
         grad = self._grad
+        current = grad._data
         if self._grad_req == "add":
-            grad._data += g
+            current += g
+        elif (unshared and type(g) is _onp.ndarray and g.base is None
+              and g.dtype == current.dtype and g.shape == current.shape
+              and g.flags.c_contiguous and g.flags.writeable):
+            grad._data = g
         else:
-            grad._data[...] = g
+            current[...] = g
         grad._vc.value += 1
         self._fresh_grad = True
 

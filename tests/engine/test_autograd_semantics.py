@@ -180,3 +180,27 @@ def test_head_gradient_scales_the_result():
         y = x * x
     y.backward(np.array([10.0, 1.0]))
     assert x.grad.asnumpy().tolist() == [20.0, 4.0]
+
+
+def test_gradients_of_two_leaves_never_share_a_buffer():
+    a, b = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    a.attach_grad()
+    b.attach_grad()
+    with autograd.record():
+        y = a + b
+    y.backward()
+    a.grad[:] = 7
+    assert b.grad.asnumpy().tolist() == [1.0, 1.0]
+    assert a.grad.asnumpy().tolist() == [7.0, 7.0]
+
+
+def test_parameter_gradient_array_stays_the_same_object_across_steps():
+    layer = nn.Dense(2, in_units=3)
+    layer.initialize()
+    grad = layer.weight.grad()
+    for scale in (1.0, 2.0):
+        with autograd.record():
+            out = (layer(np.ones((1, 3))) * scale).sum()
+        out.backward()
+    assert layer.weight.grad() is grad
+    assert grad.asnumpy().tolist() == [[2.0] * 3] * 2
