@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as _onp
 
+from .axpy import axpy
 from .base import Optimizer, _check_number, register
 
 __all__ = ["SGD"]
@@ -21,10 +22,13 @@ __all__ = ["SGD"]
 
 def sgd_step(optimizer: Optimizer, index, w, g, lr: float, wd: float) -> None:
     """The momentum-free update on NumPy buffers (shared with NAG)."""
-    step = optimizer._scaled_grad(index, g, lr)
     if wd:
         w *= 1.0 - lr * wd
-    w -= step
+    if optimizer.clip_gradient:
+        w -= optimizer._scaled_grad(index, g, lr)
+    else:
+        # One fused pass over the weights: w += (-lr · rescale) · g.
+        axpy(-lr * optimizer.rescale_grad, g, w, optimizer._buffer(index, g))
 
 
 @register
