@@ -49,9 +49,10 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self._picture: Picture | None = None
         self._display: DisplayImage | None = None
-        self.plot = self.addPlot(row=0, col=0, axisItems={
+        # enableMenu=False at construction: pyqtgraph then never builds the context menus
+        # (a third of a plot's start-up cost), which this view does not offer anyway.
+        self.plot = self.addPlot(row=0, col=0, enableMenu=False, axisItems={
             "left": IndexAxisItem("left"), "bottom": IndexAxisItem("bottom")})
-        self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.view = self.plot.getViewBox()
         self.view.invertY(True)

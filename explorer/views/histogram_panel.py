@@ -53,10 +53,10 @@ class HistogramPanel(QWidget):
         super().__init__(parent)
         self._stats: TensorStatistics | None = None
         self._spread: TheoreticalSpread | None = None
-        self.plot_widget = pg.PlotWidget(axisItems={"left": CountAxisItem("left")})
+        self.plot_widget = pg.PlotWidget(axisItems={"left": CountAxisItem("left")},
+                                         enableMenu=False)  # menus never built: faster start
         self.plot_widget.setMinimumHeight(120)
         self.plot = self.plot_widget.getPlotItem()
-        self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)
         self.bars = pg.PlotDataItem(stepMode="center", fillLevel=0, fillOutline=True)

@@ -325,11 +325,12 @@ class TensorView(QWidget):
         self.axis_controls.hide()
         self.data_panel = ArrayPanel("Data")
         self.grad_panel = ArrayPanel("Gradient")
-        self.update_panel = ArrayPanel("Last update")
-        self.update_panel.hide()
-        columns = QHBoxLayout()
+        # Built by the first set_update() with values: most sessions never train, and
+        # each column's three plots cost ~50 ms of start-up.
+        self.update_panel: ArrayPanel | None = None
+        self._columns = columns = QHBoxLayout()
         columns.setSpacing(6)
-        for panel in (self.data_panel, self.grad_panel, self.update_panel):
+        for panel in (self.data_panel, self.grad_panel):
             columns.addWidget(panel, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -341,8 +342,6 @@ class TensorView(QWidget):
             lambda element: self._report_hover(element, ""))
         self.grad_panel.heatmap.element_hovered.connect(
             lambda element: self._report_hover(element, ".grad()"))
-        self.update_panel.heatmap.element_hovered.connect(
-            lambda element: self._report_hover(element, " update"))
         self.clear()
 
     # --------------------------------------------------------------------- API
@@ -356,9 +355,7 @@ class TensorView(QWidget):
         self._param = param
         self._access_path = access_path or param.name
         self._state = self._data_key = self._grad_key = None
-        self._update_values = None
-        self.update_panel.hide()
-        self.update_panel.show_message("")
+        self._hide_update()
         self.refresh()
 
     def clear(self, message: str = "") -> None:
@@ -370,8 +367,7 @@ class TensorView(QWidget):
         self.axis_controls.hide()
         self.data_panel.show_message(message or "Select a parameter to see its values.")
         self.grad_panel.show_message("")
-        self.update_panel.show_message("")
-        self.update_panel.hide()
+        self._hide_update()
 
     def refresh(self) -> bool:
         """Redraw only the panels whose array changed; True if anything redrew."""
@@ -410,9 +406,7 @@ class TensorView(QWidget):
     def set_update(self, values) -> None:
         """Show the last optimizer update of this parameter, or hide the column (None)."""
         if values is None:
-            self._update_values = None
-            self.update_panel.show_message("")
-            self.update_panel.hide()
+            self._hide_update()
             return
         values = np.asarray(values)
         param = self._param
@@ -421,10 +415,25 @@ class TensorView(QWidget):
             raise ValueError(f"The update has shape {tuple(values.shape)} but "
                              f"{self._access_path} has shape {tuple(param.shape)}")
         self._update_values = values
-        self.update_panel.show()
-        self.update_panel.show_array(values, self._choice())
+        panel = self._update_column()
+        panel.show()
+        panel.show_array(values, self._choice())
 
     # ---------------------------------------------------------------- internals
+    def _update_column(self) -> ArrayPanel:
+        if self.update_panel is None:
+            self.update_panel = ArrayPanel("Last update")
+            self.update_panel.heatmap.element_hovered.connect(
+                lambda element: self._report_hover(element, " update"))
+            self._columns.addWidget(self.update_panel, 1)
+        return self.update_panel
+
+    def _hide_update(self) -> None:
+        self._update_values = None
+        if self.update_panel is not None:
+            self.update_panel.show_message("")
+            self.update_panel.hide()
+
     def _choice(self) -> ViewChoice | None:
         shape = self.axis_controls.shape
         return self.axis_controls.choice() if len(shape) >= 3 else None
@@ -471,7 +480,8 @@ class TensorView(QWidget):
     def _on_choice_changed(self) -> None:
         choice = self.axis_controls.choice()
         for panel in (self.data_panel, self.grad_panel, self.update_panel):
-            panel.redraw_picture(choice)
+            if panel is not None:
+                panel.redraw_picture(choice)
 
     def _report_hover(self, element, suffix: str) -> None:
         if element is None:

@@ -257,14 +257,18 @@ def test_initializer_spread_is_drawn_over_the_histogram(view):
 
 def test_update_column_appears_only_when_given(view, dense):
     view.show_parameter(dense.weight, "net.weight")
-    assert not view.update_panel.isVisible()
+    assert view.update_panel is None  # not even built until there is an update to show
     with pytest.raises(ValueError, match="shape"):
         view.set_update(onp.zeros((2, 2)))
-    assert not view.update_panel.isVisible()
+    assert view.update_panel is None
     view.set_update(-0.1 * KNOWN)
     assert view.update_panel.isVisible()
     onp.testing.assert_allclose(shown_image(view.update_panel), -0.1 * KNOWN)
     view.set_update(None)
+    assert not view.update_panel.isVisible()
+    view.set_update(0.2 * KNOWN)  # the second time it reuses the column
+    assert view.update_panel.isVisible() and view.data_panel.isVisible()
+    view.show_parameter(dense.bias, "net.bias")
     assert not view.update_panel.isVisible()
 
 
