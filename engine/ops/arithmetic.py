@@ -11,6 +11,11 @@ import numpy as _onp
 from ._common import attach, data, ndarray, result, shape_of, tape_entries, unbroadcast
 
 
+# MXNet returns inf/nan for 1/0, 0**-1, ... without a word; so does the engine.
+def _quiet():
+    return _onp.errstate(divide="ignore", invalid="ignore", over="ignore")
+
+
 def _record(out, a, b, entries, grad_a, grad_b, saved, name):
     shape_a, shape_b = shape_of(a), shape_of(b)
 
@@ -49,7 +54,8 @@ def multiply(a, b):
 
 def true_divide(a, b):
     ad, bd = data(a), data(b)
-    out = result(ad / bd)
+    with _quiet():
+        out = result(ad / bd)
     entries = tape_entries((a, b))
     if entries is not None:
         _record(out, a, b, entries, lambda g: g / bd, lambda g: -g * ad / (bd * bd),
@@ -59,7 +65,8 @@ def true_divide(a, b):
 
 def power(a, b):
     ad, bd = data(a), data(b)
-    out = result(ad ** bd)
+    with _quiet():
+        out = result(ad ** bd)
     entries = tape_entries((a, b))
     if entries is not None:
         od = out._data
@@ -95,12 +102,14 @@ def minimum(a, b):
 
 
 def floor_divide(a, b):
-    return result(data(a) // data(b))
+    with _quiet():
+        return result(data(a) // data(b))
 
 
 def mod(a, b):
     ad, bd = data(a), data(b)
-    out = result(_onp.mod(ad, bd))
+    with _quiet():
+        out = result(_onp.mod(ad, bd))
     entries = tape_entries((a, b))
     if entries is not None:
         _record(out, a, b, entries, lambda g: g, lambda g: -g * _onp.floor(ad / bd), (a, b),

@@ -87,11 +87,19 @@ def broadcast_to(x, shape):
     return out
 
 
+def _index_part(part):
+    value = data(part)
+    # MXNet makes float32 arrays by default and accepts them as integer indices.
+    if isinstance(value, _onp.ndarray) and value.dtype.kind == "f":
+        return value.astype(_onp.int64)
+    return value
+
+
 def _index_key(key):
     """Unwrap engine arrays inside an index (masks, integer arrays)."""
     if isinstance(key, tuple):
-        return tuple(data(k) for k in key)
-    return data(key)
+        return tuple(_index_part(k) for k in key)
+    return _index_part(key)
 
 
 def _is_basic(key) -> bool:
@@ -202,7 +210,10 @@ def split(x, indices_or_sections, axis=0):
 
 def where(condition, x, y):
     cd, xd, yd = data(condition), data(x), data(y)
-    out = result(_onp.where(cd, xd, yd))
+    value = _onp.where(cd, xd, yd)
+    if not isinstance(xd, _onp.ndarray) and not isinstance(yd, _onp.ndarray):
+        value = value.astype(_onp.float32)  # Python scalars make float32, as in MXNet
+    out = result(value)
     entries = tape_entries((x, y))
     if entries is not None:
         shape_x, shape_y = _onp.shape(xd), _onp.shape(yd)

@@ -9,6 +9,8 @@ import numpy as _onp
 from ._common import attach, data, result, tape_entries
 
 _LN2 = math.log(2.0)
+def _quiet():
+    return _onp.errstate(divide="ignore", invalid="ignore", over="ignore")
 _LN10 = math.log(10.0)
 
 
@@ -19,7 +21,8 @@ def _unary(name, forward, derivative, saves_output=False):
         xd = data(x)
         if not isinstance(xd, _onp.ndarray):
             xd = _onp.asarray(xd, dtype=_onp.float32)
-        out = result(forward(xd))
+        with _quiet():  # log(0) = -inf, sqrt(-1) = nan, as MXNet: silently
+            out = result(forward(xd))
         entries = tape_entries((x,))
         if entries is not None:
             yd = out._data
