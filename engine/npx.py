@@ -81,7 +81,7 @@ def save(file, arr) -> None:
     from .gluon.serialization import save_arrays
 
     if isinstance(arr, ndarray):
-        arrays = {"__single__": arr._data}
+        arrays = {"__list_0__": arr._data}  # MXNet loads a single array back as [array]
     elif isinstance(arr, (list, tuple)):
         arrays = {f"__list_{i}__": _data(a) for i, a in enumerate(arr)}
     elif isinstance(arr, dict):
@@ -92,12 +92,10 @@ def save(file, arr) -> None:
 
 
 def load(file):
-    """Load what ``npx.save`` wrote (a dict, a list or one array)."""
+    """Load what ``npx.save`` wrote: a dict, or a list (also for a single array, as MXNet)."""
     from .gluon.serialization import load_arrays
 
     arrays = load_arrays(file)
-    if list(arrays) == ["__single__"]:
-        return ndarray._wrap(arrays["__single__"])
     if arrays and all(k.startswith("__list_") for k in arrays):
         return [ndarray._wrap(arrays[f"__list_{i}__"]) for i in range(len(arrays))]
     return {k: ndarray._wrap(v) for k, v in arrays.items()}
