@@ -17,7 +17,8 @@ DEFAULT_SIZE = (1280, 800)
 
 EPILOG = """\
 examples:
-  paramscope                                   the chapter's MLP, first weight selected
+  paramscope                                   the chapter's MLP after one forward and
+                                               backward batch, first weight selected
   paramscope --example rgnet --select "net[0][1][0].weight"
   paramscope my_model.py --run demo.py         a teacher's model and prepared demo
   paramscope --example tied --screenshot tied.png --size 1280x800
@@ -142,8 +143,9 @@ def start_window(args, store=None, restore_layout: bool = True):
             banner = window.error_banner.text()
             window.open_example(args.example or "mlp")
             window.error_banner.show_message(banner)
-    else:
-        window.open_example(args.example or "mlp")
+    elif window.open_example(args.example or "mlp"):
+        # The demo shows a real gradient, not zeros: one batch forward and backward.
+        window.compute_gradients()
     if session.net is not None:
         path = args.select or _first_weight_path(session)
         if path:

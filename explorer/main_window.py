@@ -164,6 +164,11 @@ class MainWindow(QMainWindow):
 
         model_menu = bar.addMenu("&Model")
         model_menu.addAction("Run &forward on one batch", self.forward, QKeySequence("F5"))
+        self.gradients_action = model_menu.addAction(
+            "Forward + &backward (one batch)", self.compute_gradients, QKeySequence("Ctrl+B"))
+        self.gradients_action.setStatusTip("Run one batch through the model and a loss inside "
+                                           "autograd.record(), then loss.backward(): every "
+                                           "parameter's gradient is filled")
         model_menu.addAction("&Filter parameters…", self._focus_filter,
                              QKeySequence.StandardKey.Find)
         model_menu.addAction("Focus block &tree", self.tree_view.tree.setFocus,
@@ -227,6 +232,10 @@ class MainWindow(QMainWindow):
     def forward(self) -> bool:
         """Model → Run forward on one batch."""
         return self._guarded(self.session.forward)
+
+    def compute_gradients(self) -> bool:
+        """Model → Forward + backward (one batch): the Gradient column fills in."""
+        return self._guarded(self.session.compute_gradients)
 
     def select(self, path: str) -> bool:
         return self._guarded(lambda: self.session.select(path))

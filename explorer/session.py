@@ -19,9 +19,10 @@ printed(text)
 
 from __future__ import annotations
 
+import ast
 import os
 
-from engine import np
+from engine import autograd, np
 from engine.gluon import Block, Parameter
 
 from . import examples
@@ -85,8 +86,8 @@ class Session:
         """
         path = examples.example_path(name)
         loaded = load_model_file(path)
-        rel = os.path.relpath(path, os.getcwd()) if _is_below(path, os.getcwd()) else path
-        self._adopt(loaded, name, f"# Examples → {name}\nexec(open({rel!r}).read())")
+        self._adopt(loaded, name, f"# Examples → {name}: the code of {_shown_path(path)}\n"
+                                  f"{_code_without_docstring(path)}")
         return self.net
 
     def open_model(self, path: str) -> Block:
@@ -193,6 +194,77 @@ class Session:
         self.log("net(x)")
         return out
 
+    def compute_gradients(self, batch=None):
+        """Run one batch forward and backward through a loss, filling every ``grad()``.
+
+        Model → Forward + backward (one batch). The logged code is what a
+        learner would type: ``with autograd.record(): loss = loss_fn(net(x), y)``
+        then ``loss.backward()``.
+
+        Parameters
+        ----------
+        batch : (x, y) or x, optional
+            The batch. By default, when the model takes feature vectors (its
+            demo batch is 2-D, or it has none: the chapter's 20 features),
+            16 labelled examples of ``engine.data.teacher(num_inputs=width,
+            num_classes=10)``, a task a network of that width can learn;
+            otherwise the model file's demo batch, without labels.
+
+        The loss: ``SoftmaxCrossEntropyLoss`` when the labels are class indices
+        and the output has a column per class (the chapter's MLP: 10 outputs,
+        10 classes); ``L2Loss`` against float labels of the output's shape;
+        otherwise ``L2Loss`` against zeros, i.e. "every output should be 0",
+        whose gradient at the output is the output itself.
+
+        Returns
+        -------
+        ndarray
+            The loss of each example.
+        """
+        if self.net is None:
+            raise RuntimeError("No model is open")
+        setup = []
+        if batch is None:
+            x, y, setup = self._default_labelled_batch()
+        elif isinstance(batch, (tuple, list)) and len(batch) == 2:
+            (x, y), setup = batch, ["# x, y: the batch given to session.compute_gradients"]
+        else:
+            x, y, setup = batch, None, ["# x: the batch given to session.compute_gradients"]
+        from engine.gluon import loss as gluon_loss
+
+        with autograd.record():
+            out = self.net(x)
+            if _is_class_labels(y, out):
+                loss_fn, loss_code = gluon_loss.SoftmaxCrossEntropyLoss(), \
+                    "gluon.loss.SoftmaxCrossEntropyLoss()"
+                loss, call = loss_fn(out, y), "loss = loss_fn(net(x), y)"
+            elif y is not None and getattr(y, "shape", None) == out.shape:
+                loss_fn, loss_code = gluon_loss.L2Loss(), "gluon.loss.L2Loss()"
+                loss, call = loss_fn(out, y), "loss = loss_fn(net(x), y)"
+            else:
+                loss_fn, loss_code = gluon_loss.L2Loss(), \
+                    "gluon.loss.L2Loss()  # no labels: pull every output towards 0"
+                loss = loss_fn(out, np.zeros_like(out))
+                call = "out = net(x)\n    loss = loss_fn(out, np.zeros_like(out))"
+        loss.backward()
+        self.log("\n".join(setup + [f"loss_fn = {loss_code}", "with autograd.record():",
+                                     f"    {call}", "loss.backward()"]))
+        return loss
+
+    def _default_labelled_batch(self):
+        """``(x, y, code)``: teacher data for feature-vector models, else the demo batch."""
+        demo = self.demo_input
+        if demo is not None and len(getattr(demo, "shape", ())) != 2:
+            return demo, None, ["# x: the batch the model file left in `x`"]
+        from engine import data
+
+        width = int(demo.shape[1]) if demo is not None else 20
+        x, y, _, _ = data.teacher(num_inputs=width, num_classes=10, num_examples=16,
+                                  test_fraction=0)
+        return x, y, ["from engine import data",
+                      f"x, y, _, _ = data.teacher(num_inputs={width}, num_classes=10, "
+                      f"num_examples=16, test_fraction=0)"]
+
     def collect_params(self, select: str | None = None):
         """``net.collect_params(select)``, logged (what the tree's filter box shows)."""
         params = self.net.collect_params(select)
@@ -204,6 +276,33 @@ class Session:
         """Append ``code`` to the code log."""
         self.code_log.append(code)
         self.code_logged.emit(code)
+
+
+def _is_class_labels(y, out) -> bool:
+    """Whether ``y`` holds one class index per example, each a column of ``out``."""
+    if y is None or len(out.shape) != 2 or tuple(y.shape) != (out.shape[0],):
+        return False
+    values = y.asnumpy() if hasattr(y, "asnumpy") else y
+    return (values.dtype.kind in "iu" and values.size > 0 and int(values.min()) >= 0
+            and int(values.max()) < out.shape[1])
+
+
+def _shown_path(path: str) -> str:
+    """``path`` relative to the repository (``resources/examples/mlp.py``) when below it."""
+    repository = os.path.dirname(os.path.dirname(examples.EXAMPLES_DIR))
+    return os.path.relpath(path, repository) if _is_below(path, repository) else path
+
+
+def _code_without_docstring(path: str) -> str:
+    """A model file's code as a learner would type it: its module docstring left out."""
+    with open(path, encoding="utf-8") as file:
+        source = file.read()
+    body = ast.parse(source).body
+    lines = source.splitlines()
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        lines = lines[body[0].end_lineno:]
+    return "\n".join(lines).strip()
 
 
 def _is_below(path: str, folder: str) -> bool:

@@ -54,3 +54,20 @@ def test_screenshot_of_rgnet_with_selection_and_script(tmp_path):
     assert out.returncode == 0, out.stderr
     image = QImage(str(png))
     assert (image.width(), image.height()) == (1000, 700)
+
+
+def test_default_demo_shows_data_and_a_real_gradient(qtbot, settings_store):
+    from explorer.app import start_window
+
+    window = start_window(build_parser().parse_args([]), settings_store, restore_layout=False)
+    qtbot.addWidget(window)
+    weight = window.session.net[0].weight
+    assert window.session.selected_path == "net[0].weight"
+    data_stats = window.tensor_view.data_panel.histogram.statistics
+    grad_stats = window.tensor_view.grad_panel.histogram.statistics
+    assert data_stats.l2_norm > 0
+    grad = weight.grad().asnumpy()
+    assert grad_stats.l2_norm > 0 and (grad_stats.min, grad_stats.max) == (grad.min(), grad.max())
+    log = window.code_log_view.text()
+    assert log.index("net.add(nn.Dense(256, activation='relu'))") < log.index("loss.backward()")
+    assert not window.error_banner.text()

@@ -151,3 +151,25 @@ def test_copy_access_path(qtbot, window):
     window.select("net[1].bias")
     window.tree_view.copy_current_path()
     assert QGuiApplication.clipboard().text() == "net[1].bias.data()"
+
+
+def _shown_statistics(panel):
+    return panel.histogram.statistics
+
+
+def test_forward_and_backward_menu_fills_the_gradient_column(qtbot, window):
+    net = window.session.net
+    grad_panel = window.tensor_view.grad_panel
+    assert _shown_statistics(grad_panel).max == 0  # the fixture ran a forward only
+    menu_texts = [a.text() for a in window.menuBar().actions()[2].menu().actions()]
+    assert "Forward + &backward (one batch)" in menu_texts
+    assert window.gradients_action.shortcut().toString() == "Ctrl+B"
+    window.gradients_action.trigger()
+    grad = net[0].weight.grad().asnumpy()
+    stats = _shown_statistics(grad_panel)
+    assert stats.l2_norm > 0 and stats.zero_fraction < 1
+    assert (stats.min, stats.max) == (grad.min(), grad.max())
+    assert stats.mean == pytest.approx(grad.mean(dtype=onp.float64), rel=1e-5)
+    onp.testing.assert_array_equal(grad_panel.heatmap.picture.source, grad)
+    assert window.code_log_view.text().rstrip().endswith("loss.backward()")
+    assert not window.error_banner.text()

@@ -148,3 +148,59 @@ def test_use_net_adopts_a_block_built_in_the_console(session):
     assert session.net is net and session.source == "console"
     with pytest.raises(TypeError):
         session.use_net(42)
+
+
+# ------------------------------------------------------- forward + backward, the code log
+def test_compute_gradients_fills_every_grad_and_its_logged_code_does_the_same(session):
+    from engine import autograd, gluon
+
+    net = session.net
+    loss = session.compute_gradients()
+    assert loss.shape == (16,)
+    code = session.code_log[-1]
+    assert "data.teacher(num_inputs=20, num_classes=10" in code
+    assert "loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()" in code
+    assert "with autograd.record():\n    loss = loss_fn(net(x), y)\nloss.backward()" in code
+    grads = {name: p.grad().asnumpy().copy() for name, p in net.collect_params().items()}
+    assert all(onp_abs_max(g) > 0 for g in grads.values())
+    # The logged code, run as a learner would in the console, gives the same gradients.
+    for p in net.collect_params().values():
+        p.zero_grad()
+    exec(code, {"net": net, "np": np, "autograd": autograd, "gluon": gluon})
+    for name, p in net.collect_params().items():
+        assert (p.grad().asnumpy() == grads[name]).all(), name
+
+
+def onp_abs_max(array):
+    return float(abs(array).max())
+
+
+def test_compute_gradients_without_class_labels_pulls_outputs_to_zero():
+    s = Session()
+    s.open_example("fancymlp")  # returns a scalar: no class per column
+    s.compute_gradients()
+    assert "L2Loss()" in s.code_log[-1] and "np.zeros_like(out)" in s.code_log[-1]
+    dense = s.net.dense
+    assert onp_abs_max(dense.weight.grad().asnumpy()) > 0
+
+
+def test_compute_gradients_takes_a_given_batch_and_needs_a_model():
+    with pytest.raises(RuntimeError, match="No model is open"):
+        Session().compute_gradients()
+    s = Session()
+    s.open_example("mlp")
+    x = np.ones((3, 20))
+    y = np.array([1, 2, 3], dtype="int64")
+    assert s.compute_gradients((x, y)).shape == (3,)
+    assert "SoftmaxCrossEntropyLoss" in s.code_log[-1]
+
+
+def test_opening_an_example_logs_its_code_which_rebuilds_the_model(session):
+    code = session.code_log[0]
+    assert code.startswith("# Examples → mlp: the code of resources/examples/mlp.py\n")
+    assert "exec(" not in code and '"""' not in code
+    namespace = {}
+    exec(code, namespace)
+    rebuilt = namespace["net"]
+    assert [p.shape for p in rebuilt.collect_params().values()] == \
+        [p.shape for p in session.net.collect_params().values()]
