@@ -1,8 +1,11 @@
 """Time from start to the first painted main window, against a bare Qt + pyqtgraph import.
 
-Both are measured as whole processes (interpreter start included), N runs each
-(default 7, at least 5) alternating baseline and app in the same run so machine
-load hits both alike; the ratio of the medians is the figure (target ≤ 1.5x):
+Both are fresh processes (interpreter start included), N runs each (default 7,
+at least 5) alternating baseline and app in the same run so machine load hits
+both alike. The figure is the ratio of the medians (target ≤ 1.5x) of the time
+from spawning the process to its mark: the bare import finished, or the
+window's first paint. The whole-process times (exit and teardown included,
+~0.1 s of Qt and interpreter shutdown) are printed too.
 
 * baseline: ``python -c "import PySide6.QtWidgets, pyqtgraph"``
 * ours: ``python benchmarks/startup.py --child``: the default demo (the chapter's
@@ -22,6 +25,7 @@ import sys
 import time
 
 TARGET_RATIO = 1.5
+MARK = "startup-mark "
 
 
 def child() -> None:
@@ -39,6 +43,7 @@ def child() -> None:
     class FirstPaint(QObject):
         def eventFilter(self, obj, event):
             if event.type() == QEvent.Type.Paint:
+                print(f"{MARK}{time.time()!r}", flush=True)
                 app.exit(0)
             return False
 
@@ -63,12 +68,14 @@ def compile_sources() -> None:
         compileall.compile_dir(os.path.join(root, package), quiet=1)
 
 
-def run(cmd: list[str]) -> float:
+def run(cmd: list[str]) -> tuple[float, float]:
+    """``(seconds to the process's mark, seconds to its exit)`` of one fresh process."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    start_wall, start = time.time(), time.perf_counter()
+    out = subprocess.run(cmd, check=True, env=env, capture_output=True, text=True)
+    total = time.perf_counter() - start
+    marks = [line[len(MARK):] for line in out.stdout.splitlines() if line.startswith(MARK)]
+    return float(marks[-1]) - start_wall, total
 
 
 def main() -> None:
@@ -81,23 +88,26 @@ def main() -> None:
     runs = max(5, args.runs)
     if not args.no_compile:
         compile_sources()
-    baseline_cmd = [sys.executable, "-c", "import PySide6.QtWidgets, pyqtgraph"]
+    baseline_cmd = [sys.executable, "-c", "import PySide6.QtWidgets, pyqtgraph, time; "
+                    f"print('{MARK}' + repr(time.time()))"]
     ours_cmd = [sys.executable, os.path.abspath(__file__), "--child"]
     run(baseline_cmd), run(ours_cmd)  # warm the file cache
     baseline_times, ours_times = [], []
     for _ in range(runs):
         baseline_times.append(run(baseline_cmd))
         ours_times.append(run(ours_cmd))
-    baseline, ours = statistics.median(baseline_times), statistics.median(ours_times)
-    ratio = ours / baseline
     compiled = "not compiled first" if args.no_compile else "compiled (.pyc) as installed"
     print(f"median of {runs} runs each, alternating; ParamScope sources {compiled}")
-    print(f"bare import PySide6.QtWidgets, pyqtgraph  {baseline:6.3f} s "
-          f"(min {min(baseline_times):.3f})")
-    print(f"paramscope to first painted window       {ours:6.3f} s "
-          f"(min {min(ours_times):.3f})")
-    print(f"ratio {ratio:.2f}x (target <= {TARGET_RATIO}x: "
-          f"{'met' if ratio <= TARGET_RATIO else 'NOT met'})")
+    for which, label in ((0, "to the mark (import done / first paint)"),
+                         (1, "whole process, exit included")):
+        baseline = statistics.median(t[which] for t in baseline_times)
+        ours = statistics.median(t[which] for t in ours_times)
+        ratio = ours / baseline
+        print(f"{label}:")
+        print(f"  bare import PySide6.QtWidgets, pyqtgraph  {baseline:6.3f} s")
+        print(f"  paramscope, default demo, first paint     {ours:6.3f} s")
+        print(f"  ratio {ratio:.2f}x (target <= {TARGET_RATIO}x: "
+              f"{'met' if ratio <= TARGET_RATIO else 'NOT met'})")
 
 
 if __name__ == "__main__":

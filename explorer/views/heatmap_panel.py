@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Signal
 
 from .array_display import DisplayImage, Picture, block_extreme, downsample_max_abs
+from .colour_bar import ColourBar
 from .plot_style import IndexAxisItem, plot_font, style_axis, style_plot_widget
 
 __all__ = ["HeatmapPanel", "diverging_colormap"]
@@ -60,9 +61,12 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         # Row-major on the item only (not the global option): array[i, j] → row i, column j.
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image_item)
-        self.colour_bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=diverging_colormap(),
-                                          interactive=False, width=18, colorMapMenu=False)
-        self.colour_bar.setImageItem(self.image_item, insert_in=self.plot)
+        colour_map = diverging_colormap()
+        # No setLevels here: before the first image pyqtgraph defers it and then lets it
+        # override the levels given to that image's setImage.
+        self.image_item.setColorMap(colour_map)
+        self.colour_bar = ColourBar(colour_map, width=18)
+        self.colour_bar.insert_beside(self.plot)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._apply_palette()
 
@@ -99,7 +103,7 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         self._picture, self._display = picture, display
         levels = (-float(level), float(level))
         self.image_item.setImage(display.image, autoLevels=False, levels=levels)
-        self.colour_bar.setLevels(levels)
+        self.colour_bar.set_levels(levels)
         if geometry_changed:
             self._fit_geometry()
 

@@ -72,10 +72,18 @@ def test_heatmap_shows_the_weight_row_by_row_as_it_prints(view, dense):
 
 def test_levels_are_symmetric_about_zero(view, dense):
     view.show_parameter(dense.weight, "net.weight")
-    assert view.data_panel.heatmap.levels == (-6.0, 6.0)
+    heatmap = view.data_panel.heatmap
+    assert heatmap.levels == heatmap.colour_bar.levels == (-6.0, 6.0)
     dense.weight.set_data(KNOWN * 0 + 0.25)
     view.refresh()
-    assert view.data_panel.heatmap.levels == (-0.25, 0.25)
+    assert heatmap.levels == heatmap.colour_bar.levels == (-0.25, 0.25)
+    # The bar shows the same colours: red on top (+level), blue at the bottom (-level).
+    QApplication.processEvents()
+    bar = heatmap.colour_bar.mapRectToScene(heatmap.colour_bar.rect())
+    picture = heatmap.grab().toImage()
+    top = QColor(picture.pixel(heatmap.mapFromScene(bar.center().x(), bar.top() + 3)))
+    bottom = QColor(picture.pixel(heatmap.mapFromScene(bar.center().x(), bar.bottom() - 3)))
+    assert top.red() > 150 > top.blue() and bottom.blue() > 150 > bottom.red()
 
 
 def test_statistics_text(view, dense):

@@ -1,0 +1,60 @@
+"""A vertical colour scale beside a heatmap: the colormap from ``-level`` to ``+level``.
+
+It draws what ``pg.ColorBarItem(interactive=False)`` draws, from one
+GraphicsWidget and one AxisItem instead of a whole PlotItem (a ColorBarItem
+is one, with four axes and a view box): a quarter of the heatmap panel's
+construction time, which counts at start-up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QImage, QPainter, QPixmap
+
+__all__ = ["ColourBar"]
+
+
+class ColourBar(pg.GraphicsWidget):
+    """The colour scale (high values on top) and its axis, placed right of a plot.
+
+    Attributes
+    ----------
+    axis : pg.AxisItem
+        The value axis on the bar's right, styled by the panel like its other axes.
+    """
+
+    def __init__(self, colour_map: pg.ColorMap, width: int = 18) -> None:
+        super().__init__()
+        lookup = colour_map.getLookupTable(nPts=256, alpha=True)  # (256, 4) uint8, low first
+        column = np.ascontiguousarray(lookup[::-1, None, :])  # one pixel wide, high on top
+        image = pg.functions.ndarray_to_qimage(column, QImage.Format.Format_RGBA8888)
+        self._pixmap = QPixmap.fromImage(image)
+        self.setMinimumWidth(width)
+        self.setMaximumWidth(width)
+        self.axis = pg.AxisItem("right")
+        self.axis.setRange(-1.0, 1.0)
+        self._levels = (-1.0, 1.0)
+
+    def insert_beside(self, plot: pg.PlotItem) -> None:
+        """Put the bar and its axis right of ``plot``'s view box, the same height."""
+        # PlotItem's grid: the view box is at row 2, column 1; its right axis at column 2.
+        plot.layout.setColumnFixedWidth(4, 5)  # a gap between plot and bar
+        plot.layout.addItem(self, 2, 5)
+        plot.layout.addItem(self.axis, 2, 6)
+
+    @property
+    def levels(self) -> tuple:
+        return self._levels
+
+    def set_levels(self, levels: tuple) -> None:
+        """Label the bar's bottom ``levels[0]`` and its top ``levels[1]``."""
+        self._levels = (float(levels[0]), float(levels[1]))
+        self.axis.setRange(*self._levels)
+
+    def paint(self, painter: QPainter, *args) -> None:
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawPixmap(self.rect(), self._pixmap, QRectF(self._pixmap.rect()))
+        painter.setPen(self.axis.pen())
+        painter.drawRect(self.rect())
