@@ -28,6 +28,8 @@ class LoadedModel:
     path: str
     demo_input: ndarray | None = None
     output: str = ""
+    # Labels of the demo batch (``y``/``Y`` in the file), one per example, when given.
+    demo_labels: ndarray | None = None
     namespace: dict = field(default_factory=dict, repr=False)
 
 
@@ -86,7 +88,12 @@ def load_model_source(source: str, filename: str) -> LoadedModel:
             captured.getvalue())
     demo = next((namespace[k] for k in ("x", "X") if isinstance(namespace.get(k), ndarray)),
                 None)
-    return LoadedModel(net, filename, demo, captured.getvalue(), namespace)
+    labels = next((namespace[k] for k in ("y", "Y") if isinstance(namespace.get(k), ndarray)),
+                  None)
+    if demo is None or labels is None or labels.shape[:1] != demo.shape[:1]:
+        labels = None
+    return LoadedModel(net, filename, demo, captured.getvalue(), namespace=namespace,
+                       demo_labels=labels)
 
 
 def load_model_file(path: str) -> LoadedModel:

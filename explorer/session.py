@@ -68,6 +68,7 @@ class Session:
         self.net: Block | None = None
         self.source: str | None = None
         self.demo_input = None
+        self.demo_labels = None
         self.selected_path: str | None = None
         self.code_log: list[str] = []
         self.model_opened = Event()
@@ -114,6 +115,7 @@ class Session:
         self.net = loaded.net
         self.source = source
         self.demo_input = loaded.demo_input
+        self.demo_labels = loaded.demo_labels
         self.selected_path = None
         self._tree = None
         if loaded.output:
@@ -189,6 +191,7 @@ class Session:
         if x is None:
             x = np.random.uniform(size=(2, 20))
             self.demo_input = x
+            self.demo_labels = None
             self.log("x = np.random.uniform(size=(2, 20))")
         out = self.net(x)
         self.log("net(x)")
@@ -254,6 +257,8 @@ class Session:
     def _default_labelled_batch(self):
         """``(x, y, code)``: teacher data for feature-vector models, else the demo batch."""
         demo = self.demo_input
+        if demo is not None and self.demo_labels is not None:
+            return demo, self.demo_labels, ["# x, y: the labelled batch the model file left"]
         if demo is not None and len(getattr(demo, "shape", ())) != 2:
             return demo, None, ["# x: the batch the model file left in `x`"]
         from engine import data

@@ -93,6 +93,8 @@ class Picture:
         Axis titles for the heatmap.
     tile : tuple of int or None
         ``(tile_rows, tile_cols)`` of a mosaic, gaps excluded.
+    across : bool
+        A mosaic laid out with output channels left to right (one input channel).
     """
 
     source: np.ndarray
@@ -104,6 +106,8 @@ class Picture:
     row_axis: int = 0
     col_axis: int = 1
     fixed: tuple = field(default_factory=tuple)
+    # A mosaic whose output channels run left to right (one input channel).
+    across: bool = False
 
     def index_of(self, row: int, col: int) -> tuple | None:
         """The index in the original array shown at source pixel ``(row, col)``.
@@ -124,10 +128,11 @@ class Picture:
             return tuple(index)
         if self.mode == "mosaic":
             tile_rows, tile_cols = self.tile
-            out, within_row = divmod(row, tile_rows + 1)
-            inp, within_col = divmod(col, tile_cols + 1)
+            grid_row, within_row = divmod(row, tile_rows + 1)
+            grid_col, within_col = divmod(col, tile_cols + 1)
             if within_row == tile_rows or within_col == tile_cols:
                 return None
+            out, inp = (grid_col, grid_row) if self.across else (grid_row, grid_col)
             if len(self.shape) == 3:
                 return (out, inp, within_col)
             return (out, inp, within_row, within_col)
@@ -168,13 +173,21 @@ def picture_of(values: np.ndarray, choice: ViewChoice | None = None) -> Picture:
 def _mosaic(values: np.ndarray) -> Picture:
     kernel = values if values.ndim == 4 else values[:, :, None, :]
     out, inp, tile_rows, tile_cols = kernel.shape
+    # With one input channel (a first conv layer) the kernels sit side by side, so
+    # they read as a row of small square images instead of a thin column.
+    across = inp == 1 and out > 1
+    grid = kernel.transpose(1, 0, 2, 3) if across else kernel
+    grid_rows, grid_cols = grid.shape[:2]
     # NaN gaps draw as transparent, so the tiles stand apart on the background.
-    canvas = np.full((out * (tile_rows + 1), inp * (tile_cols + 1)), np.nan, np.float32)
-    tiles = canvas.reshape(out, tile_rows + 1, inp, tile_cols + 1)
-    tiles[:, :tile_rows, :, :tile_cols] = kernel.transpose(0, 2, 1, 3)
+    canvas = np.full((grid_rows * (tile_rows + 1), grid_cols * (tile_cols + 1)), np.nan,
+                     np.float32)
+    tiles = canvas.reshape(grid_rows, tile_rows + 1, grid_cols, tile_cols + 1)
+    tiles[:, :tile_rows, :, :tile_cols] = grid.transpose(0, 2, 1, 3)
     source = canvas[:-1, :-1]
-    return Picture(source, "mosaic", values.shape, f"axis 0 ({out} tiles)",
-                   f"axis 1 ({inp} tiles)", tile=(tile_rows, tile_cols))
+    out_title, in_title = f"axis 0 ({out} tiles)", f"axis 1 ({inp} tiles)"
+    row_title, col_title = (in_title, out_title) if across else (out_title, in_title)
+    return Picture(source, "mosaic", values.shape, row_title, col_title,
+                   tile=(tile_rows, tile_cols), across=across)
 
 
 def _slice(values: np.ndarray, choice: ViewChoice) -> Picture:

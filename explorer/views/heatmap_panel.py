@@ -117,9 +117,10 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         height, width = rows * display.row_step, cols * display.col_step
         # Cell centres at integer coordinates: tick "3" sits on row 3, not on its edge.
         self.image_item.setRect(QRectF(-0.5, -0.5, width, height))
-        # Cells are stretched to fill the panel (no aspect lock): a (256, 20) weight in a
-        # wide panel would otherwise be a thin sliver. A 1-D strip gets a short panel.
-        self.view.setAspectLocked(False)
+        # Matrix cells are stretched to fill the panel (no aspect lock): a (256, 20) weight
+        # in a wide panel would otherwise be a thin sliver. Kernel tiles stay square, as
+        # the small images they are. A 1-D strip gets a short panel.
+        self.view.setAspectLocked(picture.mode == "mosaic", ratio=1.0)
         strip_height = 5 * self.fontMetrics().height() + 40
         self.setMaximumHeight(strip_height if picture.mode == "strip" else QWIDGETSIZE_MAX)
         # Auto range keeps the whole image fitted when the panel is resized (until the
@@ -134,8 +135,11 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         palette = self.palette()
         if picture.mode == "mosaic":
             tile_rows, tile_cols = picture.tile
-            left.setTicks([_tile_ticks(picture.shape[0], tile_rows)])
-            bottom.setTicks([_tile_ticks(picture.shape[1], tile_cols)])
+            grid_rows, grid_cols = picture.shape[:2]
+            if picture.across:
+                grid_rows, grid_cols = grid_cols, grid_rows
+            left.setTicks([_tile_ticks(grid_rows, tile_rows)])
+            bottom.setTicks([_tile_ticks(grid_cols, tile_cols)])
         elif picture.mode == "strip":
             left.setTicks([[]])
             bottom.setTicks(None)

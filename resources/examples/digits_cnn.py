@@ -20,4 +20,5 @@ net.initialize()
 
 digits = data.digits()        # (X_train, y_train, X_test, y_test), images 1 x 8 x 8
 X = digits[0][:16]            # one batch of 16 images
+y = digits[1][:16]            # and their labels, 0..9
 net(X)

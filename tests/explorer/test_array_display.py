@@ -66,6 +66,16 @@ def test_conv_kernel_mosaic_has_one_tile_per_filter_pair_with_one_pixel_gaps():
     assert every_pixel_maps_back(picture, values) == values.size
 
 
+def test_single_input_channel_kernels_sit_side_by_side():
+    values = rng.standard_normal((6, 1, 3, 3)).astype(np.float32)
+    picture = picture_of(values)
+    assert picture.across
+    assert picture.source.shape == (3, 6 * 4 - 1)  # one row of six 3x3 tiles
+    assert picture.index_of(1, 9) == (2, 0, 1, 1)  # third kernel, centre pixel
+    assert picture.row_title.startswith("axis 1") and picture.col_title.startswith("axis 0")
+    assert every_pixel_maps_back(picture, values) == values.size
+
+
 def test_3d_kernel_mosaic_uses_one_row_tiles():
     values = rng.standard_normal((2, 3, 4)).astype(np.float32)
     picture = picture_of(values)

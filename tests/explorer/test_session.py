@@ -204,3 +204,19 @@ def test_opening_an_example_logs_its_code_which_rebuilds_the_model(session):
     rebuilt = namespace["net"]
     assert [p.shape for p in rebuilt.collect_params().values()] == \
         [p.shape for p in session.net.collect_params().values()]
+
+
+def test_labels_left_by_a_model_file_train_with_cross_entropy(tmp_path):
+    model = tmp_path / "labelled.py"
+    model.write_text(
+        "from engine import np\n"
+        "from engine.gluon import nn\n"
+        "net = nn.Dense(3, in_units=4)\n"
+        "net.initialize()\n"
+        "X = np.ones((5, 4))\n"
+        "y = np.array(np.arange(5) % 3, dtype='int64')\n")
+    s = Session()
+    s.open_model(str(model))
+    s.compute_gradients()
+    assert "SoftmaxCrossEntropyLoss" in s.code_log[-1]
+    assert float(np.abs(s.net.weight.grad()).sum()) > 0
