@@ -18,6 +18,7 @@ import numbers
 
 import numpy as _onp
 
+from ..base import MXNetError
 from ..ndarray import ndarray
 from ..ops import arithmetic as _arith
 from ..ops import loss_ops as _loss_ops
@@ -51,7 +52,8 @@ def _reshape_like(x, like, loss_name: str):
     if x.shape == like.shape:
         return x
     if x.size != like.size:
-        raise ValueError(
+        # MXNetError, the type MXNet raises for inconsistent shapes.
+        raise MXNetError(
             f"{loss_name}: label shape {x.shape} has {x.size} elements but the prediction "
             f"shape {like.shape} has {like.size}; label and prediction must have the same "
             f"number of elements.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as _onp
 
+from ..base import MXNetError
 from ._common import attach, data, ndarray, result, tape_entries
 
 __all__ = ["softmax_cross_entropy", "sigmoid_binary_cross_entropy"]
@@ -34,7 +35,7 @@ def _class_indices(label, pred_shape: tuple, axis: int) -> _onp.ndarray:
         if ld.shape == kept:
             ld = ld.reshape(reduced)
         else:
-            raise ValueError(
+            raise MXNetError(
                 f"SoftmaxCrossEntropyLoss: label shape {ld.shape} does not match prediction "
                 f"shape {pred_shape}; with sparse_label=True the label holds one class index "
                 f"per sample, shape {reduced} (the prediction's shape without axis {axis}).")
@@ -103,7 +104,7 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
     else:
         ld = _float_buffer(label)
         if ld.size != pd.size:
-            raise ValueError(
+            raise MXNetError(
                 f"SoftmaxCrossEntropyLoss: with sparse_label=False the label must have the "
                 f"prediction's shape {pd.shape}; got {ld.shape}.")
         ld = ld.reshape(pd.shape)
@@ -156,7 +157,7 @@ def sigmoid_binary_cross_entropy(pred, label, from_sigmoid=False, pos_weight=Non
     pd = _float_buffer(pred)
     ld = _float_buffer(label)
     if ld.size != pd.size:
-        raise ValueError(
+        raise MXNetError(
             f"SigmoidBinaryCrossEntropyLoss: label shape {ld.shape} has {ld.size} elements "
             f"but the prediction shape {pd.shape} has {pd.size}; they must match.")
     ld = ld.reshape(pd.shape)

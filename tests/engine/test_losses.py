@@ -6,6 +6,7 @@ import numpy as onp
 import pytest
 
 from engine import autograd, np
+from engine.base import MXNetError
 from engine.gluon import HybridBlock, loss
 from tests.engine.gradcheck import assert_gradients_match
 
@@ -65,7 +66,7 @@ def test_l1_loss_is_mean_absolute_error():
 
 
 def test_label_with_other_size_is_a_clear_error():
-    with pytest.raises(ValueError, match=r"label shape \(5,\).*prediction shape \(4, 1\)"):
+    with pytest.raises(MXNetError, match=r"label shape \(5,\).*prediction shape \(4, 1\)"):
         loss.L2Loss()(np.zeros((4, 1)), np.zeros(5))
 
 
@@ -130,7 +131,7 @@ def test_softmax_ce_out_of_range_label_is_a_clear_error(bad):
 
 
 def test_softmax_ce_label_shape_mismatch_is_a_clear_error():
-    with pytest.raises(ValueError, match=r"label shape \(3,\).*prediction shape \(2, 3\)"):
+    with pytest.raises(MXNetError, match=r"label shape \(3,\).*prediction shape \(2, 3\)"):
         loss.SoftmaxCrossEntropyLoss()(np.zeros((2, 3)), np.array([0, 1, 2]))
 
 
