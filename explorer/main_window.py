@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
 
         self.totals_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.totals_label)
+        # A long error would run under the totals: show it elided (the banner has it all).
+        self.statusBar().messageChanged.connect(self._elide_status_message)
         self._build_menus()
         self._connect()
         self._keep_layout = restore_layout
@@ -123,6 +125,12 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray(self.settings.window_state))
 
         self._shown = (None, None)
+        # After a model opens: select its first weight and run the one-batch demo
+        # (deferred, so a caller that does either itself, like start-up, goes first).
+        self._demo_pending = False
+        self._select_pending = False
+        self._demo_timer = QTimer(self, singleShot=True, interval=0)
+        self._demo_timer.timeout.connect(self._run_open_demo)
         self._poll_timer = QTimer(self, interval=POLL_INTERVAL_MS)
         self._poll_timer.timeout.connect(self.refresh_views)
         self._poll_timer.start()
@@ -235,10 +243,24 @@ class MainWindow(QMainWindow):
 
     def compute_gradients(self) -> bool:
         """Model → Forward + backward (one batch): the Gradient column fills in."""
+        self._demo_pending = False
         return self._guarded(self.session.compute_gradients)
 
     def select(self, path: str) -> bool:
+        self._select_pending = False
         return self._guarded(lambda: self.session.select(path))
+
+    def _run_open_demo(self) -> None:
+        """What start-up does for its model, for every model opened later."""
+        self.tree_view.fit_columns()
+        self._fit_tree_dock()
+        if self._select_pending and self.session.selected_path is None:
+            path = self.session.first_weight_path()
+            if path:
+                self.select(path)
+        self._select_pending = False
+        if self._demo_pending:
+            self.compute_gradients()
 
     def _guarded(self, command) -> bool:
         """Run a session command; an error goes to the banner and the console, not up."""
@@ -258,13 +280,27 @@ class MainWindow(QMainWindow):
         return True
 
     def change_font_size(self, step: int) -> None:
+        """View → Larger/Smaller text: every label, plot axis and table follows."""
         app = QApplication.instance()
         font = app.font()
-        size = max(8, min(32, font.pointSize() + step))
+        old = font.pointSize()
+        size = max(8, min(32, old + step))
         font.setPointSize(size)
         app.setFont(font)
         self.settings.font_size = size
         self.settings_store.save(self.settings)
+        # The docks keep their pixel height: give the console and code log the same
+        # number of lines at the new size, leaving the tensor view at least half.
+        if old > 0 and size != old and self.console_dock.isVisible():
+            height = int(self.console_dock.height() * size / old)
+            height = min(height, max(150, int(self.height() * 0.36)))
+            self.resizeDocks([self.console_dock], [height], Qt.Orientation.Vertical)
+        # The tree's columns were fitted to the old text; refit once the fonts arrived.
+        QTimer.singleShot(0, self._refit_tree)
+
+    def _refit_tree(self) -> None:
+        self.tree_view.fit_columns()
+        self._fit_tree_dock()
 
     def set_theme(self, choice: str) -> None:
         self.settings.theme = choice
@@ -288,6 +324,10 @@ class MainWindow(QMainWindow):
         label = os.path.basename(source) if os.path.sep in source else source
         self.setWindowTitle(f"ParamScope — {label}")
         self._show_totals(self.tree_view.model.totals())
+        self._select_pending = True
+        # A model typed in the console is left as typed (its deferred shapes stay).
+        self._demo_pending = self.session.source != "console"
+        self._demo_timer.start()
 
     def _selection_changed(self, path: str | None) -> None:
         self.tree_view.select_path(path)
@@ -300,12 +340,41 @@ class MainWindow(QMainWindow):
         if obj is None:
             self.tensor_view.clear("Select a parameter in the block tree to see its values.")
         elif self.session.selected_parameter() is not None:
-            self.tensor_view.show_parameter(obj, path)
+            self.tensor_view.show_parameter(obj, path, self._tie_text(path))
         else:
             names = ", ".join(obj.params.keys()) or "none of its own"
             self.tensor_view.clear(f"{path} is a {type(obj).__name__} block "
                                    f"({obj.name}); its parameters: {names}. "
                                    f"Select one to see its values.")
+
+    def _fit_tree_dock(self) -> None:
+        """Widen (never narrow) the tree so its columns show, up to 40 % of the window."""
+        if self.tree_dock.isFloating() or not self.tree_dock.isVisible():
+            return
+        wanted = min(self.tree_view.fitted_width(), int(self.width() * 0.4))
+        if wanted > self.tree_dock.width():
+            self.resizeDocks([self.tree_dock], [wanted], Qt.Orientation.Horizontal)
+
+    def _tie_text(self, path: str) -> str:
+        """``'tied: the same Parameter as net[1].weight'`` when another row shares it."""
+        from .block_tree import find_node
+
+        node = find_node(self.session.tree(), path)
+        if node is None:
+            return ""
+        if node.tied_to is not None:
+            return f"tied: the same Parameter as {node.tied_to.path}"
+        shared = [n.path for n in self.session.tree().walk()
+                  if n.is_param and n.tied_to is node]
+        return f"tied: also used as {', '.join(shared)}" if shared else ""
+
+    def _elide_status_message(self, message: str) -> None:
+        bar = self.statusBar()
+        room = bar.width() - self.totals_label.width() - 40
+        if message and room > 0:
+            elided = bar.fontMetrics().elidedText(message, Qt.TextElideMode.ElideRight, room)
+            if elided != message:
+                bar.showMessage(elided, 10000)
 
     def _tree_path_selected(self, path: str) -> None:
         self.select(path)

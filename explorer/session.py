@@ -88,7 +88,7 @@ class Session:
         path = examples.example_path(name)
         loaded = load_model_file(path)
         self._adopt(loaded, name, f"# Examples → {name}: the code of {_shown_path(path)}\n"
-                                  f"{_code_without_docstring(path)}")
+                                  f"{_code_without_docstring(path)}{_build_call(loaded)}")
         return self.net
 
     def open_model(self, path: str) -> Block:
@@ -100,7 +100,8 @@ class Session:
             The file failed or defines no Block; the open model stays as it was.
         """
         loaded = load_model_file(path)
-        self._adopt(loaded, os.path.abspath(path), f"exec(open({path!r}).read())")
+        self._adopt(loaded, os.path.abspath(path),
+                    f"exec(open({os.path.abspath(path)!r}).read()){_build_call(loaded)}")
         return self.net
 
     def use_net(self, net: Block, source: str = "console") -> None:
@@ -162,6 +163,16 @@ class Session:
             self.selection_changed.emit(node.path)
         return node.obj
 
+    def first_weight_path(self) -> str | None:
+        """Access path of the first weight (two or more dimensions), else the first parameter."""
+        if self.net is None:
+            return None
+        params = [n for n in self.tree().walk() if n.is_param and n.tied_to is None]
+        for node in params:
+            if len(node.obj.shape or ()) >= 2:
+                return node.path
+        return params[0].path if params else None
+
     def selected(self):
         """The selected Parameter or Block, or None."""
         if self.selected_path is None or self.net is None:
@@ -189,13 +200,32 @@ class Session:
         if x is None:
             x = self.demo_input
         if x is None:
-            x = np.random.uniform(size=(2, 20))
+            shape = self.default_input_shape()
+            x = np.random.uniform(size=shape)
             self.demo_input = x
             self.demo_labels = None
-            self.log("x = np.random.uniform(size=(2, 20))")
+            self.log(f"x = np.random.uniform(size={shape})")
         out = self.net(x)
         self.log("net(x)")
         return out
+
+    def default_input_shape(self, batch: int = 2) -> tuple:
+        """The shape of a batch ``net`` can take when the model file left none.
+
+        Read from the first layer's weight when its shape is known: a Dense
+        weight ``(units, in_units)`` takes ``(batch, in_units)``, a Conv2D
+        weight ``(out, in, kh, kw)`` takes 28×28 images (or larger, for large
+        kernels) with ``in`` channels. Otherwise the chapter's 20 features.
+        """
+        params = list(self.net.collect_params().values()) if self.net is not None else []
+        weight = next((p for p in params if p.shape is not None and len(p.shape) >= 2), None)
+        shape = tuple(weight.shape) if weight is not None else ()
+        if len(shape) == 2 and shape[1] > 0:
+            return (batch, int(shape[1]))
+        if len(shape) == 4 and shape[1] > 0:
+            side = max(28, 4 * max(int(shape[2]), int(shape[3])))
+            return (batch, int(shape[1]), side, side)
+        return (batch, 20)
 
     def compute_gradients(self, batch=None):
         """Run one batch forward and backward through a loss, filling every ``grad()``.
@@ -261,9 +291,13 @@ class Session:
             return demo, self.demo_labels, ["# x, y: the labelled batch the model file left"]
         if demo is not None and len(getattr(demo, "shape", ())) != 2:
             return demo, None, ["# x: the batch the model file left in `x`"]
+        if demo is None and len(self.default_input_shape()) == 4:
+            shape = self.default_input_shape()
+            x = np.random.uniform(size=shape)
+            return x, None, [f"x = np.random.uniform(size={shape})"]
         from engine import data
 
-        width = int(demo.shape[1]) if demo is not None else 20
+        width = int(demo.shape[1]) if demo is not None else self.default_input_shape()[1]
         x, y, _, _ = data.teacher(num_inputs=width, num_classes=10, num_examples=16,
                                   test_fraction=0)
         return x, y, ["from engine import data",
@@ -290,6 +324,12 @@ def _is_class_labels(y, out) -> bool:
     values = y.asnumpy() if hasattr(y, "asnumpy") else y
     return (values.dtype.kind in "iu" and values.size > 0 and int(values.min()) >= 0
             and int(values.max()) < out.shape[1])
+
+
+def _build_call(loaded: LoadedModel) -> str:
+    """``'\\nnet = build()'`` when the file's Block came from ``build()``, not from ``net``."""
+    net = loaded.namespace.get("net")
+    return "" if isinstance(net, Block) else "\nnet = build()"
 
 
 def _shown_path(path: str) -> str:

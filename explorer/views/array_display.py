@@ -150,9 +150,14 @@ def mosaic_is_possible(shape: tuple) -> bool:
 
 
 def default_view_choice(shape: tuple) -> ViewChoice:
-    """Mosaic when possible, else a slice through the first two axes at index 0."""
+    """Mosaic when possible, else a slice through the last two axes at index 0.
+
+    The last two axes of a conv kernel ``(out, in, kh, kw)`` are its image; the
+    first two would give a thin ``out × in`` strip of one kernel pixel each.
+    """
     mode = "mosaic" if mosaic_is_possible(shape) else "slice"
-    return ViewChoice(mode, 0, 1, (0,) * len(shape))
+    ndim = len(shape)
+    return ViewChoice(mode, max(0, ndim - 2), max(1, ndim - 1), (0,) * ndim)
 
 
 def picture_of(values: np.ndarray, choice: ViewChoice | None = None) -> Picture:
@@ -175,7 +180,10 @@ def _mosaic(values: np.ndarray) -> Picture:
     out, inp, tile_rows, tile_cols = kernel.shape
     # With one input channel (a first conv layer) the kernels sit side by side, so
     # they read as a row of small square images instead of a thin column.
-    across = inp == 1 and out > 1
+    # More generally, output channels run left to right whenever the usual layout
+    # (output channels down) would be taller than wide: heatmap panels are wide, and
+    # a tall mosaic of square tiles would be a narrow strip in a grey field.
+    across = out * (tile_rows + 1) > inp * (tile_cols + 1)
     grid = kernel.transpose(1, 0, 2, 3) if across else kernel
     grid_rows, grid_cols = grid.shape[:2]
     # NaN gaps draw as transparent, so the tiles stand apart on the background.
@@ -279,12 +287,17 @@ class MaxAbsPooler:
 
 
 def downsample_max_abs(source: np.ndarray, max_side: int = 1024,
-                       skip_nan: bool = False) -> DisplayImage:
+                       skip_nan: bool = False, max_shape: tuple | None = None) -> DisplayImage:
     """Shrink ``source`` to at most ``max_side`` pixels per side by max-|x| pooling.
 
-    See :class:`MaxAbsPooler` for why max-|x| and how NaN is kept.
+    ``max_shape`` ``(rows, cols)``, when given, bounds each side separately
+    (the screen pixels a heatmap panel has). See :class:`MaxAbsPooler` for why
+    max-|x| and how NaN is kept.
     """
     row_step, col_step = display_steps(source.shape, max_side)
+    if max_shape is not None:
+        row_step = max(row_step, math.ceil(source.shape[0] / max(1, max_shape[0])))
+        col_step = max(col_step, math.ceil(source.shape[1] / max(1, max_shape[1])))
     if row_step == 1 and col_step == 1:
         return DisplayImage(np.ascontiguousarray(source, dtype=np.float32), 1, 1)
     pooler = MaxAbsPooler(source.shape, source.dtype, row_step, col_step, skip_nan)

@@ -51,7 +51,13 @@ def _init_text(param) -> str:
     if initializer is None:
         return "set" if param.is_initialized else "default"
     if isinstance(initializer, str):
-        return initializer
+        # 'zeros' (a Dense bias before initialize) reads as the Zero() it becomes.
+        from engine import init
+
+        try:
+            return repr(init.create(initializer))
+        except (AssertionError, TypeError, ValueError):
+            return initializer
     return repr(initializer)
 
 

@@ -16,16 +16,27 @@ from PySide6.QtWidgets import (
 )
 
 from .block_tree_model import (
+    COL_DTYPE,
+    COL_GRAD,
+    COL_INIT,
     COL_LABEL,
     COL_NAME,
+    COL_PATH,
     COL_SHAPE,
     COL_SIZE,
+    COL_TIE,
+    COLUMNS,
     NODE_ROLE,
     PATH_ROLE,
     BlockTreeModel,
 )
 
 __all__ = ["BlockTreeView"]
+
+# Shown until the user picks others (header context menu): what fits the default tree
+# width. The rest is in each row's tooltip.
+DEFAULT_COLUMNS = (COL_LABEL, COL_NAME, COL_SHAPE, COL_SIZE)
+OPTIONAL_COLUMNS = (COL_DTYPE, COL_INIT, COL_GRAD, COL_PATH, COL_TIE)
 
 # Above this many rows a new model opens expanded two levels deep, not fully.
 EXPAND_ALL_LIMIT = 400
@@ -55,7 +66,6 @@ class BlockTreeView(QWidget):
             "A regular expression matched at the start of each full parameter name, "
             "exactly like net.collect_params(select). Example: .*weight|dense0_.*")
         self.filter_error = QLabel(self)
-        self.filter_error.setStyleSheet("color: #e0413a;")
         self.filter_error.setWordWrap(True)
         self.filter_error.hide()
         self.tree = QTreeView(self)
@@ -70,6 +80,10 @@ class BlockTreeView(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        for column in OPTIONAL_COLUMNS:
+            self.tree.setColumnHidden(column, True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
@@ -114,6 +128,8 @@ class BlockTreeView(QWidget):
             self.filter_error.hide()
             self.filter_edit.setStyleSheet("")
             self.tree.expandAll()
+            if text and self.model.net() is not None and not self.model.shown_parameters():
+                self._show_no_match_hint(text)
             self.filter_applied.emit(text)
 
     def select_path(self, path: str | None) -> None:
@@ -151,7 +167,45 @@ class BlockTreeView(QWidget):
     def _code_path(node) -> str:
         return f"{node.path}.data()" if node.is_param else node.path
 
+    def _show_no_match_hint(self, text: str) -> None:
+        names = list(self.model.net().collect_params().keys())
+        example = names[0] if names else "dense0_weight"
+        self.filter_error.setStyleSheet("")
+        self.filter_error.setText(
+            f"No parameter name matches re.match({text!r}) — names start with the block "
+            f"prefix ({example}); try {'.*' + text!r}")
+        self.filter_error.show()
+
+    def visible_columns(self) -> list[str]:
+        """Titles of the columns shown, left to right."""
+        return [COLUMNS[c] for c in range(self.model.columnCount())
+                if not self.tree.isColumnHidden(c)]
+
+    def set_column_visible(self, column: int, visible: bool) -> None:
+        """Show or hide a column (also the header's context menu)."""
+        self.tree.setColumnHidden(column, not visible)
+        if visible:
+            self.tree.resizeColumnToContents(column)
+
+    def _header_menu(self, pos) -> None:
+        menu = QMenu(self)
+        for column, title in enumerate(COLUMNS):
+            if column == COL_LABEL:
+                continue
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not self.tree.isColumnHidden(column))
+            action.toggled.connect(lambda on, c=column: self.set_column_visible(c, on))
+        menu.exec(self.tree.header().viewport().mapToGlobal(pos))
+
+    def fitted_width(self) -> int:
+        """Pixels the tree needs to show its visible columns without a scroll bar."""
+        columns = sum(self.tree.columnWidth(c) for c in range(self.model.columnCount())
+                      if not self.tree.isColumnHidden(c))
+        return columns + self.tree.verticalScrollBar().sizeHint().width() + 16
+
     def _show_filter_error(self, message: str) -> None:
+        self.filter_error.setStyleSheet("color: #e0413a;")
         self.filter_error.setText(message)
         self.filter_error.show()
         self.filter_edit.setStyleSheet("QLineEdit { color: #e0413a; border: 1px solid #e0413a; }")
@@ -182,7 +236,6 @@ class BlockTreeView(QWidget):
             rows = sum(1 for n in self.model.root().walk()) if self.model.root() else 0
             if rows <= EXPAND_ALL_LIMIT:
                 self.tree.expandAll()
-                self._fit_columns()
             else:
                 # Measuring thousands of rows would take longer than building them.
                 self.tree.expandToDepth(1)
@@ -192,14 +245,18 @@ class BlockTreeView(QWidget):
         else:
             for path in self._expanded:
                 self.tree.expand(self.model.index_for_path(path))
+        # Every structural change: a deferred shape just became known, a layer was added.
+        rows = sum(1 for n in self.model.root().walk()) if self.model.root() else 0
+        if rows <= EXPAND_ALL_LIMIT:
+            self.fit_columns()
         if self._current_path:
             self.select_path(self._current_path)
 
-    def _fit_columns(self) -> None:
-        for column in (COL_LABEL, COL_NAME, COL_SHAPE, COL_SIZE):
-            self.tree.resizeColumnToContents(column)
-        for column in range(COL_SIZE + 1, self.model.columnCount()):
-            self.tree.setColumnWidth(column, 130)
+    def fit_columns(self) -> None:
+        """Each visible column as wide as its widest cell (header included)."""
+        for column in range(self.model.columnCount()):
+            if not self.tree.isColumnHidden(column):
+                self.tree.resizeColumnToContents(column)
 
     def _context_menu(self, pos) -> None:
         index = self.tree.indexAt(pos)

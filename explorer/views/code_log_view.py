@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-__all__ = ["CodeLogView"]
+__all__ = ["CodeLogView", "SCRIPT_HEADER"]
+
+# What the console's namespace holds, so the copied log runs outside the app too.
+SCRIPT_HEADER = ("from engine import np, npx, init, autograd, gluon\n"
+                 "from engine.gluon import nn\n\n")
 
 
 class CodeLogView(QWidget):
@@ -16,7 +28,7 @@ class CodeLogView(QWidget):
         self.text_edit = QPlainTextEdit(self)
         self.text_edit.setReadOnly(True)
         self.text_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.text_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._apply_font()
         self.text_edit.setPlaceholderText("The engine code of each action appears here.")
         self.copy_button = QPushButton("Copy all", self)
         self.copy_button.clicked.connect(self.copy_all)
@@ -31,6 +43,20 @@ class CodeLogView(QWidget):
         layout.addWidget(self.text_edit)
         layout.addLayout(buttons)
 
+    def _apply_font(self) -> None:
+        """A fixed-width font at the application's size (larger text makes it larger)."""
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        size = QApplication.font().pointSizeF()
+        if size > 0:
+            font.setPointSizeF(size)
+        self.text_edit.setFont(font)
+
+    def changeEvent(self, event) -> None:
+        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange) \
+                and hasattr(self, "text_edit"):
+            self._apply_font()
+        super().changeEvent(event)
+
     def append(self, code: str) -> None:
         """Add one line (or block) of code at the end and scroll to it."""
         self.text_edit.appendPlainText(code)
@@ -40,5 +66,10 @@ class CodeLogView(QWidget):
     def text(self) -> str:
         return self.text_edit.toPlainText()
 
+    def script(self) -> str:
+        """The log as a runnable script: the chapter's imports, then every action's code."""
+        return SCRIPT_HEADER + self.text() + "\n"
+
     def copy_all(self) -> None:
-        QGuiApplication.clipboard().setText(self.text())
+        """*Copy all*: the log as a script that runs on its own (``python script.py``)."""
+        QGuiApplication.clipboard().setText(self.script())

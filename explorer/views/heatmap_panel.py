@@ -13,7 +13,8 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Signal
+from PySide6.QtCore import QEvent, QRectF, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 
 from .array_display import DisplayImage, Picture, block_extreme, downsample_max_abs
 from .colour_bar import ColourBar
@@ -68,6 +69,11 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         self.colour_bar = ColourBar(colour_map, width=18)
         self.colour_bar.insert_beside(self.plot)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        # After a resize (debounced): pool the image to the panel's own pixel size, so
+        # Qt's nearest-pixel scaling never has to drop a pixel (and with it an outlier),
+        # and thin the tick labels to what fits.
+        self._resize_timer = QTimer(self, singleShot=True, interval=120)
+        self._resize_timer.timeout.connect(self._fit_to_panel)
         self._apply_palette()
 
     # ------------------------------------------------------------------- drawing
@@ -90,9 +96,12 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         ``display`` is its display image when already pooled (by
         ``statistics_and_image``, during the statistics pass).
         """
-        if display is None:
+        panel_pixels = self._panel_pixels()
+        if display is None or (panel_pixels is not None and _needs_coarser(
+                picture.source.shape, display, panel_pixels)):
             display = downsample_max_abs(picture.source, MAX_DISPLAY_SIDE,
-                                         skip_nan=picture.mode == "mosaic")
+                                         skip_nan=picture.mode == "mosaic",
+                                         max_shape=panel_pixels)
         geometry_changed = (self._display is None
                             or self._display.image.shape != display.image.shape
                             or (self._display.row_step, self._display.col_step)
@@ -106,6 +115,37 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         self.colour_bar.set_levels(levels)
         if geometry_changed:
             self._fit_geometry()
+
+    def _panel_pixels(self) -> tuple | None:
+        """``(rows, cols)`` of device pixels the image area has (None before layout)."""
+        rect = self.view.sceneBoundingRect()
+        if rect.width() < 8 or rect.height() < 8:
+            return None
+        ratio = self.devicePixelRatioF()
+        return max(1, int(rect.height() * ratio)), max(1, int(rect.width() * ratio))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # pyqtgraph calls this from its own __init__, before ours has run.
+        if getattr(self, "_picture", None) is not None:
+            self._resize_timer.start()
+
+    def _fit_to_panel(self) -> None:
+        """Re-pool the picture for the panel's current size (when that changes the steps)."""
+        picture, display = self._picture, self._display
+        if picture is None or display is None:
+            return
+        panel_pixels = self._panel_pixels()
+        if panel_pixels is None:
+            return
+        steps = _steps_for(picture.source.shape, panel_pixels)
+        if steps != (display.row_step, display.col_step):
+            self.show_picture(picture, self.levels[1],
+                              downsample_max_abs(picture.source, MAX_DISPLAY_SIDE,
+                                                 skip_nan=picture.mode == "mosaic",
+                                                 max_shape=panel_pixels))
+        else:
+            self._set_ticks()
 
     def clear_picture(self) -> None:
         self._picture = self._display = None
@@ -138,8 +178,14 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
             grid_rows, grid_cols = picture.shape[:2]
             if picture.across:
                 grid_rows, grid_cols = grid_cols, grid_rows
-            left.setTicks([_tile_ticks(grid_rows, tile_rows)])
-            bottom.setTicks([_tile_ticks(grid_cols, tile_cols)])
+            (x0, x1), (y0, y1) = self.view.viewRange()
+            rect = self.view.sceneBoundingRect()
+            metrics = QFontMetrics(plot_font())
+            across_px = rect.width() * (tile_cols + 1) / max(1e-9, x1 - x0)
+            down_px = rect.height() * (tile_rows + 1) / max(1e-9, y1 - y0)
+            left.setTicks([_tile_ticks(grid_rows, tile_rows, down_px, metrics.height())])
+            bottom.setTicks([_tile_ticks(grid_cols, tile_cols, across_px,
+                                         metrics.horizontalAdvance(str(grid_cols - 1)))])
         elif picture.mode == "strip":
             left.setTicks([[]])
             bottom.setTicks(None)
@@ -208,7 +254,29 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
             self._set_ticks()
 
 
-def _tile_ticks(count: int, tile: int) -> list:
-    """Ticks at tile centres labelled with the tile's channel, at most ~10 of them."""
+def _steps_for(shape: tuple, panel_pixels: tuple) -> tuple:
+    """The ``(row_step, col_step)`` that fit ``shape`` into the panel (and MAX_DISPLAY_SIDE)."""
+    rows, cols = shape
+    return (max(1, math.ceil(rows / MAX_DISPLAY_SIDE), math.ceil(rows / panel_pixels[0])),
+            max(1, math.ceil(cols / MAX_DISPLAY_SIDE), math.ceil(cols / panel_pixels[1])))
+
+
+def _needs_coarser(shape: tuple, display: DisplayImage, panel_pixels: tuple) -> bool:
+    row_step, col_step = _steps_for(shape, panel_pixels)
+    return row_step > display.row_step or col_step > display.col_step
+
+
+def _tile_ticks(count: int, tile: int, pixels_per_tile: float | None = None,
+                label_pixels: float = 0.0) -> list:
+    """Ticks at tile centres labelled with the tile's channel.
+
+    At most ~10 of them, and never closer than a label's width: with
+    ``pixels_per_tile`` known, every ``step``-th tile (1, 2, 5, 10, 20, ...).
+    """
     step = max(1, int(np.ceil(count / 10)))
+    if pixels_per_tile:
+        needed = (label_pixels + 6.0) / pixels_per_tile
+        nice = next(n for m in (1, 10, 100, 1000, 10 ** 6) for n in (m, 2 * m, 5 * m)
+                    if n >= needed)
+        step = max(step, nice)
     return [(k * (tile + 1) + (tile - 1) / 2.0, str(k)) for k in range(0, count, step)]

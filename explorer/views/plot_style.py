@@ -60,7 +60,12 @@ def theory_colour(palette: QPalette) -> QColor:
 
 
 class IndexAxisItem(pg.AxisItem):
-    """An axis counting rows/columns: ticks only at whole indices, never 0.5."""
+    """An axis counting rows/columns: ticks only at whole indices, never 0.5, no SI prefix."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An index is an index: "axis 1 (x0.001)" would be nonsense.
+        self.enableAutoSIPrefix(False)
 
     def tickSpacing(self, minVal, maxVal, size):
         levels = [(max(spacing, 1.0), offset)

@@ -13,12 +13,14 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QSlider,
     QStackedWidget,
@@ -65,13 +67,9 @@ class ArrayPanel(QWidget):
         self._title = title
         self._values: np.ndarray | None = None
         self.title_label = QLabel(title)
-        title_font = plot_font(1.1)
-        title_font.setWeight(QFont.Weight.DemiBold)
-        self.title_label.setFont(title_font)
         self.message_label = QLabel()
         self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message_label.setWordWrap(True)
-        self.message_label.setFont(plot_font(1.1))
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.heatmap = HeatmapPanel()
         self.histogram = HistogramPanel()
@@ -87,6 +85,26 @@ class ArrayPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title_label, 0)
         layout.addWidget(self.stack, 1)
+        # Ignored width: the columns share the view equally, whatever their tables hold.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._apply_font()
+
+    def _apply_font(self) -> None:
+        """Title and message at 1.1× the application font; plots keep a readable size."""
+        title_font = plot_font(1.1)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        self.title_label.setFont(title_font)
+        self.message_label.setFont(plot_font(1.1))
+        line = self.fontMetrics().height()
+        # Below this the heatmap's axis labels and colour bar ticks collide.
+        self.heatmap.setMinimumHeight(7 * line + 40)
+        self.histogram.plot_widget.setMinimumHeight(5 * line + 40)
+
+    def changeEvent(self, event) -> None:
+        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange) \
+                and hasattr(self, "histogram"):
+            self._apply_font()
+        super().changeEvent(event)
 
     @property
     def values(self) -> np.ndarray | None:
@@ -190,8 +208,10 @@ class AxisControls(QWidget):
             box.clear()
             for axis, size in enumerate(shape):
                 box.addItem(f"axis {axis} ({size})", axis)
-        self.row_box.setCurrentIndex(0)
-        self.col_box.setCurrentIndex(1)
+        # The slice shows the last two axes (a conv kernel's kh × kw image), with
+        # sliders for the others (output and input channel).
+        self.row_box.setCurrentIndex(default.row_axis)
+        self.col_box.setCurrentIndex(default.col_axis)
         self._rebuild_sliders()
         self._updating = False
         self._show_relevant()
@@ -255,6 +275,9 @@ class AxisControls(QWidget):
         while self._slider_row.count():
             item = self._slider_row.takeAt(0)
             if item.widget() is not None:
+                # Hidden now: deleteLater waits for the event loop, and until then an
+                # old slider would still paint (in mosaic mode too).
+                item.widget().hide()
                 item.widget().deleteLater()
         self.sliders.clear()
         self._slider_labels.clear()
@@ -317,6 +340,7 @@ class TensorView(QWidget):
         self._data_key = None
         self._grad_key = None
         self._update_values: np.ndarray | None = None
+        self._tie_text = ""
         self.header_label = QLabel()
         self.header_label.setFont(plot_font(1.1))
         self.header_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -332,11 +356,21 @@ class TensorView(QWidget):
         columns.setSpacing(6)
         for panel in (self.data_panel, self.grad_panel):
             columns.addWidget(panel, 1)
+        # The plots keep a readable minimum size (large text on a projector, a small
+        # window): below it the columns scroll instead of squashing the heatmap to nothing.
+        columns_widget = QWidget()
+        columns_widget.setLayout(columns)
+        columns.setContentsMargins(0, 0, 0, 0)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(columns_widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.header_label, 0)
         layout.addWidget(self.axis_controls, 0)
-        layout.addLayout(columns, 1)
+        layout.addWidget(self.scroll_area, 1)
         self.axis_controls.choice_changed.connect(self._on_choice_changed)
         self.data_panel.heatmap.element_hovered.connect(
             lambda element: self._report_hover(element, ""))
@@ -350,8 +384,18 @@ class TensorView(QWidget):
         """The shown Parameter, or None."""
         return self._param
 
-    def show_parameter(self, param, access_path: str = "") -> None:
-        """Show ``param`` (an ``engine.gluon.Parameter``), named ``access_path`` on screen."""
+    def changeEvent(self, event) -> None:
+        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange) \
+                and hasattr(self, "header_label"):
+            self.header_label.setFont(plot_font(1.1))
+        super().changeEvent(event)
+
+    def show_parameter(self, param, access_path: str = "", tie_text: str = "") -> None:
+        """Show ``param`` (an ``engine.gluon.Parameter``), named ``access_path`` on screen.
+
+        ``tie_text`` (``'tied: the same Parameter as net[1].weight'``) joins the header.
+        """
+        self._tie_text = tie_text
         self._param = param
         self._access_path = access_path or param.name
         self._state = self._data_key = self._grad_key = None
@@ -471,6 +515,8 @@ class TensorView(QWidget):
         parts.append(str(np.dtype(param.dtype)) if param.dtype is not None else "")
         if param.grad_req != "write":
             parts.append(f"grad_req='{param.grad_req}'")
+        if self._tie_text:
+            parts.append(f"<span style='color:#d9822b'>{html.escape(self._tie_text)}</span>")
         if param.is_initialized:
             initializer = param.last_initializer
             parts.append(html.escape(f"initialized by {initializer!r}") if initializer
