@@ -1,0 +1,178 @@
+"""What a user sees after resizing, larger text, switching models, filtering, copying the log."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as onp
+import pytest
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication
+
+from engine import init
+from engine.gluon import Parameter, nn
+from explorer.views.array_display import ViewChoice
+from explorer.views.block_tree_model import COLUMNS
+from explorer.views.plot_style import plot_font
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def _menu_action(window, menu_title, text):
+    for menu_action in window.menuBar().actions():
+        if menu_action.text().replace("&", "") == menu_title:
+            for action in menu_action.menu().actions():
+                if action.text().replace("&", "").startswith(text):
+                    return action
+    raise AssertionError(f"no {menu_title} → {text}")
+
+
+@pytest.fixture
+def restore_font():
+    app = QApplication.instance()
+    font = app.font()
+    yield
+    app.setFont(font)
+
+
+def test_larger_text_keeps_plots_readable_and_fonts_follow(qtbot, window, restore_font):
+    header = window.tensor_view.header_label
+    before = header.font().pointSizeF(), window.code_log_view.text_edit.font().pointSizeF()
+    larger = _menu_action(window, "View", "Larger text")
+    larger.trigger()
+    larger.trigger()
+    qtbot.wait(50)
+    assert header.font().pointSizeF() >= before[0] + 3
+    assert window.code_log_view.text_edit.font().pointSizeF() >= before[1] + 3
+    panel = window.tensor_view.data_panel
+    line = panel.fontMetrics().height()
+    for column in (panel, window.tensor_view.grad_panel):
+        assert column.heatmap.height() >= 7 * line  # never squashed to a sliver
+        assert column.histogram.plot_widget.height() >= 5 * line
+    # The tree was refitted to the larger text: no visible column is cut.
+    tree = window.tree_view.tree
+    for column in range(len(COLUMNS)):
+        if not tree.isColumnHidden(column):
+            assert tree.columnWidth(column) >= tree.sizeHintForColumn(column)
+
+
+def test_small_window_gives_data_and_gradient_equal_room(qtbot, window):
+    window.resize(1024, 768)
+    qtbot.wait(50)
+    data, grad = window.tensor_view.data_panel, window.tensor_view.grad_panel
+    assert abs(data.width() - grad.width()) <= 2
+    tree = window.tree_view.tree
+    visible = window.tree_view.visible_columns()
+    assert visible == ["Block / parameter", "Gluon name", "Shape", "Size"]
+    shown = sum(tree.columnWidth(c) for c in range(len(COLUMNS)) if not tree.isColumnHidden(c))
+    assert shown <= tree.viewport().width()  # name, shape and size all readable
+    # The others are one header click away, and every row's tooltip has them all.
+    window.tree_view.set_column_visible(COLUMNS.index("Access path"), True)
+    assert "Access path" in window.tree_view.visible_columns()
+    index = window.tree_view.model.index_for_path("net[0].weight")
+    assert "init Uniform" in index.data(3)  # ToolTipRole
+
+
+def test_switching_example_selects_first_weight_with_a_gradient(qtbot, window):
+    _menu_action(window, "Examples", "").trigger()  # any example: the first in the menu
+    for example in ("nestmlp", "tied"):
+        window.example_actions[example].trigger()
+        qtbot.waitUntil(lambda: window.session.selected_path is not None, timeout=2000)
+        assert window.session.selected_path == window.session.first_weight_path()
+        qtbot.waitUntil(lambda: window.tensor_view.grad_panel.histogram.statistics is not None
+                        and window.tensor_view.grad_panel.histogram.statistics.max > 0,
+                        timeout=2000)
+        assert "Select a parameter" not in window.tensor_view.data_panel.message
+
+
+def test_copied_code_log_runs_as_a_script(qtbot, window, tmp_path):
+    window.example_actions["tied"].trigger()
+    qtbot.waitUntil(lambda: "loss.backward()" in window.code_log_view.text().split(
+        "Examples → tied")[-1], timeout=2000)
+    window.select("net[3].weight")
+    window.compute_gradients()
+    window.code_log_view.copy_all()
+    script = QApplication.clipboard().text()
+    assert script.startswith("from engine import np, npx, init, autograd, gluon\n")
+    path = tmp_path / "log.py"
+    path.write_text(script)
+    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                            timeout=60, cwd=str(tmp_path),
+                            env={"PYTHONPATH": str(REPOSITORY), "PATH": ""})
+    assert result.returncode == 0, result.stderr
+
+
+def test_build_function_model_logs_net_equals_build(window, tmp_path):
+    model = tmp_path / "built.py"
+    model.write_text("from engine.gluon import nn\n\ndef build():\n    net = nn.Sequential()\n"
+                     "    net.add(nn.Dense(4, in_units=6))\n    net.initialize()\n"
+                     "    return net\n")
+    assert window.open_model(str(model))
+    assert "read())\nnet = build()" in window.code_log_view.text()
+
+
+def test_filter_matching_nothing_says_why(qtbot, window):
+    qtbot.keyClicks(window.tree_view.filter_edit, "weight")
+    window.tree_view.apply_filter()
+    hint = window.tree_view.filter_error
+    assert hint.isVisible()
+    assert "re.match('weight')" in hint.text() and "'.*weight'" in hint.text()
+    window.tree_view.filter_edit.setText(".*weight")
+    window.tree_view.apply_filter()
+    assert not hint.isVisible()
+
+
+def test_forward_takes_the_first_layers_input_width(window):
+    net = nn.Sequential()
+    net.add(nn.Dense(8, in_units=300), nn.Dense(3))
+    net.initialize()
+    window.session.use_net(net)
+    assert window.forward() and window.compute_gradients()
+    assert "size=(2, 300)" in window.code_log_view.text()
+    assert not window.error_banner.text()
+
+
+def test_conv_views_mosaic_across_and_slice_of_the_kernel_image(qtbot):
+    from explorer.views.tensor_view import TensorView
+
+    view = TensorView()
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.show()
+    param = Parameter("conv1_weight", shape=(16, 6, 3, 3))
+    param.initialize(init=init.Normal())
+    view.show_parameter(param, "net[2].weight")
+    picture = view.data_panel.heatmap.picture
+    assert picture.across and picture.source.shape == (6 * 4 - 1, 16 * 4 - 1)  # wide
+    controls = view.axis_controls
+    controls.mode_box.setCurrentIndex(controls.mode_box.findData("slice"))
+    assert view.data_panel.heatmap.picture.source.shape == (3, 3)  # kh × kw
+    assert all(s.isVisible() for s in controls.sliders.values())
+    controls.mode_box.setCurrentIndex(controls.mode_box.findData("mosaic"))
+    assert not any(s.isVisible() for s in controls.sliders.values())
+    bottom = view.data_panel.heatmap.plot.getAxis("bottom")
+    qtbot.wait(200)  # the debounced fit after layout
+    ticks = [x for x, _ in bottom._tickLevels[0]]
+    per_tile = view.data_panel.heatmap.view.sceneBoundingRect().width() / 64 * 4
+    gap = min(b - a for a, b in zip(ticks, ticks[1:])) / 4 * per_tile
+    assert gap >= QFontMetrics(plot_font()).horizontalAdvance("15")  # labels never overlap
+    controls.set_choice(ViewChoice("slice", 2, 3, (0, 0, 0, 0)))
+    assert not bottom.autoSIPrefix
+
+
+def test_single_outlier_survives_downsampling_to_the_panel(qtbot):
+    from explorer.views.tensor_view import TensorView
+
+    view = TensorView()
+    qtbot.addWidget(view)
+    view.resize(700, 500)
+    view.show()
+    param = Parameter("big", shape=(2048, 2048))
+    param.initialize(init=init.Zero())
+    param.data()[1234, 777] = 1e6
+    view.show_parameter(param, "big")
+    qtbot.wait(200)
+    image = view.data_panel.heatmap.display_image.image
+    rows, cols = view.data_panel.heatmap._panel_pixels()
+    assert image.shape[0] <= rows and image.shape[1] <= cols
+    assert onp.count_nonzero(image == 1e6) == 1
