@@ -64,6 +64,16 @@ class TheoreticalSpread:
             return -3.0 * self.sigma, 3.0 * self.sigma
         return self.value, self.value
 
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        """Probability that a draw is ≤ ``x``."""
+        x = np.asarray(x, dtype=np.float64)
+        if self.kind == "uniform":
+            return np.clip((x - self.low) / (self.high - self.low), 0.0, 1.0)
+        if self.kind == "normal":
+            scaled = x / (self.sigma * math.sqrt(2.0))
+            return 0.5 * (1.0 + np.vectorize(math.erf, otypes=[float])(scaled))
+        return (x >= self.value).astype(np.float64)
+
     def density(self, x: np.ndarray) -> np.ndarray:
         """Probability density at ``x`` (not defined for a constant)."""
         x = np.asarray(x, dtype=np.float64)

@@ -125,6 +125,14 @@ class HistogramPanel(QWidget):
         if spread.kind == "constant":
             x = np.array([spread.value, spread.value])
             y = np.array([0.0, max(top, 1.0) * 1.04])
+        elif _bins_coarser_than(spread, bin_width):
+            # The histogram's bins are wide next to the spread (an outlier stretched the
+            # range): draw the expected count of each bin, n × P(bin), as steps, since
+            # a density scaled by the bin width would tower over the n values there are.
+            edges = np.asarray(stats.edges, dtype=np.float64)
+            expected = stats.finite_count * np.diff(spread.cdf(edges))
+            x = np.repeat(edges, 2)
+            y = np.concatenate([[0.0], np.repeat(expected, 2), [0.0]])
         elif spread.kind == "uniform":
             # Expected count per bin: n × P(bin) = n × width / (high - low).
             height = stats.finite_count * bin_width / (spread.high - spread.low)
@@ -230,3 +238,9 @@ class HistogramPanel(QWidget):
             self.stats_label.setText(self._statistics_html())
             if self._spread is not None:
                 self._draw_spread()
+
+
+def _bins_coarser_than(spread: TheoreticalSpread, bin_width: float) -> bool:
+    """Whether a bin is wider than a quarter of the spread's visible extent."""
+    low, high = spread.extent()
+    return bin_width > (high - low) / 4.0

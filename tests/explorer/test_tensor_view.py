@@ -317,3 +317,15 @@ def test_mouse_leaving_clears_the_status(view, dense, qtbot):
     with qtbot.waitSignal(view.hovered) as signal:
         view.data_panel.heatmap.hover_display_pixel(99, 99)
     assert signal.args == [""]
+
+
+def test_theory_never_towers_over_the_values_when_an_outlier_widens_the_bins(view):
+    param = Parameter("dense8_weight", shape=(8, 8))
+    param.initialize(init=init.Uniform(0.07))
+    param.data()[0, 0] = 100  # a learner's write: the bins now span 0..100
+    view.show_parameter(param, "w")
+    view.refresh()
+    histogram = view.data_panel.histogram
+    _, y = histogram.theory_curve.getData()
+    # expected counts per bin can never exceed the number of values
+    assert 0 < y.max() <= 64

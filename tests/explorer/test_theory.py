@@ -83,3 +83,14 @@ def test_mixed_uses_the_initializer_matching_the_name():
     mixed = init.Mixed([".*bias", ".*"], [init.Zero(), init.Uniform(0.3)])
     assert theoretical_spread(mixed, (4, 5), "dense0_weight").high == 0.3
     assert theoretical_spread(mixed, (4,), "dense0_bias").value == 0.0
+
+
+def test_cdf_of_uniform_and_normal():
+    import numpy as onp
+
+    from explorer.theory import TheoreticalSpread
+
+    uniform = TheoreticalSpread("uniform", "U", low=-1.0, high=1.0)
+    assert uniform.cdf(onp.array([-2.0, 0.0, 2.0])).tolist() == [0.0, 0.5, 1.0]
+    normal = TheoreticalSpread("normal", "N", sigma=2.0)
+    onp.testing.assert_allclose(normal.cdf(onp.array([0.0, 2.0])), [0.5, 0.841344746], rtol=1e-6)
