@@ -8,7 +8,6 @@ command) lets each view compare the engine's change counters with what it drew.
 from __future__ import annotations
 
 import os
-import traceback
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -263,14 +262,27 @@ class MainWindow(QMainWindow):
             self.compute_gradients()
 
     def _guarded(self, command) -> bool:
-        """Run a session command; an error goes to the banner and the console, not up."""
+        """Run a session command; an error goes to the banner and the console, not up.
+
+        The command runs as user code (it may run a model file or a user's block):
+        any ``BaseException`` from it (``sys.exit()``, ``KeyboardInterrupt``, Stop)
+        is reported, never raised, and a runaway loop can be stopped. A menu action
+        taken while console code is running runs at once if it only looks (select,
+        filter); one that would run a model file is refused, and nothing changes.
+        """
+        from .user_code import RUNNER, UserCodeBusyError, format_user_traceback, summary
+
         try:
-            command()
-        except Exception as exc:  # user code and user input: report, never crash
-            message = str(exc) if isinstance(exc, ModelLoadError) else \
-                traceback.format_exception_only(type(exc), exc)[-1].strip()
-            details = getattr(exc, "details", None) or "".join(
-                traceback.format_exception(type(exc), exc, exc.__traceback__))
+            # Already inside user code (its own call, or a click while it pumps events):
+            # run directly; the runner refuses to start a model file from a click.
+            RUNNER.run(command) if not RUNNER.running else command()
+        except BaseException as exc:  # user code and user input: report, never crash
+            busy = isinstance(exc, UserCodeBusyError)
+            if busy:
+                self.tree_view.select_path(self.session.selected_path)  # undo the click
+            message = str(exc) if busy or isinstance(exc, ModelLoadError) else summary(exc)
+            details = getattr(exc, "details", None) or (
+                message if busy else format_user_traceback(exc))
             self.error_banner.show_message(message)
             self.console_view.write(details if details.endswith("\n") else details + "\n")
             self.statusBar().showMessage(message, 10000)

@@ -11,13 +11,15 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import traceback
 from dataclasses import dataclass, field
 
 from engine.gluon import Block
 from engine.ndarray import ndarray
 
-__all__ = ["LoadedModel", "ModelLoadError", "load_model_file", "load_model_source"]
+from .user_code import RUNNER, UserCodeBusyError, format_user_traceback, summary, user_line
+
+__all__ = ["LoadedModel", "ModelLoadError", "UserCodeBusyError", "load_model_file",
+           "load_model_source"]
 
 
 @dataclass
@@ -48,37 +50,47 @@ class ModelLoadError(Exception):
 def _user_frame_line(exc: BaseException, filename: str) -> str:
     """``name.py, line N: ExcType: message`` for the deepest frame in the user's file."""
     short = os.path.basename(filename)
-    lineno = None
-    if isinstance(exc, SyntaxError) and exc.filename == filename:
-        lineno = exc.lineno
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename == filename:
-            lineno = frame.lineno
+    lineno = user_line(exc, filename)
     where = f"{short}, line {lineno}" if lineno is not None else short
-    text = traceback.format_exception_only(type(exc), exc)[-1].strip()
-    return f"{where}: {text}"
+    return f"{where}: {summary(exc)}"
+
+
+def _run_model_code(source: str, filename: str, namespace: dict):
+    """Compile and run the file, then call ``build()`` if it defines no Block ``net``."""
+    code = compile(source, filename, "exec")
+    exec(code, namespace)
+    net = namespace.get("net")
+    if not isinstance(net, Block) and callable(namespace.get("build")):
+        net = namespace["build"]()
+    return net
 
 
 def load_model_source(source: str, filename: str) -> LoadedModel:
     """Execute ``source`` as the file ``filename`` and return its Block.
 
+    The code runs under :data:`explorer.user_code.RUNNER`: a runaway loop can be
+    stopped, and ``sys.exit()`` or ``KeyboardInterrupt`` in it is an error like
+    any other.
+
     Raises
     ------
     ModelLoadError
-        If the code raises, or defines neither a Block ``net`` nor ``build()``.
+        If the code raises (any ``BaseException``), or defines neither a Block
+        ``net`` nor ``build()``.
+    UserCodeBusyError
+        Other user code is running (a menu click while a console loop runs);
+        nothing was run.
     """
     namespace = {"__name__": "__paramscope_model__", "__file__": filename}
     captured = io.StringIO()
+    RUNNER.add_filename(filename)
     try:
-        code = compile(source, filename, "exec")
         with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-            exec(code, namespace)
-            net = namespace.get("net")
-            if not isinstance(net, Block) and callable(namespace.get("build")):
-                net = namespace["build"]()
-    except Exception as exc:  # user code: any error is reported, none escapes
-        details = captured.getvalue() + "".join(
-            traceback.format_exception(type(exc), exc, exc.__traceback__))
+            net = RUNNER.run(_run_model_code, source, filename, namespace)
+    except UserCodeBusyError:
+        raise
+    except BaseException as exc:  # user code: any error, SystemExit included, is reported
+        details = captured.getvalue() + format_user_traceback(exc)
         raise ModelLoadError(_user_frame_line(exc, filename), details) from exc
     if not isinstance(net, Block):
         found = type(namespace.get("net")).__name__ if "net" in namespace else "nothing"

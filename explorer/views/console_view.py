@@ -1,27 +1,45 @@
 """``ConsoleView``: pyqtgraph's Python console on the session's namespace.
 
-Commands run on the GUI thread with their exceptions caught and printed; after
-each one ``command_executed`` fires so the window can refresh the views at once.
+Commands run on the GUI thread through :data:`explorer.user_code.RUNNER`, so
+nothing a learner types takes the app down: errors (``sys.exit()`` and
+``KeyboardInterrupt`` included) are printed with the learner's own lines first,
+and a command that runs longer than ~0.3 s shows a "Running… Stop (Esc)" bar
+whose Stop interrupts it at its next line. After each command
+``command_executed`` fires so the window can refresh the views at once.
 ``run_source`` runs a whole script (``--run``) the same way.
 """
 
 from __future__ import annotations
 
+import codeop
 import contextlib
+import linecache
 import os
-import traceback
 
 from pyqtgraph.console import ConsoleWidget
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-__all__ = ["ConsoleView"]
+from ..user_code import RUNNER, format_user_traceback, summary, user_line
+
+__all__ = ["ConsoleView", "RunningBar"]
 
 WELCOME = (
     "# `net` is the open model; np, npx, nn, init, autograd, gluon, session are here.\n"
     "# Try:  net[0].weight.data()[:] += 1\n"
     "#       net.add(nn.Dense(5))\n"
 )
+
+SHOW_RUNNING_AFTER_S = 0.3  # quick commands never flash the bar
 
 
 class _ConsoleStream:
@@ -36,6 +54,30 @@ class _ConsoleStream:
 
     def flush(self) -> None:
         pass
+
+
+class RunningBar(QFrame):
+    """"Running… 2.4 s  [Stop (Esc)]": shown in place of the prompt while code runs."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.stop_button = QPushButton("■  Stop (Esc)", self)
+        self.stop_button.setToolTip("Interrupt the running code at its next line "
+                                    "(KeyboardInterrupt). Esc or Ctrl+C do the same.")
+        self.stop_button.clicked.connect(RUNNER.request_stop)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 3, 4, 3)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.stop_button)
+        self.setStyleSheet("RunningBar { background: #f0b429; } "
+                           "RunningBar QLabel { color: #1d1d1d; font-weight: bold; }")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.hide()
+
+    def set_elapsed(self, seconds: float) -> None:
+        self.label.setText(f"Running… {seconds:.1f} s — the window stays live; "
+                           f"Stop interrupts the code at its next line")
 
 
 class ConsoleView(QWidget):
@@ -54,12 +96,32 @@ class ConsoleView(QWidget):
         self.namespace = namespace
         self.console = ConsoleWidget(self, namespace=namespace, text=WELCOME)
         self.console.historyBtn.hide()
+        repl = self.console.repl
+        # Our runner replaces pyqtgraph's (which catches only Exception and can't stop).
+        self.console.input.sigExecuteCmd.disconnect(repl.handleCommand)
+        self.console.input.sigExecuteCmd.connect(self._execute_input)
+        self._pending_lines: list[str] = []
+        self._commands_run = 0
+
+        self.running_bar = RunningBar(self)
+        repl.layout.insertWidget(repl.layout.indexOf(repl.inputWidget), self.running_bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.console)
-        # Connected after the console's own handler, so it runs once the command has run.
-        self.console.input.sigExecuteCmd.connect(self.command_executed.emit)
 
+        self._stop_shortcuts = [QShortcut(QKeySequence("Esc"), self, RUNNER.request_stop)]
+        self._stop_shortcuts.append(QShortcut(QKeySequence("Ctrl+C"), self, RUNNER.request_stop,
+                                              context=Qt.ShortcutContext.WidgetWithChildrenShortcut))
+        for shortcut in self._stop_shortcuts:
+            shortcut.setEnabled(False)
+        self._input_had_focus = False
+
+        _connect_runner_to_qt()
+        RUNNER.state_changed.connect(self._runner_state_changed)
+        callback = self._runner_state_changed
+        self.destroyed.connect(lambda *_: RUNNER.state_changed.disconnect(callback))
+
+    # ------------------------------------------------------------ input
     def run_command(self, command: str) -> None:
         """Type ``command`` and press Enter, as a user would."""
         self.console.input.setText(command)
@@ -76,28 +138,81 @@ class ConsoleView(QWidget):
         bar = output.verticalScrollBar()
         bar.setValue(bar.maximum())
 
+    def is_running(self) -> bool:
+        """User code is running (the Stop bar shows once it takes longer than ~0.3 s)."""
+        return RUNNER.running
+
+    def _execute_input(self, text: str) -> None:
+        if RUNNER.running:  # Enter pressed while code runs (before the input is disabled)
+            self.write("# still running: press Stop (Esc) first\n")
+            return
+        for line in text.split("\n"):
+            self._execute_line(line)
+        self.command_executed.emit(text)
+
+    def _execute_line(self, line: str) -> None:
+        """One line typed at the prompt, as Python's own REPL takes it."""
+        repl = self.console.repl
+        prompt = repl.input.ps2 if self._pending_lines else repl.input.ps1
+        repl.write(f"{prompt}{line}\n", "command")
+        repl.sigCommandEntered.emit(repl, line)  # the history list
+        self._pending_lines.append(line)
+        source = "\n".join(self._pending_lines)
+        filename = f"<console {self._commands_run + 1}>"
+        try:
+            code = codeop.compile_command(source, filename, "single")
+        except (SyntaxError, ValueError, OverflowError) as exc:
+            self._pending_lines = []
+            self.console.input.setMultiline(False)
+            self._report(exc)
+            return
+        if code is None:  # an open block: wait for more lines
+            self.console.input.setMultiline(True)
+            return
+        self._pending_lines = []
+        self.console.input.setMultiline(False)
+        self._commands_run += 1
+        # Tracebacks show the typed lines, and functions defined here stay traced.
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        RUNNER.add_filename(filename)
+        stream = _ConsoleStream(lambda text: repl.write(text))
+        try:
+            with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
+                RUNNER.run(exec, code, self.namespace)
+        except BaseException as exc:  # user code: SystemExit and Stop included, never fatal
+            self._report(exc)
+        if self.console.output.textCursor().columnNumber() > 0:
+            repl.write("\n")
+
+    def _report(self, exc: BaseException) -> None:
+        self.console.repl.write(format_user_traceback(exc))
+        if isinstance(exc, Exception):  # pyqtgraph's "Exceptions.." panel
+            self.console.repl.sigCommandRaisedException.emit(self.console.repl, exc)
+
+    # ------------------------------------------------------------ scripts
     def run_source(self, source: str, filename: str = "<script>") -> str | None:
         """Execute ``source`` in the console's namespace; its prints go to the console.
 
         Returns None on success, else the one-line error (the full traceback is
-        printed in the console). Errors never propagate.
+        printed in the console). Errors never propagate, ``SystemExit`` and
+        ``KeyboardInterrupt`` included; a runaway loop can be stopped.
         """
         stream = _ConsoleStream(self.write)
-        self.write(f"# running {os.path.basename(filename)}\n")
+        short = os.path.basename(filename)
+        self.write(f"# running {short}\n")
+        if not os.path.isfile(filename):
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        RUNNER.add_filename(filename)
         error = None
         try:
             code = compile(source, filename, "exec")
             with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
-                exec(code, self.namespace)
-        except Exception as exc:  # a user's script: show the error, keep the app
-            self.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
-            frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                      if f.filename == filename]
-            where = f"{os.path.basename(filename)}, line {frames[-1].lineno}: " if frames else \
-                f"{os.path.basename(filename)}: "
-            if isinstance(exc, SyntaxError) and exc.lineno:
-                where = f"{os.path.basename(filename)}, line {exc.lineno}: "
-            error = where + traceback.format_exception_only(type(exc), exc)[-1].strip()
+                RUNNER.run(exec, code, self.namespace)
+        except BaseException as exc:  # a user's script: show the error, keep the app
+            self.write(format_user_traceback(exc))
+            lineno = user_line(exc, filename)
+            where = f"{short}, line {lineno}" if lineno else short
+            error = f"{where}: {summary(exc)}"
         self.command_executed.emit(source)
         return error
 
@@ -106,8 +221,57 @@ class ConsoleView(QWidget):
         try:
             with open(path, encoding="utf-8") as f:
                 source = f.read()
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:
             message = f"{os.path.basename(path)}: cannot read the script: {exc}"
             self.write(message + "\n")
             return message
         return self.run_source(source, os.path.abspath(path))
+
+    # ---------------------------------------------------------- running
+    def _runner_state_changed(self, state: str, elapsed: float) -> None:
+        bar = self.running_bar
+        if state == "running" and elapsed >= SHOW_RUNNING_AFTER_S:
+            if not bar.isVisible():
+                self._show_running()
+            bar.set_elapsed(elapsed)
+        elif state == "finished" and bar.isVisible():
+            self._hide_running()
+
+    def _show_running(self) -> None:
+        self._input_had_focus = self.console.input.hasFocus()
+        self.console.repl.inputWidget.hide()
+        self.running_bar.show()
+        self.running_bar.stop_button.setFocus()
+        for shortcut in self._stop_shortcuts:
+            shortcut.setEnabled(True)
+
+    def _hide_running(self) -> None:
+        for shortcut in self._stop_shortcuts:
+            shortcut.setEnabled(False)
+        had_focus = self.running_bar.stop_button.hasFocus() or self._input_had_focus
+        self.running_bar.hide()
+        self.console.repl.inputWidget.show()
+        if had_focus:
+            self.console.input.setFocus()
+
+    def keyPressEvent(self, event) -> None:
+        # Esc on the focused Stop button reaches here when the window shortcut can't fire.
+        if RUNNER.running and (event.key() == Qt.Key.Key_Escape
+                               or event.matches(QKeySequence.StandardKey.Copy)):
+            RUNNER.request_stop()
+            return
+        super().keyPressEvent(event)
+
+
+_qt_connected = False
+
+
+def _connect_runner_to_qt() -> None:
+    """The runner pumps Qt's events; closing the last window stops running code."""
+    global _qt_connected
+    if _qt_connected:
+        return
+    app = QApplication.instance()
+    RUNNER.pump_events = QApplication.processEvents
+    app.lastWindowClosed.connect(RUNNER.request_stop)
+    _qt_connected = True
