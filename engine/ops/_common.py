@@ -22,6 +22,24 @@ def result(value) -> ndarray:
     return ndarray._wrap(value)
 
 
+_FLOAT64 = _onp.dtype(_onp.float64)
+
+
+def mxnet_float(value, a, b):
+    """MXNet's promotion: float32 unless an operand array is already float64.
+
+    NumPy makes float64 from ``int32 / 2`` or ``int32 + float32``; MXNet keeps
+    float32 there, and the engine follows it.
+    """
+    if value.dtype != _FLOAT64:
+        return value
+    for operand in (a, b):
+        # (``dtype == None`` is True for float64 in NumPy: test the type first.)
+        if isinstance(operand, (_onp.ndarray, _onp.generic)) and operand.dtype == _FLOAT64:
+            return value
+    return value.astype(_onp.float32)
+
+
 def as_array(x) -> ndarray:
     """``x`` as an engine array (Python scalars and lists become float32 arrays)."""
     if isinstance(x, ndarray):

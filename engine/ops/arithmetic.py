@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import numpy as _onp
 
-from ._common import attach, data, ndarray, result, shape_of, tape_entries, unbroadcast
+from ._common import (
+    attach,
+    data,
+    mxnet_float,
+    ndarray,
+    result,
+    shape_of,
+    tape_entries,
+    unbroadcast,
+)
 
 
 # MXNet returns inf/nan for 1/0, 0**-1, ... without a word; so does the engine.
@@ -28,7 +37,8 @@ def _record(out, a, b, entries, grad_a, grad_b, saved, name):
 
 
 def add(a, b):
-    out = result(data(a) + data(b))
+    ad, bd = data(a), data(b)
+    out = result(mxnet_float(ad + bd, ad, bd))
     entries = tape_entries((a, b))
     if entries is not None:
         _record(out, a, b, entries, lambda g: g, lambda g: g, (), "add")
@@ -36,7 +46,8 @@ def add(a, b):
 
 
 def subtract(a, b):
-    out = result(data(a) - data(b))
+    ad, bd = data(a), data(b)
+    out = result(mxnet_float(ad - bd, ad, bd))
     entries = tape_entries((a, b))
     if entries is not None:
         _record(out, a, b, entries, lambda g: g, lambda g: -g, (), "subtract")
@@ -45,7 +56,7 @@ def subtract(a, b):
 
 def multiply(a, b):
     ad, bd = data(a), data(b)
-    out = result(ad * bd)
+    out = result(mxnet_float(ad * bd, ad, bd))
     entries = tape_entries((a, b))
     if entries is not None:
         _record(out, a, b, entries, lambda g: g * bd, lambda g: g * ad, (a, b), "multiply")
@@ -55,7 +66,7 @@ def multiply(a, b):
 def true_divide(a, b):
     ad, bd = data(a), data(b)
     with _quiet():
-        out = result(ad / bd)
+        out = result(mxnet_float(ad / bd, ad, bd))
     entries = tape_entries((a, b))
     if entries is not None:
         _record(out, a, b, entries, lambda g: g / bd, lambda g: -g * ad / (bd * bd),
@@ -66,7 +77,7 @@ def true_divide(a, b):
 def power(a, b):
     ad, bd = data(a), data(b)
     with _quiet():
-        out = result(ad ** bd)
+        out = result(mxnet_float(_onp.power(ad, bd), ad, bd))
     entries = tape_entries((a, b))
     if entries is not None:
         od = out._data
@@ -82,7 +93,7 @@ def power(a, b):
 
 def maximum(a, b):
     ad, bd = data(a), data(b)
-    out = result(_onp.maximum(ad, bd))
+    out = result(mxnet_float(_onp.maximum(ad, bd), ad, bd))
     entries = tape_entries((a, b))
     if entries is not None:
         # Ties send the gradient to the first argument, as MXNet does.
@@ -93,7 +104,7 @@ def maximum(a, b):
 
 def minimum(a, b):
     ad, bd = data(a), data(b)
-    out = result(_onp.minimum(ad, bd))
+    out = result(mxnet_float(_onp.minimum(ad, bd), ad, bd))
     entries = tape_entries((a, b))
     if entries is not None:
         _record(out, a, b, entries, lambda g: g * (ad <= bd), lambda g: g * (ad > bd),

@@ -27,6 +27,8 @@ def _expand(g, in_shape: tuple, axis, keepdims: bool):
 
 def sum(x, axis=None, dtype=None, keepdims=False, out=None):  # noqa: A001 - numpy name
     xd = data(x)
+    if dtype is None and xd.dtype.kind in "iu":
+        dtype = xd.dtype  # MXNet keeps the integer type (NumPy widens int32 to int64)
     res = result(_onp.sum(xd, axis=axis, dtype=dtype, keepdims=keepdims))
     entries = tape_entries((x,))
     if entries is not None:
@@ -41,6 +43,8 @@ def sum(x, axis=None, dtype=None, keepdims=False, out=None):  # noqa: A001 - num
 
 def mean(x, axis=None, dtype=None, keepdims=False, out=None):
     xd = data(x)
+    if dtype is None and xd.dtype.kind in "iub":
+        dtype = _onp.float32  # MXNet's mean of integers is float32
     res = result(_onp.mean(xd, axis=axis, dtype=dtype, keepdims=keepdims))
     if res._data.dtype != xd.dtype and dtype is None and xd.dtype.kind == "f":
         res = result(res._data.astype(xd.dtype))

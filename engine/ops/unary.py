@@ -6,7 +6,7 @@ import math
 
 import numpy as _onp
 
-from ._common import attach, data, result, tape_entries
+from ._common import attach, data, mxnet_float, result, tape_entries
 
 _LN2 = math.log(2.0)
 def _quiet():
@@ -22,7 +22,7 @@ def _unary(name, forward, derivative, saves_output=False):
         if not isinstance(xd, _onp.ndarray):
             xd = _onp.asarray(xd, dtype=_onp.float32)
         with _quiet():  # log(0) = -inf, sqrt(-1) = nan, as MXNet: silently
-            out = result(forward(xd))
+            out = result(mxnet_float(forward(xd), xd, None))
         entries = tape_entries((x,))
         if entries is not None:
             yd = out._data
