@@ -238,7 +238,7 @@ def summary(exc: BaseException) -> str:
     """One line for the banner and the last line of the console's report."""
     if isinstance(exc, StopRequested):
         return "Interrupted: stopped by the Stop button (KeyboardInterrupt); " \
-               "everything it did before stopping stays done"
+               "what ran before the stop stays done"
     text = traceback.format_exception_only(type(exc), exc)[-1].strip()
     if isinstance(exc, SystemExit):
         return f"{text} — {QUIT_HINT}"

@@ -76,8 +76,8 @@ class RunningBar(QFrame):
         self.hide()
 
     def set_elapsed(self, seconds: float) -> None:
-        self.label.setText(f"Running… {seconds:.1f} s — the window stays live; "
-                           f"Stop interrupts the code at its next line")
+        self.label.setText(f"Running your code… {seconds:.1f} s — the window stays live; "
+                           f"Stop interrupts it at its next line")
 
 
 class ConsoleView(QWidget):
