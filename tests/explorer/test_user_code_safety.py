@@ -66,7 +66,7 @@ def test_runaway_loop_in_a_user_function_is_stopped_with_esc(window, qtbot):
     seen = {}
 
     def press_esc():
-        seen["bar"] = bar.isVisible() and "Running…" in bar.label.text()
+        seen["bar"] = bar.isVisible() and "Running your code…" in bar.label.text()
         qtbot.keyClick(bar.stop_button, Qt.Key.Key_Escape)
 
     QTimer.singleShot(500, press_esc)
