@@ -183,8 +183,12 @@ def time_variants(variants: dict, steps_per_round: int, rounds: int, warmup: int
         for _ in range(warmup):
             step()
     samples = {name: [] for name in variants}
-    for _ in range(rounds):
-        for name, step in variants.items():
+    names = list(variants)
+    for round_index in range(rounds):
+        # Rotate who goes first, so drift and caches favour no variant.
+        shift = round_index % len(names)
+        for name in names[shift:] + names[:shift]:
+            step = variants[name]
             start = clock()
             for _ in range(steps_per_round):
                 step()
@@ -200,18 +204,24 @@ def run_case(title, sizes, act, batch, steps_per_round, rounds, torch, clock):
     weights = make_weights(sizes, rng)
     batches = [(rng.normal(size=(batch, sizes[0])).astype(onp.float32),
                 rng.integers(0, sizes[-1], size=batch).astype(onp.int32)) for _ in range(8)]
-    variants = {
-        "engine": engine_step_fn(weights, act, batches),
-        "numpy": numpy_step_fn(weights, act, batches),
-    }
-    if torch is not None:
-        variants["torch"] = torch_step_fn(weights, act, batches, torch)
+    engine = engine_step_fn(weights, act, batches)
+    warmup = max(20, steps_per_round)
     print()
-    times = time_variants(variants, steps_per_round, rounds, warmup=max(20, steps_per_round),
-                          clock=clock)
+    # Two phases. PyTorch's OpenMP workers keep spinning for a while after each of its
+    # steps and take the cores from whatever runs next, so the NumPy comparison runs
+    # before PyTorch has run at all; the PyTorch comparison interleaves the two (the
+    # engine, timed right after PyTorch's spinning workers, is the one at a disadvantage).
+    times = time_variants({"engine": engine, "numpy": numpy_step_fn(weights, act, batches)},
+                          steps_per_round, rounds, warmup, clock=clock)
+    if torch is not None:
+        versus_torch = time_variants(
+            {"engine": engine, "torch": torch_step_fn(weights, act, batches, torch)},
+            steps_per_round, rounds, warmup, clock=clock)
+        times["torch"] = versus_torch["torch"]
+        times["engine (vs torch)"] = versus_torch["engine"]
     print(f"  {title}")
     for name, seconds in times.items():
-        print(f"  {name:<7} {1.0 / seconds:>10.1f} steps/s   {seconds * 1e6:>9.1f} us/step")
+        print(f"  {name:<17} {1.0 / seconds:>10.1f} steps/s   {seconds * 1e6:>9.1f} us/step")
     return times
 
 
@@ -249,10 +259,10 @@ def main(argv=None) -> int:
     ok &= ratio <= 1.15
     print(f"  big:   engine time / NumPy time       = {ratio:.3f}  [<= 1.15]")
     if torch is not None:
-        ratio = big["torch"] / big["engine"]
+        ratio = big["torch"] / big["engine (vs torch)"]
         ok &= ratio > 1.0
         print(f"  big:   engine steps/s / torch steps/s  = {ratio:.3f}  [> 1.0]")
-        ratio = small["torch"] / small["engine"]
+        ratio = small["torch"] / small["engine (vs torch)"]
         ok &= ratio >= 1.5
         print(f"  small: engine steps/s / torch steps/s  = {ratio:.3f}  [>= 1.5]")
     ratio = small["engine"] / small["numpy"]
