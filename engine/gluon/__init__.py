@@ -9,7 +9,8 @@ import importlib
 
 from . import nn
 from .block import Block, HybridBlock
-from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict
+from .parameter import Constant, DeferredInitializationError, Parameter
+from .parameter_dict import ParameterDict
 
 __all__ = ["nn", "loss", "Trainer", "Block", "HybridBlock", "Parameter", "Constant",
            "ParameterDict", "DeferredInitializationError"]

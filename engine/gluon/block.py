@@ -13,7 +13,8 @@ from collections import OrderedDict, defaultdict
 from .. import initializer as _init
 from .change_tracking import bump_structure, structure_version
 from .naming import BlockScope
-from .parameter import Parameter, ParameterDict, _brief_print_list, _indent
+from .parameter import Parameter, _indent
+from .parameter_dict import ParameterDict, _brief_print_list
 
 __all__ = ["Block", "HybridBlock", "HookHandle"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
-from .parameter import ParameterDict
+from .parameter_dict import ParameterDict
 
 
 class _Current(threading.local):

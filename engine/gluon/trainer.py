@@ -25,7 +25,8 @@ import numpy as _onp
 from .. import optimizer as opt
 from ..context import cpu
 from ..ndarray import ndarray
-from .parameter import Parameter, ParameterDict
+from .parameter import Parameter
+from .parameter_dict import ParameterDict
 
 __all__ = ["Trainer"]
 
