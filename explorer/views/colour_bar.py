@@ -3,7 +3,8 @@
 It draws what ``pg.ColorBarItem(interactive=False)`` draws, from one
 GraphicsWidget and one AxisItem instead of a whole PlotItem (a ColorBarItem
 is one, with four axes and a view box): a quarter of the heatmap panel's
-construction time, which counts at start-up.
+construction time, which counts at start-up. It sits in the grid of the
+heatmap's :class:`~explorer.views.light_plot.LightPlot`, right of the view.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter, QPixmap
 
+from .light_plot import LightPlot
+from .plot_style import TitledAxisItem
+
 __all__ = ["ColourBar"]
 
 
@@ -21,8 +25,9 @@ class ColourBar(pg.GraphicsWidget):
 
     Attributes
     ----------
-    axis : pg.AxisItem
-        The value axis on the bar's right, styled by the panel like its other axes.
+    axis : TitledAxisItem
+        The value axis on the bar's right (no SI prefix), styled by the panel like
+        its other axes.
     """
 
     def __init__(self, colour_map: pg.ColorMap, width: int = 18) -> None:
@@ -33,16 +38,19 @@ class ColourBar(pg.GraphicsWidget):
         self._pixmap = QPixmap.fromImage(image)
         self.setMinimumWidth(width)
         self.setMaximumWidth(width)
-        self.axis = pg.AxisItem("right")
+        self.axis = TitledAxisItem("right")
+        # The ticks are the values themselves: a "(x0.001)" on an untitled bar would be lost.
+        self.axis.enableAutoSIPrefix(False)
         self.axis.setRange(-1.0, 1.0)
         self._levels = (-1.0, 1.0)
 
-    def insert_beside(self, plot: pg.PlotItem) -> None:
+    def insert_beside(self, plot: LightPlot) -> None:
         """Put the bar and its axis right of ``plot``'s view box, the same height."""
-        # PlotItem's grid: the view box is at row 2, column 1; its right axis at column 2.
-        plot.layout.setColumnFixedWidth(4, 5)  # a gap between plot and bar
-        plot.layout.addItem(self, 2, 5)
-        plot.layout.addItem(self.axis, 2, 6)
+        row, column = plot.VIEW_CELL
+        # Column + 1 is the (absent) right axis; then a gap between plot and bar.
+        plot.layout.setColumnFixedWidth(column + 2, 5)
+        plot.layout.addItem(self, row, column + 3)
+        plot.layout.addItem(self.axis, row, column + 4)
 
     @property
     def levels(self) -> tuple:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QFontMetrics
 
 from .array_display import DisplayImage, Picture, block_extreme, downsample_max_abs
 from .colour_bar import ColourBar
+from .light_plot import LightPlot
 from .plot_style import IndexAxisItem, plot_font, style_axis, style_plot_widget
 
 __all__ = ["HeatmapPanel", "diverging_colormap"]
@@ -51,11 +52,11 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self._picture: Picture | None = None
         self._display: DisplayImage | None = None
-        # enableMenu=False at construction: pyqtgraph then never builds the context menus
-        # (a third of a plot's start-up cost), which this view does not offer anyway.
-        self.plot = self.addPlot(row=0, col=0, enableMenu=False, axisItems={
-            "left": IndexAxisItem("left"), "bottom": IndexAxisItem("bottom")})
-        self.plot.hideButtons()
+        self._axis_titles: tuple | None = None  # (row, column) titles shown on the axes
+        # A view box and two axes, not a PlotItem: no context menus or option forms
+        # built that this view never offers, which counts at start-up.
+        self.plot = LightPlot({"left": IndexAxisItem("left"), "bottom": IndexAxisItem("bottom")})
+        self.addItem(self.plot, row=0, col=0)
         self.view = self.plot.getViewBox()
         self.view.invertY(True)
         self.view.setDefaultPadding(0.0)
@@ -164,7 +165,7 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         strip_height = 5 * self.fontMetrics().height() + 40
         self.setMaximumHeight(strip_height if picture.mode == "strip" else QWIDGETSIZE_MAX)
         # Auto range keeps the whole image fitted when the panel is resized (until the
-        # user pans or zooms; the 'A' button of pyqtgraph brings it back).
+        # user pans or zooms; the next picture of another shape fits again).
         self.view.enableAutoRange()
         self.view.autoRange(padding=0.0)
         self._set_ticks()
@@ -172,7 +173,6 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
     def _set_ticks(self) -> None:
         picture = self._picture
         left, bottom = self.plot.getAxis("left"), self.plot.getAxis("bottom")
-        palette = self.palette()
         if picture.mode == "mosaic":
             tile_rows, tile_cols = picture.tile
             grid_rows, grid_cols = picture.shape[:2]
@@ -192,8 +192,11 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         else:
             left.setTicks(None)
             bottom.setTicks(None)
-        style_axis(left, palette, picture.row_title)
-        style_axis(bottom, palette, picture.col_title)
+        titles = (picture.row_title, picture.col_title)
+        if titles != self._axis_titles:  # the style stays; _apply_palette restyles both
+            self._axis_titles = titles
+            style_axis(left, self.palette(), titles[0])
+            style_axis(bottom, self.palette(), titles[1])
 
     # --------------------------------------------------------------------- hover
     def element_at(self, row: int, col: int):
@@ -245,13 +248,12 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         # Mosaic gaps (NaN, drawn transparent) show this darker grey, which stands out
         # from the white of values near 0.
         self.view.setBackgroundColor(palette.color(palette.ColorRole.Mid))
-        for name in ("left", "bottom"):
-            style_axis(self.plot.getAxis(name), palette)
-        style_axis(self.colour_bar.axis, palette)
-        self.colour_bar.axis.enableAutoSIPrefix(False)
-        self.colour_bar.axis.setStyle(tickFont=plot_font(0.9))
+        titles = self._axis_titles or (None, None)
+        style_axis(self.plot.getAxis("left"), palette, titles[0])
+        style_axis(self.plot.getAxis("bottom"), palette, titles[1])
+        style_axis(self.colour_bar.axis, palette, tick_scale=0.9)
         if self._picture is not None:
-            self._set_ticks()
+            self._set_ticks()  # tick spacing follows the (possibly larger) font
 
 
 def _steps_for(shape: tuple, panel_pixels: tuple) -> tuple:

@@ -18,8 +18,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 from ..theory import TheoreticalSpread
 from .array_display import format_value
 from .array_statistics import TensorStatistics
+from .light_plot import LightPlot
 from .plot_style import (
     CountAxisItem,
+    TitledAxisItem,
     fill_colour,
     plot_font,
     style_axis,
@@ -53,12 +55,16 @@ class HistogramPanel(QWidget):
         super().__init__(parent)
         self._stats: TensorStatistics | None = None
         self._spread: TheoreticalSpread | None = None
-        self.plot_widget = pg.PlotWidget(axisItems={"left": CountAxisItem("left")},
-                                         enableMenu=False)  # menus never built: faster start
+        # A view box and two axes, not a PlotWidget's PlotItem: no context menus or option
+        # forms built that this plot never offers, which counts at start-up.
+        count_axis, value_axis = CountAxisItem("left"), TitledAxisItem("bottom")
+        for axis in (count_axis, value_axis):
+            # Values and counts as they are: no "(x0.001)" in the title.
+            axis.enableAutoSIPrefix(False)
+        self.plot_widget = pg.GraphicsView()
         self.plot_widget.setMinimumHeight(120)
-        self.plot = self.plot_widget.getPlotItem()
-        self.plot.hideButtons()
-        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot = LightPlot({"left": count_axis, "bottom": value_axis}, mouse_enabled=False)
+        self.plot_widget.setCentralItem(self.plot)
         self.bars = pg.PlotDataItem(stepMode="center", fillLevel=0, fillOutline=True)
         self.theory_curve = pg.PlotDataItem()
         self.plot.addItem(self.bars)
@@ -223,6 +229,7 @@ class HistogramPanel(QWidget):
     def _apply_palette(self) -> None:
         palette = self.palette()
         style_plot_widget(self.plot_widget, palette)
+        # The titles are set here only, once per palette or font.
         style_axis(self.plot.getAxis("left"), palette, "count")
         style_axis(self.plot.getAxis("bottom"), palette, "value")
         fill = fill_colour(palette)
@@ -230,8 +237,6 @@ class HistogramPanel(QWidget):
         self.bars.setBrush(pg.mkBrush(fill))
         self.theory_curve.setPen(pg.mkPen(theory_colour(palette), width=2,
                                           style=Qt.PenStyle.DashLine))
-        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
-        self.plot.getAxis("left").enableAutoSIPrefix(False)
         for label in (self.stats_label, self.caption_label, self.theory_label):
             label.setFont(plot_font())
         if self._stats is not None:

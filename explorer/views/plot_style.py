@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 __all__ = ["plot_font", "style_plot_widget", "style_axis", "theory_colour", "fill_colour",
-           "IndexAxisItem", "CountAxisItem"]
+           "TitledAxisItem", "IndexAxisItem", "CountAxisItem"]
 
 
 def plot_font(scale: float = 1.0) -> QFont:
@@ -27,13 +27,20 @@ def text_colour(palette: QPalette) -> QColor:
     return palette.color(QPalette.ColorRole.WindowText)
 
 
-def style_axis(axis: pg.AxisItem, palette: QPalette, title: str | None = None) -> None:
-    """Axis line and tick labels in the palette's text colour and the app font."""
+def style_axis(axis: pg.AxisItem, palette: QPalette, title: str | None = None,
+               tick_scale: float = 1.0) -> None:
+    """Axis line and tick labels in the palette's text colour and the app font.
+
+    ``title`` (when given) is set in the same colour at the font's size;
+    ``tick_scale`` scales the tick labels' font.
+    """
     colour = text_colour(palette)
     font = plot_font()
-    axis.setPen(pg.mkPen(colour))
-    axis.setTextPen(pg.mkPen(colour))
-    axis.setStyle(tickFont=font, tickTextOffset=4)
+    pen = pg.mkPen(colour)
+    axis.setPen(pen)
+    axis.setTextPen(pen)
+    axis.setStyle(tickFont=font if tick_scale == 1.0 else plot_font(tick_scale),
+                  tickTextOffset=4)
     if title is not None:
         axis.setLabel(title, color=colour.name(), **{"font-size": f"{font.pointSizeF():.0f}pt"})
 
@@ -59,7 +66,36 @@ def theory_colour(palette: QPalette) -> QColor:
     return QColor("#ffa348") if is_dark(palette) else QColor("#c64600")
 
 
-class IndexAxisItem(pg.AxisItem):
+class TitledAxisItem(pg.AxisItem):
+    """An AxisItem that lays out its title's rich text only when it is shown and has changed.
+
+    pyqtgraph re-renders the title (``QGraphicsTextItem.setHtml``, ~0.15 ms)
+    on every pen change, SI-prefix check and range change, shown or hidden,
+    mostly with the same HTML: over 200 times before the first window was
+    painted. Only a new title of a shown label is passed on.
+    """
+
+    _label_html: str | None = None  # class default: pyqtgraph's __init__ sets labels first
+
+    def _updateLabel(self) -> None:
+        html = self.labelString()
+        # A hidden title is neither drawn nor measured (showLabel brings it up to date);
+        # a label never given text is blank already.
+        blank = self._label_html is None and not (self.labelText or self.labelUnits)
+        if html != self._label_html and self.label.isVisibleTo(self) and not blank:
+            self._label_html = html
+            self.label.setHtml(html)
+        self._adjustSize()
+        self.picture = None
+        self.update()
+
+    def showLabel(self, show: bool = True) -> None:
+        super().showLabel(show)
+        if show:
+            self._updateLabel()
+
+
+class IndexAxisItem(TitledAxisItem):
     """An axis counting rows/columns: ticks only at whole indices, never 0.5, no SI prefix."""
 
     def __init__(self, *args, **kwargs):
@@ -74,7 +110,7 @@ class IndexAxisItem(pg.AxisItem):
         return levels or [(1.0, 0.0)]
 
 
-class CountAxisItem(pg.AxisItem):
+class CountAxisItem(TitledAxisItem):
     """A histogram's count axis with short labels (``250k``, ``1.5M``), no ``1e+06``."""
 
     def tickStrings(self, values, scale, spacing):
