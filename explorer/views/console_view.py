@@ -53,7 +53,7 @@ class _ConsoleStream:
         return len(text)
 
     def flush(self) -> None:
-        pass
+        """Nothing to flush: every write goes straight to the console."""
 
 
 class RunningBar(QFrame):
