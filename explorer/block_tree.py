@@ -88,7 +88,7 @@ def child_path(parent_path: str, key: str, parent: Block) -> str:
     """
     if key.isdigit() and hasattr(parent, "__getitem__"):
         return f"{parent_path}[{key}]"
-    if key.isidentifier() and getattr(parent, key, None) is parent._children[key]:
+    if key.isidentifier() and getattr(parent, key, None) is dict(parent.named_children())[key]:
         return f"{parent_path}.{key}"
     return f"{parent_path}._children[{key!r}]"
 
@@ -101,7 +101,7 @@ def _child_label(key: str, path: str) -> str:
 def _own_params(block: Block, path: str):
     """``(path, parameter)`` for each parameter ``block`` holds itself."""
     seen = set()
-    for attr, param in block._reg_params.items():
+    for attr, param in block.named_own_params():
         if param is not None:
             seen.add(id(param))
             yield f"{path}.{attr}", attr, param
@@ -112,8 +112,8 @@ def _own_params(block: Block, path: str):
 
 def _folded_activation(block: Block, key: str, child: Block) -> str | None:
     """A layer's parameter-free ``act`` child (Dense, Conv2D) is shown in the layer's row."""
-    act_type = getattr(child, "_act_type", None)
-    if key == "act" and isinstance(act_type, str) and not child._children \
+    act_type = getattr(child, "act_type", None)
+    if key == "act" and isinstance(act_type, str) and not child.named_children() \
             and not child.params.keys():
         return act_type
     return None
@@ -141,7 +141,7 @@ def _fill(node: TreeNode, first_seen: dict, ancestors: set) -> None:
     if id(block) in ancestors:  # a block that contains itself: list it, do not recurse
         return
     ancestors.add(id(block))
-    for key, child in block._children.items():
+    for key, child in block.named_children():
         act = _folded_activation(block, key, child)
         if act is not None:
             node.activation = act

@@ -134,6 +134,14 @@ class Block:
         return structure_version()
 
     # -------------------------------------------------------------- structure
+    def named_children(self) -> list:
+        """``(key, block)`` of the registered children, in registration order."""
+        return list(self._children.items())
+
+    def named_own_params(self) -> list:
+        """``(attribute, Parameter)`` of the parameters this block registered itself."""
+        return list(self._reg_params.items())
+
     def register_child(self, block, name=None) -> None:
         """Register ``block`` as a child (named ``0``, ``1``, ... when no name is given)."""
         if name is None:

@@ -73,6 +73,11 @@ class Activation(HybridBlock):
     def _alias(self) -> str:
         return self._act_type
 
+    @property
+    def act_type(self) -> str:
+        """The activation's name, e.g. ``'relu'``."""
+        return self._act_type
+
     def forward(self, x):
         return _nn_ops.activation(x, self._act_type)
 
