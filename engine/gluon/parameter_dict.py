@@ -201,3 +201,7 @@ class ParameterDict:
         for name, values in loaded.items():
             if name in self._params:
                 self._params[name]._load_init(values, ctx)
+
+
+# MXNet defines ParameterDict in gluon/parameter.py, and type() names it so.
+ParameterDict.__module__ = "engine.gluon.parameter"

@@ -1,9 +1,8 @@
 """``engine.gluon.nn``: Block, Sequential and the layers."""
 
 from ..block import Block, HybridBlock
-from .activation_layers import ELU, GELU, SELU, LeakyReLU, PReLU, Swish
+from .activations import ELU, GELU, SELU, Activation, LeakyReLU, PReLU, Swish
 from .basic_layers import (
-    Activation,
     Dense,
     Dropout,
     Flatten,

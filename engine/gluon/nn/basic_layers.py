@@ -9,8 +9,9 @@ from ...ops import nn as _nn_ops
 from ...ops._common import attach, data, result, tape_entries
 from ..block import Block, HybridBlock
 from ..parameter import _indent
+from .activations import Activation
 
-__all__ = ["Sequential", "HybridSequential", "Dense", "Activation", "Flatten", "Dropout",
+__all__ = ["Sequential", "HybridSequential", "Dense", "Flatten", "Dropout",
            "Lambda", "HybridLambda", "Identity"]
 
 
@@ -58,31 +59,6 @@ class Sequential(Block):
 
 class HybridSequential(Sequential):
     """Sequential (hybridization is a no-op in the engine)."""
-
-
-class Activation(HybridBlock):
-    """An activation: ``'relu'``, ``'sigmoid'``, ``'tanh'``, ``'softrelu'``, ``'softsign'``."""
-
-    def __init__(self, activation, **kwargs):
-        if activation not in _nn_ops.ACTIVATIONS:
-            raise ValueError(f"Unknown activation {activation!r}; choose one of "
-                             f"{', '.join(_nn_ops.ACTIVATIONS)}")
-        self._act_type = activation
-        super().__init__(**kwargs)
-
-    def _alias(self) -> str:
-        return self._act_type
-
-    @property
-    def act_type(self) -> str:
-        """The activation's name, e.g. ``'relu'``."""
-        return self._act_type
-
-    def forward(self, x):
-        return _nn_ops.activation(x, self._act_type)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__name__}({self._act_type})"
 
 
 class Dense(HybridBlock):
@@ -249,3 +225,10 @@ class HybridLambda(HybridBlock):
         return f"{self.__class__.__name__}({self._func_name})"
 
 
+# MXNet defines these in gluon/nn/basic_layers.py; they live in their own modules
+# here, and are exported (and named in type() output) as MXNet has them.
+from .embedding_layers import Embedding  # noqa: E402
+from .norm_layers import BatchNorm, LayerNorm  # noqa: E402
+
+for _layer in (BatchNorm, LayerNorm, Embedding):
+    _layer.__module__ = __name__

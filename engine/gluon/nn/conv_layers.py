@@ -12,7 +12,7 @@ from numbers import Integral
 from ...ops import conv as _conv_ops
 from ...ops._common import data
 from ..block import HybridBlock
-from .basic_layers import Activation
+from .activations import Activation
 
 __all__ = ["Conv2D", "MaxPool2D", "AvgPool2D", "GlobalMaxPool2D", "GlobalAvgPool2D"]
 

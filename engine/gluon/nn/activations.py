@@ -1,4 +1,4 @@
-"""Activation layers beyond ``Activation``: LeakyReLU, PReLU, ELU, SELU, Swish, GELU (Gluon 1.x).
+"""Activation layers: Activation, LeakyReLU, PReLU, ELU, SELU, Swish, GELU (Gluon 1.x).
 
 Arguments, parameter names and printed forms follow MXNet 1.9.1's
 ``gluon/nn/activations.py`` (only LeakyReLU has its own repr there; the
@@ -13,7 +13,32 @@ from ...ops import nn as _nn_ops
 from ...ops import unary as _unary
 from ..block import HybridBlock
 
-__all__ = ["LeakyReLU", "PReLU", "ELU", "SELU", "Swish", "GELU"]
+__all__ = ["Activation", "LeakyReLU", "PReLU", "ELU", "SELU", "Swish", "GELU"]
+
+
+class Activation(HybridBlock):
+    """An activation: ``'relu'``, ``'sigmoid'``, ``'tanh'``, ``'softrelu'``, ``'softsign'``."""
+
+    def __init__(self, activation, **kwargs):
+        if activation not in _nn_ops.ACTIVATIONS:
+            raise ValueError(f"Unknown activation {activation!r}; choose one of "
+                             f"{', '.join(_nn_ops.ACTIVATIONS)}")
+        self._act_type = activation
+        super().__init__(**kwargs)
+
+    def _alias(self) -> str:
+        return self._act_type
+
+    @property
+    def act_type(self) -> str:
+        """The activation's name, e.g. ``'relu'``."""
+        return self._act_type
+
+    def forward(self, x):
+        return _nn_ops.activation(x, self._act_type)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self._act_type})"
 
 
 class LeakyReLU(HybridBlock):
