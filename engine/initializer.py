@@ -9,6 +9,7 @@ weights when biases keep their own ``'zeros'``.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 
@@ -123,7 +124,8 @@ class Initializer:
 
     def _verbose_print(self, desc, init, arr):
         if self._verbose and self._print_func:
-            print(f"Initialized {desc} as {init}: {self._print_func(arr)}")
+            # A log record, as MXNet writes it (silent unless logging shows INFO).
+            logging.info("Initialized %s as %s: %s", desc, init, self._print_func(arr))
 
     def dumps(self) -> str:
         """JSON ``[name, kwargs]``, e.g. ``'["normal", {"sigma": 0.5}]'``."""

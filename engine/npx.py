@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as _onp
 
 from .context import cpu, current_context, gpu, num_gpus  # noqa: F401 - mxnet names
@@ -14,10 +16,29 @@ from .ops._common import result as _result
 _np_semantics = True
 
 
+_ACTIVATION_NOTES = (
+    "NumPy array semantics has been activated in your code. This allows you to use "
+    "operators from MXNet NumPy and NumPy Extension modules as well as MXNet NumPy "
+    "`ndarray`s.",
+    "NumPy-shape semantics has been activated in your code. This is required for creating "
+    "and manipulating scalar and zero-size tensors, which were not supported in MXNet "
+    "before, as in the official NumPy library. Please DO NOT manually deactivate this "
+    "semantics while using `mxnet.numpy` and `mxnet.numpy_extension` modules.",
+)
+_notes_logged = False
+
+
 def set_np(shape: bool = True, array: bool = True, dtype: bool = False) -> None:
-    """Accepted for MXNet compatibility: the engine always has NumPy semantics."""
-    global _np_semantics
+    """Accepted for MXNet compatibility: the engine always has NumPy semantics.
+
+    The first call logs MXNet's two INFO notes (seen only when logging shows INFO).
+    """
+    global _np_semantics, _notes_logged
     _np_semantics = True
+    if not _notes_logged:
+        _notes_logged = True
+        for note in _ACTIVATION_NOTES:
+            logging.info(note)
 
 
 def reset_np() -> None:
