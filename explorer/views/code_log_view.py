@@ -62,6 +62,8 @@ class CodeLogView(QWidget):
         self.text_edit.appendPlainText(code)
         bar = self.text_edit.verticalScrollBar()
         bar.setValue(bar.maximum())
+        # Appending scrolls sideways to the end of a long line; lines read from the left.
+        self.text_edit.horizontalScrollBar().setValue(0)
 
     def text(self) -> str:
         return self.text_edit.toPlainText()
