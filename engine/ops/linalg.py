@@ -51,13 +51,11 @@ def dot(a, b):
     if bd.ndim <= 2:
         # With a 1-D or 2-D second operand, dot and matmul agree.
         return matmul(a, b)
-    out = result(_onp.dot(ad, bd))
-    entries = tape_entries((a, b))
-    if entries is not None:
+    if tape_entries((a, b)) is not None:
         raise NotImplementedError(
-            "np.dot of a 3-D or higher second operand is not differentiable in the engine; "
-            "use np.matmul or np.tensordot-free reshapes")
-    return out
+            "np.dot with a 3-D or higher second operand has no gradient in the engine; "
+            "reshape to 2-D or use np.matmul inside autograd.record()")
+    return result(_onp.dot(ad, bd))
 
 
 def outer(a, b):

@@ -91,8 +91,7 @@ def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatte
                 gb = gz.reshape(-1, gz.shape[-1]).sum(axis=0)
             return (gx, gw) if bd is None else (gx, gw, gb)
 
-        saved = [x, weight, out] if bd is None else [x, weight, out]
-        attach(out, entries, backward, [s for s in saved if hasattr(s, "_vc")],
+        attach(out, entries, backward, [s for s in (x, weight, out) if hasattr(s, "_vc")],
                "fully_connected")
     return out
 
