@@ -83,16 +83,6 @@ def display_available() -> bool:
     return True
 
 
-def _first_weight_path(session) -> str | None:
-    """The first parameter with two or more dimensions (else the first parameter)."""
-    params = [n for n in session.tree().walk() if n.is_param and n.tied_to is None]
-    for node in params:
-        shape = node.obj.shape or ()
-        if len(shape) >= 2:
-            return node.path
-    return params[0].path if params else None
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     quit_after = args.quit if args.quit is not None else bool(args.screenshot)
@@ -147,11 +137,11 @@ def start_window(args, store=None, restore_layout: bool = True):
         # The demo shows a real gradient, not zeros: one batch forward and backward.
         window.compute_gradients()
     if session.net is not None:
-        path = args.select or _first_weight_path(session)
+        path = args.select or session.first_weight_path()
         if path:
             banner = window.error_banner.text()
             if not window.select(path) and args.select:
-                first = _first_weight_path(session)
+                first = session.first_weight_path()
                 if first:
                     session.select(first)
             elif banner:

@@ -164,13 +164,17 @@ class Session:
         return node.obj
 
     def first_weight_path(self) -> str | None:
-        """Access path of the first weight (two or more dimensions), else the first parameter."""
+        """Access path of the first trained weight (two or more dimensions, with a gradient),
+        else the first weight, else the first parameter."""
         if self.net is None:
             return None
         params = [n for n in self.tree().walk() if n.is_param and n.tied_to is None]
-        for node in params:
-            if len(node.obj.shape or ()) >= 2:
+        weights = [n for n in params if len(n.obj.shape or ()) >= 2]
+        for node in weights:
+            if node.obj.grad_req != "null":  # FancyMLP's constant has no gradient to show
                 return node.path
+        if weights:
+            return weights[0].path
         return params[0].path if params else None
 
     def selected(self):

@@ -343,6 +343,9 @@ class Constant(Parameter):
             def _init_weight(self, _, arr):
                 arr[:] = captured
 
+            def __repr__(self) -> str:
+                return "the constant's value"
+
         super().__init__(name, grad_req="null", shape=value.shape, dtype=value.dtype,
                          init=_CopyValue())
 

@@ -66,7 +66,10 @@ class ArrayPanel(QWidget):
         self._values: np.ndarray | None = None
         self.title_label = QLabel(title)
         self.message_label = QLabel()
-        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # At the top: the page is as tall as the plots it replaces, often taller than
+        # the visible part of the scroll area, so a centred message can sit out of view.
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.message_label.setContentsMargins(8, 24, 8, 8)
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.heatmap = HeatmapPanel()
