@@ -56,7 +56,7 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     import explorer  # noqa: F401  (applies the PySide6 refcount guard)
-    from explorer.block_tree import build_tree
+    from explorer.core.block_tree import build_tree
     from explorer.views.block_tree_view import BlockTreeView
 
     app = QApplication.instance() or QApplication([])

@@ -31,7 +31,7 @@ QT_QPA_PLATFORM=offscreen.
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .examples import DEFAULT_EXAMPLE, EXAMPLES
+    from .core.examples import DEFAULT_EXAMPLE, EXAMPLES
 
     parser = argparse.ArgumentParser(
         prog="paramscope",
@@ -121,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def start_window(args, store=None, restore_layout: bool = True):
     """Build the window and run the start-up steps of ``args`` (shown, not fatal, on error)."""
+    from .core.session import Session
     from .main_window import MainWindow
-    from .session import Session
 
     session = Session()
     window = MainWindow(session, store, restore_layout=restore_layout)

@@ -1,8 +1,9 @@
 """``MainWindow``: block tree (left), tensor view (centre), console and code log (bottom).
 
-The window owns no model state: it calls the session's commands and listens to
-its events, and a ≤ 30 Hz timer (plus one call after every action or console
-command) lets each view compare the engine's change counters with what it drew.
+The window owns no model state and knows no view's insides. Actions call the
+session's commands; a ≤ 30 Hz timer (and one call after every action) polls the
+:class:`~explorer.core.watcher.Watcher`, whose events go to the views that
+subscribed: command → engine → watcher → views.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import examples
-from .model_loading import ModelLoadError
-from .session import Session
+from .core import examples
+from .core.model_loading import ModelLoadError
+from .core.param_filter import FilterError
+from .core.session import Session
+from .core.watcher import Watcher
 from .settings import Settings, SettingsStore
 from .theme import apply_theme
 from .views.block_tree_view import BlockTreeView
@@ -33,18 +36,9 @@ from .views.code_log_view import CodeLogView
 from .views.console_view import ConsoleView
 from .views.tensor_view import TensorView
 
-__all__ = ["MainWindow", "console_namespace"]
+__all__ = ["MainWindow"]
 
 POLL_INTERVAL_MS = 33  # ≤ 30 Hz
-
-
-def console_namespace(session: Session) -> dict:
-    """What the console starts with: the chapter's imports, ``net`` and ``session``."""
-    from engine import autograd, gluon, init, np, npx
-    from engine.gluon import nn
-
-    return {"np": np, "npx": npx, "nn": nn, "init": init, "autograd": autograd,
-            "gluon": gluon, "session": session, "net": session.net}
 
 
 class ErrorBanner(QWidget):
@@ -87,7 +81,8 @@ class MainWindow(QMainWindow):
         self.settings: Settings = self.settings_store.load()
         self.setWindowTitle("ParamScope")
 
-        self.tensor_view = TensorView(self)
+        self.watcher = Watcher(self.session)
+        self.tensor_view = TensorView(self, snapshot=self.session.snapshot)
         self.error_banner = ErrorBanner(self)
         central = QWidget(self)
         central_layout = QVBoxLayout(central)
@@ -98,8 +93,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.tree_view = BlockTreeView(self)
-        self.namespace = console_namespace(self.session)
-        self.console_view = ConsoleView(self.namespace, self)
+        self.namespace = self.session.namespace
+        self.console_view = ConsoleView(self.session, self)
         self.code_log_view = CodeLogView(self)
         self.tree_dock = self._dock("Blocks", self.tree_view, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.console_dock = self._dock("Console", self.console_view,
@@ -124,6 +119,7 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray(self.settings.window_state))
 
         self._shown = (None, None)
+        self._net_shown = None
         # After a model opens: select its first weight and run the one-batch demo
         # (deferred, so a caller that does either itself, like start-up, goes first).
         self._demo_pending = False
@@ -131,8 +127,9 @@ class MainWindow(QMainWindow):
         self._demo_timer = QTimer(self, singleShot=True, interval=0)
         self._demo_timer.timeout.connect(self._run_open_demo)
         self._poll_timer = QTimer(self, interval=POLL_INTERVAL_MS)
-        self._poll_timer.timeout.connect(self.refresh_views)
+        self._poll_timer.timeout.connect(self.watcher.poll)
         self._poll_timer.start()
+        self.watcher.poll()
         if self.session.net is not None:
             self._model_opened(self.session.source or "")
 
@@ -169,6 +166,13 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, i=example.id: self.open_example(i))
             self.example_actions[example.id] = action
 
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = edit_menu.addAction("&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = edit_menu.addAction("&Redo", self.redo,
+                                               QKeySequence("Ctrl+Shift+Z"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self._update_undo_actions()
+
         model_menu = bar.addMenu("&Model")
         model_menu.addAction("Run &forward on one batch", self.forward, QKeySequence("F5"))
         self.gradients_action = model_menu.addAction(
@@ -178,9 +182,9 @@ class MainWindow(QMainWindow):
                                            "parameter's gradient is filled")
         model_menu.addAction("&Filter parameters…", self._focus_filter,
                              QKeySequence.StandardKey.Find)
-        model_menu.addAction("Focus block &tree", self.tree_view.tree.setFocus,
+        model_menu.addAction("Focus block &tree", self.tree_view.focus_tree,
                              QKeySequence("Ctrl+T"))
-        model_menu.addAction("Focus &console", self.console_view.console.input.setFocus,
+        model_menu.addAction("Focus &console", self.console_view.focus_input,
                              QKeySequence("Ctrl+L"))
 
         view_menu = bar.addMenu("&View")
@@ -203,12 +207,19 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         s = self.session
         s.model_opened.connect(self._model_opened)
-        s.selection_changed.connect(self._selection_changed)
-        s.code_logged.connect(self.code_log_view.append)
         s.printed.connect(self.console_view.write)
+        s.commands.changed.connect(self._history_changed)
+        self.code_log_view.clear_requested.connect(s.clear_log)
+        w = self.watcher
+        w.structure_changed.connect(self._structure_changed)
+        w.values_changed.connect(self.tree_view.parameters_changed)
+        w.values_changed.connect(self.tensor_view.values_changed)
+        w.grads_changed.connect(self.tree_view.parameters_changed)
+        w.grads_changed.connect(self.tensor_view.grads_changed)
+        w.selection_changed.connect(self._selection_changed)
         self.tree_view.path_selected.connect(self._tree_path_selected)
-        self.tree_view.filter_applied.connect(self._filter_applied)
-        self.tree_view.model.totals_changed.connect(self._show_totals)
+        self.tree_view.filter_requested.connect(self._filter_requested)
+        self.tree_view.totals_changed.connect(self._show_totals)
         self.console_view.command_executed.connect(self._console_command_executed)
         hovered = getattr(self.tensor_view, "hovered", None)
         if hovered is not None:
@@ -270,7 +281,7 @@ class MainWindow(QMainWindow):
         taken while console code is running runs at once if it only looks (select,
         filter); one that would run a model file is refused, and nothing changes.
         """
-        from .user_code import RUNNER, UserCodeBusyError, format_user_traceback, summary
+        from .core.user_code import RUNNER, UserCodeBusyError, format_user_traceback, summary
 
         try:
             # Already inside user code (its own call, or a click while it pumps events):
@@ -320,8 +331,7 @@ class MainWindow(QMainWindow):
         self.settings_store.save(self.settings)
 
     def _focus_filter(self) -> None:
-        self.tree_view.filter_edit.setFocus()
-        self.tree_view.filter_edit.selectAll()
+        self.tree_view.focus_filter()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -331,19 +341,55 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------- session events
     def _model_opened(self, source: str) -> None:
-        self.namespace["net"] = self.session.net
-        self.tree_view.set_net(self.session.net)
-        label = os.path.basename(source) if os.path.sep in source else source
-        self.setWindowTitle(f"ParamScope — {label}")
-        self._show_totals(self.tree_view.model.totals())
+        """A command opened a model: select its first weight and run the one-batch demo."""
         self._select_pending = True
         # A model typed in the console is left as typed (its deferred shapes stay).
         self._demo_pending = self.session.source != "console"
         self._demo_timer.start()
 
+    def _structure_changed(self) -> None:
+        """The watcher saw another model, or the open one's tree change."""
+        net = self.session.net
+        self.tree_view.set_tree(self.session.tree() if net is not None else None)
+        if net is not self._net_shown:
+            self._net_shown = net
+            source = self.session.source or ""
+            label = os.path.basename(source) if os.path.sep in source else source
+            self.setWindowTitle(f"ParamScope — {label}" if label else "ParamScope")
+        self._show_totals(self.tree_view.totals())
+        # A structural change may have removed or replaced the selected node.
+        obj = self.session.selected()
+        if obj is None and self.session.selected_path is not None:
+            self.session.select(None)
+        elif (self.session.selected_path, id(obj)) != self._shown:
+            self._show_selected()
+        else:
+            self.tensor_view.structure_changed()
+        self.tree_view.select_path(self.session.selected_path)
+
     def _selection_changed(self, path: str | None) -> None:
         self.tree_view.select_path(path)
         self._show_selected()
+
+    def _history_changed(self) -> None:
+        self.code_log_view.show_log(self.session.code_log, self.session.commands.dropped)
+        self._update_undo_actions()
+
+    def _update_undo_actions(self) -> None:
+        history = self.session.commands
+        for action, command, able in (
+                (self.undo_action, _last_change(history.in_effect()), history.can_undo),
+                (self.redo_action, _first_change(history.undone()), history.can_redo)):
+            verb = "Undo" if action is self.undo_action else "Redo"
+            action.setEnabled(able)
+            action.setText(f"&{verb} {command.label}" if able and command else f"&{verb}")
+
+    def undo(self) -> bool:
+        """Edit → Undo: the last change to the model is taken back."""
+        return self._guarded(self.session.undo)
+
+    def redo(self) -> bool:
+        return self._guarded(self.session.redo)
 
     def _show_selected(self) -> None:
         obj = self.session.selected()
@@ -369,7 +415,7 @@ class MainWindow(QMainWindow):
 
     def _tie_text(self, path: str) -> str:
         """``'tied: the same Parameter as net[1].weight'`` when another row shares it."""
-        from .block_tree import find_node
+        from .core.block_tree import find_node
 
         node = find_node(self.session.tree(), path)
         if node is None:
@@ -391,44 +437,34 @@ class MainWindow(QMainWindow):
     def _tree_path_selected(self, path: str) -> None:
         self.select(path)
 
-    def _filter_applied(self, pattern: str) -> None:
-        if pattern:
-            self._guarded(lambda: self.session.collect_params(pattern))
+    def _filter_requested(self, pattern: str) -> None:
+        try:
+            params = self.session.filter_parameters(pattern)
+        except FilterError as exc:
+            self.tree_view.show_filter_error(str(exc))
+            return
+        self.tree_view.show_filter(pattern, params)
+        self.refresh_views()
 
     def _console_command_executed(self, _command: str) -> None:
-        # `net = ...` in the console opens that Block, so `net` stays session.net.
-        net = self.namespace.get("net")
-        if net is not self.session.net:
-            from engine.gluon import Block
-
-            if isinstance(net, Block):
-                self.session.use_net(net)
-            else:
-                self.console_view.write("`net` is no longer a Block; the views keep showing "
-                                        "session.net.\n")
         self.refresh_views()
 
     def _show_totals(self, totals) -> None:
         if totals is None:
             self.totals_label.setText("")
             return
-        text = (f"Parameters {totals.parameters:,}   trainable {totals.trainable:,}   "
-                f"shared {totals.shared:,}")
         if totals.deferred:
-            text += f"   deferred {totals.deferred}"
+            text = (f"Parameters ≥ {totals.parameters:,}, {totals.deferred} deferred   "
+                    f"trainable ≥ {totals.trainable:,}")
+        else:
+            text = f"Parameters {totals.parameters:,}   trainable {totals.trainable:,}"
+        text += f"   shared {totals.shared:,}"
         self.totals_label.setText(text)
 
     # ---------------------------------------------------------------- polling
     def refresh_views(self) -> None:
-        """Redraw what changed since the last call (cheap when nothing did)."""
-        if self.tree_view.refresh():
-            # A structural change may have removed or replaced the selected node.
-            obj = self.session.selected()
-            if obj is None and self.session.selected_path is not None:
-                self.session.select(None)
-            elif (self.session.selected_path, id(obj)) != self._shown:
-                self._show_selected()
-        self.tensor_view.refresh()
+        """Let the watcher report what changed since the last poll (cheap when nothing did)."""
+        self.watcher.poll()
 
     # ---------------------------------------------------------------- settings
     def closeEvent(self, event) -> None:
@@ -440,3 +476,11 @@ class MainWindow(QMainWindow):
         self.settings.window_geometry = bytes(self.saveGeometry().data())
         self.settings_store.save(self.settings)
         super().closeEvent(event)
+
+
+def _last_change(commands):
+    return next((c for c in reversed(commands) if c.changes_model), None)
+
+
+def _first_change(commands):
+    return next((c for c in commands if c.changes_model), None)

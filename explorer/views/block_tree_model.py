@@ -2,9 +2,12 @@
 
 An adapter over :mod:`explorer.block_tree` nodes: one row per block and per
 parameter, with columns for the Gluon name, shape, size, dtype, initializer,
-grad_req, access path and the tie badge. The model holds no copy of values:
-``refresh()`` compares the engine's counters with the ones it last showed and
-rebuilds (structure changed) or repaints rows (values or attributes changed).
+grad_req, access path and the tie badge. The model holds no values and polls
+nothing: the window hands it the session's tree after a structural change
+(:meth:`BlockTreeModel.set_tree`) and the parameters the watcher saw written
+(:meth:`BlockTreeModel.parameters_changed`), and it repaints only the rows
+whose shown text changed (no column shows values, so a training step repaints
+nothing).
 """
 
 from __future__ import annotations
@@ -14,9 +17,7 @@ import re
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from engine.gluon import Block
-
-from ..block_tree import TreeNode, TreeTotals, build_tree, filter_tree, subtree_sizes, totals
+from ..core.block_tree import TreeNode, TreeTotals, filter_tree, subtree_sizes, totals
 
 __all__ = ["BlockTreeModel", "COLUMNS", "PATH_ROLE", "NODE_ROLE"]
 
@@ -61,6 +62,11 @@ def _init_text(param) -> str:
     return repr(initializer)
 
 
+def _shown_state(param) -> tuple:
+    """Everything a parameter's row shows that can change without a structural change."""
+    return (param.is_initialized, param.grad_req, str(param.dtype), _init_text(param))
+
+
 def _block_kind(node: TreeNode) -> str:
     kind = type(node.obj).__name__
     return f"{kind}({node.activation})" if node.activation else kind
@@ -86,38 +92,41 @@ class BlockTreeModel(QAbstractItemModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._net: Block | None = None
         self._full: TreeNode | None = None
         self._root: TreeNode | None = None  # what is shown (filtered or full)
         self._filter = ""
-        self._structure_seen = None
-        self._values_seen: tuple = ()
         self._by_path: dict[str, TreeNode] = {}
+        self._rows_of: dict[int, list[TreeNode]] = {}
+        self._shown_text: dict[int, tuple] = {}
         self._sizes: dict[int, int | None] = {}
+        self.repainted_rows = 0  # rows repainted by parameters_changed (tests, benchmarks)
 
     # -------------------------------------------------------------- the model
-    def set_net(self, net: Block | None) -> None:
-        """Show ``net`` (a new model); the filter stays."""
-        self._net = net
+    def set_tree(self, tree: TreeNode | None) -> None:
+        """Show ``tree`` (the session's, after a new model or a structural change)."""
+        self._full = tree
         self._rebuild()
 
-    def net(self) -> Block | None:
-        return self._net
+    def net(self):
+        """The Block at the root, or None."""
+        return None if self._full is None else self._full.obj
 
-    def set_filter(self, pattern: str) -> bool:
+    def set_filter(self, pattern: str, selected_params=None) -> bool:
         """Show only parameters ``net.collect_params(pattern)`` returns (and their blocks).
 
-        Returns False, emits ``filter_failed`` and keeps the tree as it was when
+        ``selected_params`` is that result when the caller already matched the
+        pattern (with a time limit); otherwise it is computed here. Returns
+        False, emits ``filter_failed`` and keeps the tree as it was when
         ``pattern`` is not a valid regular expression.
         """
-        if pattern:
+        if pattern and selected_params is None:
             try:
                 re.compile(pattern)
-            except re.error as exc:
+            except (re.error, OverflowError, RecursionError) as exc:
                 self.filter_failed.emit(f"Invalid regular expression: {exc}")
                 return False
         self._filter = pattern
-        self._rebuild()
+        self._rebuild(selected_params)
         return True
 
     def root(self) -> TreeNode | None:
@@ -136,59 +145,58 @@ class BlockTreeModel(QAbstractItemModel):
             return []
         return [n.obj for n in self._root.walk() if n.is_param and n.tied_to is None]
 
-    def refresh(self) -> bool:
-        """Catch up with the engine: rebuild after a structural change, else repaint
-        parameter rows whose values or attributes changed. Returns True if anything did."""
-        if self._net is None:
-            return False
-        if self._net.structure_version != self._structure_seen:
-            self._rebuild()
-            return True
-        values = self._value_signature()
-        if values != self._values_seen:
-            self._values_seen = values
-            self._repaint_all()
+    def parameters_changed(self, params) -> int:
+        """Repaint the rows of ``params`` whose shown text changed; returns how many did.
+
+        A weight written by a training step keeps its shape, dtype,
+        initializer and grad_req: nothing to repaint, at any model size.
+        """
+        repainted = 0
+        last = self.columnCount() - 1
+        for param in params:
+            rows = self._rows_of.get(id(param))
+            if not rows:
+                continue
+            text = _shown_state(param)
+            if self._shown_text.get(id(param)) == text:
+                continue
+            self._shown_text[id(param)] = text
+            for node in rows:
+                self.dataChanged.emit(self._index_of(node, 0), self._index_of(node, last))
+                repainted += 1
+        self.repainted_rows += repainted
+        if repainted:
             self.totals_changed.emit(totals(self._full))
-            return True
-        return False
+        return repainted
 
-    def _value_signature(self) -> tuple:
-        return tuple((p.version, p.grad_req, p.is_initialized, p.dtype)
-                     for p in (n.obj for n in self._full.walk() if n.is_param))
-
-    def _rebuild(self) -> None:
+    def _rebuild(self, selected_params=None) -> None:
         self.beginResetModel()
-        if self._net is None:
-            self._full = self._root = None
-            self._by_path = {}
-            self._sizes = {}
-        else:
-            self._structure_seen = self._net.structure_version
-            self._full = build_tree(self._net)
-            self._root = self._full
-            if self._filter:
-                self._root = filter_tree(self._full, self._net.collect_params(self._filter)
-                                         .values())
-            self._by_path = {n.path: n for n in self._root.walk()}
-            self._sizes = subtree_sizes(self._root)
-            self._values_seen = self._value_signature()
-        self.endResetModel()
+        try:
+            if self._full is None:
+                self._root = None
+            elif self._filter:
+                if selected_params is None:
+                    selected_params = self._full.obj.collect_params(self._filter).values()
+                self._root = filter_tree(self._full, selected_params)
+            else:
+                self._root = self._full
+        finally:
+            # Exception-safe: Qt must always see the reset end, or the view is left broken.
+            self._index_rows()
+            self.endResetModel()
         if self._full is not None:
             self.totals_changed.emit(totals(self._full))
 
-    def _repaint_all(self) -> None:
+    def _index_rows(self) -> None:
+        self._by_path, self._rows_of, self._shown_text = {}, {}, {}
+        self._sizes = {} if self._root is None else subtree_sizes(self._root)
         if self._root is None:
             return
-        last = self.columnCount() - 1
-        stack = [self._root]
-        while stack:
-            node = stack.pop()
-            if node.children:
-                parent = self._index_of(node)
-                self.dataChanged.emit(self.index(0, 0, parent),
-                                      self.index(len(node.children) - 1, last, parent))
-                stack.extend(node.children)
-        self.dataChanged.emit(self.index(0, 0), self.index(0, last))
+        for node in self._root.walk():
+            self._by_path[node.path] = node
+            if node.is_param:
+                self._rows_of.setdefault(id(node.obj), []).append(node)
+                self._shown_text[id(node.obj)] = _shown_state(node.obj)
 
     # ------------------------------------------------------------- look-ups
     def index_for_path(self, path: str) -> QModelIndex:

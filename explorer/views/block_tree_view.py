@@ -49,12 +49,17 @@ class BlockTreeView(QWidget):
     -------
     path_selected(str)
         The user selected the row with this access path.
-    filter_applied(str)
-        The user applied a valid filter (``''`` when cleared).
+    totals_changed(object)
+        New element counts (``TreeTotals``) after a change.
+    filter_requested(str)
+        The user typed a filter (``''`` when cleared); the window matches it
+        (``session.filter_parameters``) and answers with :meth:`show_filter`
+        or :meth:`show_filter_error`.
     """
 
     path_selected = Signal(str)
-    filter_applied = Signal(str)
+    filter_requested = Signal(str)
+    totals_changed = Signal(object)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -97,6 +102,7 @@ class BlockTreeView(QWidget):
         self.filter_edit.textChanged.connect(lambda _: self._filter_timer.start())
         self.filter_edit.returnPressed.connect(self.apply_filter)
         self.model.filter_failed.connect(self._show_filter_error)
+        self.model.totals_changed.connect(self.totals_changed)
         self.model.modelAboutToBeReset.connect(self._remember_view_state)
         self.model.modelReset.connect(self._restore_view_state)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -106,31 +112,53 @@ class BlockTreeView(QWidget):
         copy.triggered.connect(self.copy_current_path)
         self.tree.addAction(copy)
         self._expanded: set[str] | None = None
+        self._known_paths: set[str] = set()
         self._current_path: str | None = None
         self._net_id = None
 
     # ----------------------------------------------------------------- public
-    def set_net(self, net) -> None:
-        """Show a new model, expanded like the chapter's nested listing."""
-        self._net_id = None
-        self.model.set_net(net)
+    def set_tree(self, tree) -> None:
+        """Show the session's tree (a new model, or the open one after a structural change)."""
+        self.model.set_tree(tree)
 
-    def refresh(self) -> bool:
-        return self.model.refresh()
+    def parameters_changed(self, params) -> None:
+        """The watcher saw these parameters written: repaint the rows whose text changed."""
+        self.model.parameters_changed(params)
+
+    def totals(self):
+        """Element counts of the shown model (``TreeTotals``), or None."""
+        return self.model.totals()
+
+    def focus_tree(self) -> None:
+        self.tree.setFocus()
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    def filter_text(self) -> str:
+        return self.filter_edit.text().strip()
 
     def apply_filter(self) -> None:
-        """Apply the filter box's text (invalid regex: red message, tree unchanged)."""
+        """Ask for the filter box's text to be applied (see ``filter_requested``)."""
         self._filter_timer.stop()
-        text = self.filter_edit.text().strip()
+        text = self.filter_text()
         if text == self.model.filter() and self.filter_error.isHidden():
             return
-        if self.model.set_filter(text):
-            self.filter_error.hide()
-            self.filter_edit.setStyleSheet("")
-            self.tree.expandAll()
-            if text and self.model.net() is not None and not self.model.shown_parameters():
-                self._show_no_match_hint(text)
-            self.filter_applied.emit(text)
+        self.filter_requested.emit(text)
+
+    def show_filter(self, text: str, selected_params=None) -> None:
+        """Show the rows of ``selected_params`` (what ``collect_params(text)`` returns)."""
+        self.model.set_filter(text, selected_params if text else None)
+        self.filter_error.hide()
+        self.filter_edit.setStyleSheet("")
+        self.tree.expandAll()
+        if text and self.model.net() is not None and not self.model.shown_parameters():
+            self._show_no_match_hint(text)
+
+    def show_filter_error(self, message: str) -> None:
+        """The filter could not be applied (invalid or too slow): red message, tree unchanged."""
+        self._show_filter_error(message)
 
     def select_path(self, path: str | None) -> None:
         """Select (and scroll to) the row of ``path`` without emitting ``path_selected``."""
@@ -168,12 +196,13 @@ class BlockTreeView(QWidget):
         return f"{node.path}.data()" if node.is_param else node.path
 
     def _show_no_match_hint(self, text: str) -> None:
+        shown = text if len(text) <= 60 else text[:57] + "…"
         names = list(self.model.net().collect_params().keys())
         example = names[0] if names else "dense0_weight"
         self.filter_error.setStyleSheet("")
         self.filter_error.setText(
-            f"No parameter name matches re.match({text!r}) — names start with the block "
-            f"prefix ({example}); try {'.*' + text!r}")
+            f"No parameter name matches re.match({shown!r}) — names start with the block "
+            f"prefix ({example}); try {'.*' + shown!r}")
         self.filter_error.show()
 
     def visible_columns(self) -> list[str]:
@@ -219,6 +248,8 @@ class BlockTreeView(QWidget):
     def _remember_view_state(self) -> None:
         same_net = self._net_id == id(self.model.net())
         self._expanded = set() if same_net else None
+        root = self.model.root()
+        self._known_paths = {n.path for n in root.walk()} if same_net and root else set()
         if same_net:
             for path in self._expanded_paths(QModelIndex()):
                 self._expanded.add(path)
@@ -245,6 +276,15 @@ class BlockTreeView(QWidget):
         else:
             for path in self._expanded:
                 self.tree.expand(self.model.index_for_path(path))
+            # Blocks that just appeared (net.add in the console) open, so their rows show.
+            for node in self.model.root().walk() if self.model.root() else ():
+                if node.is_block and node.path not in self._known_paths:
+                    index = self.model.index_for_path(node.path)
+                    self.tree.expand(index)
+                    parent = index.parent()
+                    while parent.isValid():
+                        self.tree.expand(parent)
+                        parent = parent.parent()
         # Every structural change: a deferred shape just became known, a layer was added.
         rows = sum(1 for n in self.model.root().walk()) if self.model.root() else 0
         if rows <= EXPAND_ALL_LIMIT:

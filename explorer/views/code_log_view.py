@@ -1,8 +1,12 @@
-"""``CodeLogView``: the engine code of every GUI action, ready to copy."""
+"""``CodeLogView``: the engine code of every command in effect, ready to copy.
+
+It shows the session's history (the code log and the undo stack are one
+list): an undone command's code disappears, a redone one comes back.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -13,18 +17,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["CodeLogView", "SCRIPT_HEADER"]
+from ..core.code_script import script_of
 
-# What the console's namespace holds, so the copied log runs outside the app too.
-SCRIPT_HEADER = ("from engine import np, npx, init, autograd, gluon\n"
-                 "from engine.gluon import nn\n\n")
+__all__ = ["CodeLogView"]
 
 
 class CodeLogView(QWidget):
-    """A read-only, selectable log of engine code with a *Copy all* button."""
+    """A read-only, selectable log of engine code with *Copy all* and *Clear*.
+
+    Signals
+    -------
+    clear_requested()
+        The user pressed Clear (the window clears the session's log and history).
+    """
+
+    clear_requested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self._entries: list[str] = []
+        self._dropped = 0
         self.text_edit = QPlainTextEdit(self)
         self.text_edit.setReadOnly(True)
         self.text_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -33,7 +45,8 @@ class CodeLogView(QWidget):
         self.copy_button = QPushButton("Copy all", self)
         self.copy_button.clicked.connect(self.copy_all)
         self.clear_button = QPushButton("Clear", self)
-        self.clear_button.clicked.connect(self.text_edit.clear)
+        self.clear_button.setToolTip("Forget the code log, and with it what Undo can take back")
+        self.clear_button.clicked.connect(self.clear_requested)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
@@ -57,9 +70,24 @@ class CodeLogView(QWidget):
             self._apply_font()
         super().changeEvent(event)
 
-    def append(self, code: str) -> None:
-        """Add one line (or block) of code at the end and scroll to it."""
+    def show_log(self, entries: list[str], dropped: int = 0) -> None:
+        """Show ``entries`` (the session's code log); appends when only new ones came."""
+        old = self._entries
+        if dropped == self._dropped and entries[: len(old)] == old:
+            for code in entries[len(old):]:
+                self._append(code)
+        else:
+            self.text_edit.setPlainText(
+                (f"# {dropped} earlier entries dropped\n" if dropped else "")
+                + "\n".join(entries))
+            self._scroll_to_end()
+        self._entries, self._dropped = list(entries), dropped
+
+    def _append(self, code: str) -> None:
         self.text_edit.appendPlainText(code)
+        self._scroll_to_end()
+
+    def _scroll_to_end(self) -> None:
         bar = self.text_edit.verticalScrollBar()
         bar.setValue(bar.maximum())
         # Appending scrolls sideways to the end of a long line; lines read from the left.
@@ -69,8 +97,8 @@ class CodeLogView(QWidget):
         return self.text_edit.toPlainText()
 
     def script(self) -> str:
-        """The log as a runnable script: the chapter's imports, then every action's code."""
-        return SCRIPT_HEADER + self.text() + "\n"
+        """The log as a runnable script: the chapter's imports, then every command's code."""
+        return script_of(self._entries, self._dropped)
 
     def copy_all(self) -> None:
         """*Copy all*: the log as a script that runs on its own (``python script.py``)."""

@@ -1,6 +1,7 @@
 """``ConsoleView``: pyqtgraph's Python console on the session's namespace.
 
-Commands run on the GUI thread through :data:`explorer.user_code.RUNNER`, so
+Commands run on the GUI thread through ``session.execute`` (each one an
+undoable command of the session, run by :data:`explorer.core.user_code.RUNNER`), so
 nothing a learner types takes the app down: errors (``sys.exit()`` and
 ``KeyboardInterrupt`` included) are printed with the learner's own lines first,
 and a command that runs longer than ~0.3 s shows a "Running… Stop (Esc)" bar
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..user_code import RUNNER, format_user_traceback, summary, user_line
+from ..core.user_code import RUNNER, format_user_traceback, summary, user_line
 
 __all__ = ["ConsoleView", "RunningBar"]
 
@@ -91,10 +92,11 @@ class ConsoleView(QWidget):
 
     command_executed = Signal(str)
 
-    def __init__(self, namespace: dict, parent=None) -> None:
+    def __init__(self, session, parent=None) -> None:
         super().__init__(parent)
-        self.namespace = namespace
-        self.console = ConsoleWidget(self, namespace=namespace, text=WELCOME)
+        self.session = session
+        self.namespace = session.namespace
+        self.console = ConsoleWidget(self, namespace=self.namespace, text=WELCOME)
         self.console.historyBtn.hide()
         repl = self.console.repl
         # Our runner replaces pyqtgraph's (which catches only Exception and can't stop).
@@ -138,9 +140,8 @@ class ConsoleView(QWidget):
         bar = output.verticalScrollBar()
         bar.setValue(bar.maximum())
 
-    def is_running(self) -> bool:
-        """User code is running (the Stop bar shows once it takes longer than ~0.3 s)."""
-        return RUNNER.running
+    def focus_input(self) -> None:
+        self.console.input.setFocus()
 
     def _execute_input(self, text: str) -> None:
         if RUNNER.running:  # Enter pressed while code runs (before the input is disabled)
@@ -174,11 +175,10 @@ class ConsoleView(QWidget):
         self._commands_run += 1
         # Tracebacks show the typed lines, and functions defined here stay traced.
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-        RUNNER.add_filename(filename)
         stream = _ConsoleStream(lambda text: repl.write(text))
         try:
             with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
-                RUNNER.run(exec, code, self.namespace)
+                self.session.execute(source, filename, "single")
         except BaseException as exc:  # user code: SystemExit and Stop included, never fatal
             self._report(exc)
         if self.console.output.textCursor().columnNumber() > 0:
@@ -202,12 +202,10 @@ class ConsoleView(QWidget):
         self.write(f"# running {short}\n")
         if not os.path.isfile(filename):
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-        RUNNER.add_filename(filename)
         error = None
         try:
-            code = compile(source, filename, "exec")
             with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
-                RUNNER.run(exec, code, self.namespace)
+                self.session.execute(source, filename)
         except BaseException as exc:  # a user's script: show the error, keep the app
             self.write(format_user_traceback(exc))
             lineno = user_line(exc, filename)

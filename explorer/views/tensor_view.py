@@ -1,11 +1,12 @@
-"""The tensor view: Data | Gradient (| Last update) of one engine Parameter.
+"""The tensor view: Data | Gradient of one engine Parameter.
 
 Each column is an :class:`ArrayPanel` (heatmap above, histogram and
-statistics below). The view polls the parameter's change counters in
-:meth:`TensorView.refresh` (the main window calls it from its ≤ 30 Hz timer
-and after actions) and redraws only the columns whose array changed, so an
-idle view costs a few integer compares per tick, and statistics of a large
-array are computed once per change.
+statistics below). The view polls nothing: the window forwards the watcher's
+``values_changed`` / ``grads_changed`` events, and the view redraws only the
+columns whose array changed — and only while it is visible (a hidden view
+marks itself stale and catches up when shown). It draws copies taken by its
+snapshot source (``Session.snapshot``, under the session's lock), never the
+live buffer a training step writes.
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ from .plot_style import plot_font
 
 __all__ = ["TensorView", "ArrayPanel", "AxisControls"]
 
+
+
+def _copy_of(param, grad: bool):
+    """A copy of the parameter's data or gradient (the default snapshot source)."""
+    if not param.is_initialized or (grad and param.grad_req == "null"):
+        return None
+    return (param.grad() if grad else param.data()).asnumpy()
 
 
 def _shape_text(shape) -> str:
@@ -109,7 +117,7 @@ class ArrayPanel(QWidget):
 
     @property
     def values(self) -> np.ndarray | None:
-        """The array last drawn (the parameter's live buffer: read only)."""
+        """The array last drawn (a snapshot copy, never a live buffer)."""
         return self._values
 
     @property
@@ -156,7 +164,7 @@ class ArrayPanel(QWidget):
 
 
 class TensorView(QWidget):
-    """Data | Gradient (| Last update) panels for one engine Parameter.
+    """Data | Gradient panels for one engine Parameter.
 
     Signals
     -------
@@ -167,14 +175,13 @@ class TensorView(QWidget):
 
     hovered = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, snapshot=None):
         super().__init__(parent)
+        self._snapshot = snapshot or _copy_of
         self._param = None
         self._access_path = ""
         self._state = None
-        self._data_key = None
-        self._grad_key = None
-        self._update_values: np.ndarray | None = None
+        self._data_stale = self._grad_stale = False
         self._tie_text = ""
         self.header_label = QLabel()
         self.header_label.setFont(plot_font(1.1))
@@ -184,9 +191,6 @@ class TensorView(QWidget):
         self.axis_controls.hide()
         self.data_panel = ArrayPanel("Data")
         self.grad_panel = ArrayPanel("Gradient")
-        # Built by the first set_update() with values: most sessions never train, and
-        # each column's three plots cost ~50 ms of start-up.
-        self.update_panel: ArrayPanel | None = None
         self._columns = columns = QHBoxLayout()
         columns.setSpacing(6)
         for panel in (self.data_panel, self.grad_panel):
@@ -219,6 +223,10 @@ class TensorView(QWidget):
         """The shown Parameter, or None."""
         return self._param
 
+    def set_snapshot_source(self, snapshot) -> None:
+        """``snapshot(param, grad)`` returns the NumPy copy to draw (``Session.snapshot``)."""
+        self._snapshot = snapshot
+
     def changeEvent(self, event) -> None:
         if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange) \
                 and hasattr(self, "header_label"):
@@ -233,86 +241,73 @@ class TensorView(QWidget):
         self._tie_text = tie_text
         self._param = param
         self._access_path = access_path or param.name
-        self._state = self._data_key = self._grad_key = None
-        self._hide_update()
-        self.refresh()
+        self._state = None
+        self._data_stale = self._grad_stale = True
+        self._catch_up()
 
     def clear(self, message: str = "") -> None:
         """Show nothing but ``message`` (e.g. 'Select a parameter in the tree')."""
         self._param = None
-        self._state = self._data_key = self._grad_key = None
-        self._update_values = None
+        self._state = None
+        self._data_stale = self._grad_stale = False
         self.header_label.setText(message or "No parameter selected")
         self.axis_controls.hide()
         self.data_panel.show_message(message or "Select a parameter to see its values.")
         self.grad_panel.show_message("")
-        self._hide_update()
 
-    def refresh(self) -> bool:
-        """Redraw only the panels whose array changed; True if anything redrew."""
+    def values_changed(self, params) -> None:
+        """The watcher saw these parameters' data written: redraw if one is shown."""
+        if self._param is not None and any(p is self._param for p in params):
+            self._data_stale = True
+            self._catch_up()
+
+    def grads_changed(self, params) -> None:
+        """The watcher saw these parameters' gradients written: redraw if one is shown."""
+        if self._param is not None and any(p is self._param for p in params):
+            self._grad_stale = True
+            self._catch_up()
+
+    def structure_changed(self) -> None:
+        """Shapes may have become known, grad_req may have changed: check the shown one."""
+        if self._param is not None:
+            self._data_stale = self._grad_stale = True
+            self._catch_up()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._catch_up()
+
+    # ---------------------------------------------------------------- internals
+    def _catch_up(self) -> None:
+        """Redraw what is stale, if anyone can see it (hidden views wait until shown)."""
         param = self._param
-        if param is None:
-            return False
-        redrew = False
+        if param is None or not (self._data_stale or self._grad_stale) or \
+                (self.window().isVisible() and not self.isVisible()):
+            return
         state = (param.is_initialized, param.is_deferred, param.shape, param.grad_req,
                  str(param.dtype))
         if state != self._state:
             self._state = state
-            self._data_key = self._grad_key = None
+            self._data_stale = self._grad_stale = True
             self._show_state()
-            redrew = True
         if not param.is_initialized:
-            return redrew
-        values = param.data().asnumpy_view()
-        data_key = (id(values), values.shape, values.dtype, param.version)
-        if data_key != self._data_key or values is not self.data_panel.values:
-            self._data_key = data_key
-            self._prepare_axis_controls(values.shape)
-            spread = theoretical_spread(param.last_initializer, values.shape, param.name)
-            self.data_panel.show_array(values, self._choice(), spread)
-            self._show_header(spread)
-            redrew = True
-        if param.grad_req == "null":
-            return redrew
-        grad = param.grad().asnumpy_view()
-        grad_key = (id(grad), grad.shape, grad.dtype, param.grad_version)
-        if grad_key != self._grad_key or grad is not self.grad_panel.values:
-            self._grad_key = grad_key
-            self.grad_panel.show_array(grad, self._choice())
-            redrew = True
-        return redrew
-
-    def set_update(self, values) -> None:
-        """Show the last optimizer update of this parameter, or hide the column (None)."""
-        if values is None:
-            self._hide_update()
+            self._data_stale = self._grad_stale = False
             return
-        values = np.asarray(values)
-        param = self._param
-        if param is not None and param.is_initialized and tuple(values.shape) != tuple(
-                param.shape):
-            raise ValueError(f"The update has shape {tuple(values.shape)} but "
-                             f"{self._access_path} has shape {tuple(param.shape)}")
-        self._update_values = values
-        panel = self._update_column()
-        panel.show()
-        panel.show_array(values, self._choice())
+        if self._data_stale:
+            self._data_stale = False
+            values = self._snapshot(param, False)
+            if values is not None:
+                self._prepare_axis_controls(values.shape)
+                spread = theoretical_spread(param.last_initializer, values.shape, param.name)
+                self.data_panel.show_array(values, self._choice(), spread)
+                self._show_header(spread)
+        if self._grad_stale:
+            self._grad_stale = False
+            grad = self._snapshot(param, True) if param.grad_req != "null" else None
+            if grad is not None:
+                self.grad_panel.show_array(grad, self._choice())
 
     # ---------------------------------------------------------------- internals
-    def _update_column(self) -> ArrayPanel:
-        if self.update_panel is None:
-            self.update_panel = ArrayPanel("Last update")
-            self.update_panel.heatmap.element_hovered.connect(
-                lambda element: self._report_hover(element, " update"))
-            self._columns.addWidget(self.update_panel, 1)
-        return self.update_panel
-
-    def _hide_update(self) -> None:
-        self._update_values = None
-        if self.update_panel is not None:
-            self.update_panel.show_message("")
-            self.update_panel.hide()
-
     def _choice(self) -> ViewChoice | None:
         shape = self.axis_controls.shape
         return self.axis_controls.choice() if len(shape) >= 3 else None
@@ -360,9 +355,8 @@ class TensorView(QWidget):
 
     def _on_choice_changed(self) -> None:
         choice = self.axis_controls.choice()
-        for panel in (self.data_panel, self.grad_panel, self.update_panel):
-            if panel is not None:
-                panel.redraw_picture(choice)
+        for panel in (self.data_panel, self.grad_panel):
+            panel.redraw_picture(choice)
 
     def _report_hover(self, element, suffix: str) -> None:
         if element is None:
@@ -370,10 +364,7 @@ class TensorView(QWidget):
             return
         index, value, (row_step, col_step) = element
         name = self._access_path or "value"
-        if suffix == " update":
-            text = f"update of {name}{format_index(index)} = {format_value(value)}"
-        else:
-            text = f"{name}{suffix}{format_index(index)} = {format_value(value)}"
+        text = f"{name}{suffix}{format_index(index)} = {format_value(value)}"
         if row_step > 1 or col_step > 1:
             text += f"  (largest |x| of its {row_step}×{col_step} block)"
         self.hovered.emit(text)

@@ -20,8 +20,8 @@ def settings_store(tmp_path):
 @pytest.fixture
 def window(qtbot, settings_store):
     """The main window on the default demo (the chapter's MLP, first weight selected)."""
+    from explorer.core.session import Session
     from explorer.main_window import MainWindow
-    from explorer.session import Session
 
     session = Session()
     win = MainWindow(session, settings_store, restore_layout=False)

@@ -6,8 +6,8 @@ import pytest
 
 from engine import np
 from engine.gluon import nn
-from explorer.block_tree import build_tree, filter_tree, find_node, totals
-from explorer.session import Session
+from explorer.core.block_tree import build_tree, filter_tree, find_node, totals
+from explorer.core.session import Session
 
 
 def _open(example_id):

@@ -1,14 +1,13 @@
 """The session: the Qt-free command layer (no Qt imported here)."""
 
-import sys
 
 import pytest
 
 from engine import np
 from engine.gluon import Block, nn
-from explorer import examples
-from explorer.model_loading import ModelLoadError
-from explorer.session import Session
+from explorer.core import examples
+from explorer.core.model_loading import ModelLoadError
+from explorer.core.session import Session
 
 
 @pytest.fixture
@@ -16,15 +15,6 @@ def session():
     s = Session()
     s.open_example("mlp")
     return s
-
-
-def test_session_module_imports_no_qt():
-    import subprocess
-
-    code = ("import sys, explorer.session, explorer.examples, explorer.block_tree\n"
-            "print([m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("example_id", [e for e in examples.EXAMPLES if e != "digits-cnn"])
@@ -93,13 +83,17 @@ def test_forward_resolves_deferred_shapes_of_a_new_layer(session):
     assert session.net[2].weight.shape == (5, 10)
 
 
-def test_events_tell_observers(session):
+def test_selection_is_logged_and_watched(session):
+    from explorer.core.watcher import Watcher
+
+    watcher = Watcher(session)
     seen = []
-    session.selection_changed.connect(lambda p: seen.append(("sel", p)))
-    session.code_logged.connect(lambda c: seen.append(("code", c)))
+    watcher.selection_changed.connect(lambda p: seen.append(p))
+    session.commands.changed.connect(lambda: seen.append(session.code_log[-1]))
     session.select("net[1].weight")
-    assert ("sel", "net[1].weight") in seen
-    assert ("code", "net[1].weight.data()") in seen
+    assert seen == ["net[1].weight.data()"]
+    watcher.poll()
+    assert seen[-1] == "net[1].weight"
 
 
 def test_broken_model_file_changes_nothing(session, tmp_path):

@@ -1,4 +1,9 @@
-"""TensorView: what a user sees for a parameter's data, gradient and update."""
+"""TensorView: what a user sees for a parameter's data and gradient.
+
+Each test builds a bare model and the view, connected through a real Session
+and Watcher (the app's flow); ``watch(block)`` returns the poll a frame tick
+would run.
+"""
 
 import numpy as onp
 import pytest
@@ -9,6 +14,8 @@ from PySide6.QtWidgets import QApplication
 from engine import autograd, init
 from engine import np as enp
 from engine.gluon import Parameter, nn
+from explorer.core.session import Session
+from explorer.core.watcher import Watcher
 from explorer.views.array_display import ViewChoice
 from explorer.views.tensor_view import TensorView
 
@@ -26,6 +33,28 @@ def view(qtbot):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+@pytest.fixture
+def watch(view):
+    """``watch(block_or_param)`` → a ``poll()`` that tells the view what changed."""
+
+    def start(obj):
+        if isinstance(obj, Parameter):
+            holder = nn.Block()
+            holder.param = obj
+            obj = holder
+        session = Session()
+        session.use_net(obj)
+        watcher = Watcher(session)
+        watcher.values_changed.connect(view.values_changed)
+        watcher.grads_changed.connect(view.grads_changed)
+        watcher.structure_changed.connect(view.structure_changed)
+        view.set_snapshot_source(session.snapshot)
+        watcher.poll()
+        return watcher.poll
+
+    return start
 
 
 @pytest.fixture
@@ -70,12 +99,13 @@ def test_heatmap_shows_the_weight_row_by_row_as_it_prints(view, dense):
     assert top < bottom
 
 
-def test_levels_are_symmetric_about_zero(view, dense):
+def test_levels_are_symmetric_about_zero(view, dense, watch):
+    poll = watch(dense)
     view.show_parameter(dense.weight, "net.weight")
     heatmap = view.data_panel.heatmap
     assert heatmap.levels == heatmap.colour_bar.levels == (-6.0, 6.0)
     dense.weight.set_data(KNOWN * 0 + 0.25)
-    view.refresh()
+    poll()
     assert heatmap.levels == heatmap.colour_bar.levels == (-0.25, 0.25)
     # The bar shows the same colours: red on top (+level), blue at the bottom (-level).
     QApplication.processEvents()
@@ -108,27 +138,31 @@ def test_nan_and_inf_are_counted(view, dense):
     assert "finite values only" in text
 
 
-def test_write_through_data_redraws_only_the_data_panel(view, dense):
+def test_write_through_data_redraws_only_the_data_panel(view, dense, watch):
+    poll = watch(dense)
     view.show_parameter(dense.weight, "net.weight")
     data_draws, grad_draws = view.data_panel.redraw_count, view.grad_panel.redraw_count
-    assert view.refresh() is False  # nothing changed: nothing redraws
+    assert poll() is False  # nothing changed: nothing redraws
+    assert view.data_panel.redraw_count == data_draws
 
     dense.weight.data()[:] += 1
-    assert view.refresh() is True
+    assert poll() is True
     onp.testing.assert_array_equal(shown_image(view.data_panel), KNOWN + 1)
     assert view.data_panel.redraw_count == data_draws + 1
     assert view.grad_panel.redraw_count == grad_draws
-    assert view.refresh() is False
+    assert poll() is False
+    assert view.data_panel.redraw_count == data_draws + 1
 
 
-def test_backward_redraws_only_the_gradient_panel(view, dense):
+def test_backward_redraws_only_the_gradient_panel(view, dense, watch):
+    poll = watch(dense)
     view.show_parameter(dense.weight, "net.weight")
     data_draws = view.data_panel.redraw_count
     x = enp.array([[1.0, 2.0, 3.0], [0.0, 1.0, 0.0]])
     with autograd.record():
         y = dense(x).sum()
     y.backward()
-    assert view.refresh() is True
+    assert poll() is True
     expected = onp.tile(x.asnumpy().sum(axis=0), (4, 1))  # d(sum(Wx))/dW[i, j] = Σ_b x[b, j]
     onp.testing.assert_allclose(shown_image(view.grad_panel), expected)
     assert view.data_panel.redraw_count == data_draws
@@ -188,29 +222,31 @@ def test_large_parameter_is_downsampled_but_hover_reports_original_indices(view,
     assert f"{row_step}×{col_step} block" in text
 
 
-def test_deferred_parameter_shows_why_there_is_nothing_yet(view):
+def test_deferred_parameter_shows_why_there_is_nothing_yet(view, watch):
     net = nn.Dense(256)
     net.initialize()
+    poll = watch(net)
     view.show_parameter(net.weight, "net.weight")
     assert view.data_panel.message == (
         f"{net.weight.name}: deferred until the first forward pass (shape (256, -1))")
     net(enp.ones((2, 20)))
-    assert view.refresh() is True
+    assert poll() is True
     assert view.data_panel.message == ""
     assert shown_image(view.data_panel).shape == (256, 20)
 
 
-def test_uninitialized_and_gradient_free_parameters(view):
+def test_uninitialized_and_gradient_free_parameters(view, watch):
     param = Parameter("lonely_weight", shape=(3, 3))
     view.show_parameter(param, "lonely")
     assert "lonely_weight: not initialized" in view.data_panel.message
     frozen = Parameter("frozen_weight", shape=(3, 3), grad_req="null")
     frozen.initialize()
+    poll = watch(frozen)
     view.show_parameter(frozen, "frozen")
     assert view.data_panel.message == ""
     assert view.grad_panel.message.startswith("grad_req='null': no gradient")
     frozen.grad_req = "write"
-    assert view.refresh() is True
+    assert poll() is True
     assert view.grad_panel.message == ""
 
 
@@ -259,9 +295,10 @@ def test_bias_is_a_strip_and_scalar_is_text(view, dense):
     assert "value = 0.5" in view.data_panel.message
 
 
-def test_initializer_spread_is_drawn_over_the_histogram(view):
+def test_initializer_spread_is_drawn_over_the_histogram(view, watch):
     param = Parameter("dense9_weight", shape=(300, 200))
     param.initialize(init=init.Uniform(0.07))
+    poll = watch(param)
     view.show_parameter(param, "w")
     histogram = view.data_panel.histogram
     x, y = histogram.theory_curve.getData()
@@ -269,36 +306,23 @@ def test_initializer_spread_is_drawn_over_the_histogram(view):
     assert y.max() == pytest.approx(histogram.statistics.counts.mean(), rel=0.05)
     assert "Uniform: U(±0.07)" in histogram.theory_label.text()
     param.set_data(onp.zeros((300, 200)))  # no longer what the initializer made
-    view.refresh()
+    poll()
     x, _ = histogram.theory_curve.getData()
     assert x is None or len(x) == 0
     assert histogram.theory_label.text() == ""
 
 
-def test_update_column_appears_only_when_given(view, dense):
-    view.show_parameter(dense.weight, "net.weight")
-    assert view.update_panel is None  # not even built until there is an update to show
-    with pytest.raises(ValueError, match="shape"):
-        view.set_update(onp.zeros((2, 2)))
-    assert view.update_panel is None
-    view.set_update(-0.1 * KNOWN)
-    assert view.update_panel.isVisible()
-    onp.testing.assert_allclose(shown_image(view.update_panel), -0.1 * KNOWN)
-    view.set_update(None)
-    assert not view.update_panel.isVisible()
-    view.set_update(0.2 * KNOWN)  # the second time it reuses the column
-    assert view.update_panel.isVisible() and view.data_panel.isVisible()
-    view.show_parameter(dense.bias, "net.bias")
-    assert not view.update_panel.isVisible()
-
-
-def test_clear_and_parameter_property(view, dense):
+def test_clear_and_parameter_property(view, dense, watch):
+    poll = watch(dense)
     view.show_parameter(dense.weight, "net.weight")
     assert view.parameter is dense.weight
     view.clear("Select a parameter")
     assert view.parameter is None
     assert view.data_panel.message == "Select a parameter"
-    assert view.refresh() is False
+    draws = view.data_panel.redraw_count
+    dense.weight.data()[:] += 1
+    poll()
+    assert view.data_panel.redraw_count == draws and view.parameter is None
 
 
 def test_plots_follow_the_palette(view, dense):
@@ -324,7 +348,6 @@ def test_theory_never_towers_over_the_values_when_an_outlier_widens_the_bins(vie
     param.initialize(init=init.Uniform(0.07))
     param.data()[0, 0] = 100  # a learner's write: the bins now span 0..100
     view.show_parameter(param, "w")
-    view.refresh()
     histogram = view.data_panel.histogram
     _, y = histogram.theory_curve.getData()
     # expected counts per bin can never exceed the number of values

@@ -38,6 +38,8 @@ import threading
 import time
 import traceback
 
+from .events import Event
+
 __all__ = ["RUNNER", "StopRequested", "UserCodeBusyError", "UserCodeRunner",
            "format_user_traceback", "summary", "user_line"]
 
@@ -45,7 +47,7 @@ PUMP_INTERVAL_S = 0.05  # the window repaints and the Stop button answers within
 # Simulated (never sent by the OS) to run a Python handler on the main thread.
 TICK_SIGNAL = getattr(signal, "SIGUSR2", None)
 _THIS_FILE = os.path.abspath(__file__)
-_EXPLORER_DIR = os.path.dirname(_THIS_FILE) + os.sep
+_EXPLORER_DIR = os.path.dirname(os.path.dirname(_THIS_FILE)) + os.sep
 
 QUIT_HINT = "the app keeps running; close the window to quit"
 
@@ -62,24 +64,6 @@ class UserCodeBusyError(RuntimeError):
                          "interrupt it, or wait for it to finish, then try again.")
 
 
-class _Callbacks:
-    """A list of callbacks; ``emit`` calls each (the same shape as ``session.Event``)."""
-
-    def __init__(self) -> None:
-        self._callbacks: list = []
-
-    def connect(self, callback) -> None:
-        self._callbacks.append(callback)
-
-    def disconnect(self, callback) -> None:
-        if callback in self._callbacks:
-            self._callbacks.remove(callback)
-
-    def emit(self, *args) -> None:
-        for callback in list(self._callbacks):
-            callback(*args)
-
-
 class UserCodeRunner:
     """Runs user code with a Stop button's trace hook; one per process (:data:`RUNNER`).
 
@@ -94,7 +78,7 @@ class UserCodeRunner:
 
     def __init__(self) -> None:
         self.pump_events = None
-        self.state_changed = _Callbacks()
+        self.state_changed = Event()
         self._user_filenames: set[str] = set()
         self._running = False
         self._pumping = False

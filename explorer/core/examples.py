@@ -12,8 +12,8 @@ from dataclasses import dataclass
 __all__ = ["Example", "EXAMPLES", "DEFAULT_EXAMPLE", "ExampleUnavailableError", "example_path",
            "missing_layers", "get_example"]
 
-EXAMPLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                            "resources", "examples")
+_REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXAMPLES_DIR = os.path.join(_REPOSITORY, "resources", "examples")
 
 
 class ExampleUnavailableError(Exception):
