@@ -11,6 +11,9 @@ Events
 model_opened(label)
     A new ``net`` was opened by a command (an example id, a file path or
     ``"console"``); not emitted by undo/redo.
+about_to_change()
+    A command, undo or redo is about to change the model (training pauses
+    first, and stays paused).
 printed(text)
     Text the model's own code printed (shown in the console).
 """
@@ -94,6 +97,8 @@ class Session:
         self.lock = threading.RLock()
         self.model_opened = Event()
         self.printed = Event()
+        # Emitted before any command changes the model: a running training loop pauses.
+        self.about_to_change = Event()
         self.namespace = console_namespace(self)
         self._tree: TreeNode | None = None
         self._tree_key = None
@@ -129,6 +134,7 @@ class Session:
 
     def undo(self) -> Command | None:
         """Take back the last change (values, names, ties, structure, model opened)."""
+        self.about_to_change.emit()
         with self.lock:
             command = self.commands.undo()
         self._after_history_move()
@@ -136,6 +142,7 @@ class Session:
 
     def redo(self) -> Command | None:
         """Do again the last change undone (the same values, no new random draws)."""
+        self.about_to_change.emit()
         with self.lock:
             command = self.commands.redo()
         self._after_history_move()
@@ -143,6 +150,7 @@ class Session:
 
     def go_to(self, cursor: int) -> None:
         """Undo or redo until ``cursor`` history entries are in effect."""
+        self.about_to_change.emit()
         with self.lock:
             self.commands.go_to(cursor)
         self._after_history_move()
@@ -161,6 +169,7 @@ class Session:
         ``work`` changed before it raised, so a failed action changes nothing;
         otherwise (console code) what ran stays done and is undoable.
         """
+        self.about_to_change.emit()
         with self.lock:
             try:
                 result, change = record_change(self.net, work, label, code, params)
@@ -248,6 +257,7 @@ class Session:
         build_tree(loaded.net)
         before = self._model_state()
         after = (loaded.net, source, loaded.demo_input, loaded.demo_labels)
+        self.about_to_change.emit()
         with self.lock:
             self._set_model(*after)
             label = f"Open {os.path.basename(source) if os.sep in source else source}"
