@@ -66,11 +66,47 @@ def test_invalid_regex_is_red_and_leaves_the_tree(qtbot, window):
     assert window.tree_view.model.shown_parameters() == before
 
 
+def _shown_statistics_text(window):
+    from PySide6.QtGui import QTextDocumentFragment
+
+    html = window.tensor_view.data_panel.histogram.stats_label.text()
+    return " ".join(QTextDocumentFragment.fromHtml(html).toPlainText().split())
+
+
 def test_console_write_shows_in_the_heatmap(qtbot, window):
+    before = _shown_values(window).copy()
+    stats_before = _shown_statistics_text(window)
     window.console_view.run_command("net[0].weight.data()[:] += 1")
-    onp.testing.assert_array_equal(_shown_values(window),
-                                   window.session.net[0].weight.data().asnumpy())
-    assert _shown_values(window).min() > 0.9
+    shown = _shown_values(window)
+    # The view draws a copy: it moves only when it is redrawn.
+    assert not onp.array_equal(shown, before)
+    onp.testing.assert_array_equal(shown, window.session.net[0].weight.data().asnumpy())
+    assert _shown_statistics_text(window) != stats_before
+    assert shown is not window.session.net[0].weight.data().asnumpy_view()
+
+
+def test_undo_and_redo_from_the_edit_menu_redraw_the_views(qtbot, window):
+    before = _shown_values(window).copy()
+    window.console_view.run_command("net[0].weight.data()[:] = 3")
+    assert window.undo_action.isEnabled()
+    assert window.undo_action.text() == "&Undo Console: net[0].weight.data()[:] = 3"
+    window.undo_action.trigger()
+    onp.testing.assert_array_equal(_shown_values(window), before)
+    assert "net[0].weight.data()[:] = 3" not in window.code_log_view.text()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert (_shown_values(window) == 3).all()
+    assert window.code_log_view.text().rstrip().endswith("net[0].weight.data()[:] = 3")
+
+
+def test_a_weight_write_repaints_no_tree_row(qtbot, window):
+    model = window.tree_view.model
+    window.refresh_views()
+    before = model.repainted_rows
+    window.console_view.run_command("net[0].weight.data()[:] *= 0.5")
+    assert model.repainted_rows == before  # no column of the tree shows values
+    window.console_view.run_command("net[0].weight.grad_req = 'null'")
+    assert model.repainted_rows == before + 1  # its grad_req column did change
 
 
 def test_console_add_layer_shows_a_deferred_row(qtbot, window):
