@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from engine.gluon import Block, Parameter
 
-__all__ = ["TreeNode", "TreeTotals", "build_tree", "filter_tree", "totals", "child_path"]
+__all__ = ["TreeNode", "TreeTotals", "build_tree", "filter_tree", "totals", "child_path",
+           "shape_text"]
 
 BLOCK = "block"
 PARAM = "param"
@@ -152,27 +153,21 @@ def _fill(node: TreeNode, first_seen: dict, ancestors: set) -> None:
     ancestors.discard(id(block))
 
 
+def shape_text(shape) -> str:
+    """A shape as Python prints the tuple (``(256, 20)``, ``(10,)``; -1 where deferred)."""
+    if shape is None:
+        return "unknown"
+    return str(tuple(int(d) for d in shape))
+
+
 def _size(param: Parameter) -> int:
     shape = param.shape or ()
     return math.prod(shape) if all(d > 0 for d in shape) else 0
 
 
-def subtree_size(node: TreeNode) -> int | None:
-    """Elements of the distinct parameters below ``node``; None if a shape is unknown."""
-    seen: set[int] = set()
-    total = 0
-    for n in node.walk():
-        if n.is_param and id(n.obj) not in seen:
-            seen.add(id(n.obj))
-            shape = n.obj.shape or ()
-            if not all(d > 0 for d in shape):
-                return None
-            total += math.prod(shape)
-    return total
-
-
 def subtree_sizes(root: TreeNode) -> dict[int, int | None]:
-    """:func:`subtree_size` of every node at once (keyed by ``id(node)``), in one pass."""
+    """Elements of the distinct parameters below each node (keyed by ``id(node)``; None
+    where a shape is unknown), in one pass."""
     sizes: dict[int, int | None] = {}
 
     def visit(node: TreeNode) -> tuple[dict, bool]:

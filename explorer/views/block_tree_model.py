@@ -17,7 +17,14 @@ import re
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ..core.block_tree import TreeNode, TreeTotals, filter_tree, subtree_sizes, totals
+from ..core.block_tree import (
+    TreeNode,
+    TreeTotals,
+    filter_tree,
+    shape_text,
+    subtree_sizes,
+    totals,
+)
 
 __all__ = ["BlockTreeModel", "COLUMNS", "PATH_ROLE", "NODE_ROLE"]
 
@@ -29,13 +36,6 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 NODE_ROLE = Qt.ItemDataRole.UserRole + 2
 DEFERRED = "deferred until first forward"
 _ROOT = QModelIndex()  # the invalid index: "no parent"
-
-
-def _shape_text(param) -> str:
-    shape = param.shape
-    if shape is None:
-        return "?"
-    return str(tuple(shape))
 
 
 def _state(param) -> str:
@@ -303,7 +303,7 @@ class BlockTreeModel(QAbstractItemModel):
             return param.name
         if column == COL_SHAPE:
             state = _state(param)
-            return f"{_shape_text(param)}  {state}" if state else _shape_text(param)
+            return f"{shape_text(param.shape)}  {state}" if state else shape_text(param.shape)
         if column == COL_SIZE:
             return _count(self._sizes.get(id(node)))
         if column == COL_DTYPE:
@@ -324,7 +324,7 @@ class BlockTreeModel(QAbstractItemModel):
                     f"{_count(self._sizes.get(id(node)))} parameter values")
         param = node.obj
         lines = [f"{param.name}  {node.path}",
-                 f"shape {_shape_text(param)}, {self._param_text(node, COL_DTYPE)}, "
+                 f"shape {shape_text(param.shape)}, {self._param_text(node, COL_DTYPE)}, "
                  f"grad_req {param.grad_req}, init {_init_text(param)}"]
         if _state(param):
             lines.append(_state(param).capitalize() + ": run one batch (Model → Forward).")

@@ -33,9 +33,8 @@ from .block_tree_model import (
 
 __all__ = ["BlockTreeView"]
 
-# Shown until the user picks others (header context menu): what fits the default tree
-# width. The rest is in each row's tooltip.
-DEFAULT_COLUMNS = (COL_LABEL, COL_NAME, COL_SHAPE, COL_SIZE)
+# Hidden until the user picks them (header context menu): the rest fits the default
+# tree width. Their values are in each row's tooltip.
 OPTIONAL_COLUMNS = (COL_DTYPE, COL_INIT, COL_GRAD, COL_PATH, COL_TIE)
 
 # Above this many rows a new model opens expanded two levels deep, not fully.

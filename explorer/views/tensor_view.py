@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.block_tree import shape_text
 from ..theory import TheoreticalSpread, theoretical_spread
 from .array_display import (
     ViewChoice,
@@ -49,12 +50,6 @@ def _copy_of(param, grad: bool):
     if not param.is_initialized or (grad and param.grad_req == "null"):
         return None
     return (param.grad() if grad else param.data()).asnumpy()
-
-
-def _shape_text(shape) -> str:
-    if shape is None:
-        return "unknown"
-    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 class ArrayPanel(QWidget):
@@ -321,7 +316,7 @@ class TensorView(QWidget):
 
     def _show_state(self) -> None:
         param = self._param
-        name, shape = param.name, _shape_text(param.shape)
+        name, shape = param.name, shape_text(param.shape)
         self._show_header(None)
         if param.is_initialized:
             if param.grad_req == "null":
@@ -341,7 +336,7 @@ class TensorView(QWidget):
         parts = [f"<b>{html.escape(self._access_path)}</b>"]
         if self._access_path != param.name:
             parts.append(html.escape(param.name))
-        parts.append(f"shape {_shape_text(param.shape)}")
+        parts.append(f"shape {shape_text(param.shape)}")
         parts.append(str(np.dtype(param.dtype)) if param.dtype is not None else "")
         if param.grad_req != "write":
             parts.append(f"grad_req='{param.grad_req}'")
