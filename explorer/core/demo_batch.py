@@ -31,23 +31,31 @@ def default_input_shape(net, batch: int = 2) -> tuple:
     return (batch, 20)
 
 
-def labelled_batch(net, demo_input, demo_labels):
-    """``(x, y, code_lines)``: the model file's batch, else teacher data for feature vectors.
+def labelled_batch(net, demo_input, demo_labels, names=("x", "y")):
+    """``(x, y, code_lines)``: the model file's batch (and labels), else a teacher task.
 
-    ``y`` is None when there are no labels to give (image models without a
-    labelled batch). ``code_lines`` is the code that makes the same batch.
+    The file's own batch is used whenever it left one, so forward and
+    backward see the same data (an Embedding's integer indices included);
+    ``y`` is None when it left no labels. Without a batch, a model taking
+    feature vectors gets 16 labelled examples of a teacher task of its width,
+    an image model U(0, 1) images. ``code_lines`` make the same batch in a
+    script: they always bind ``x`` (and ``y``), so the log never leans on an
+    earlier, unrelated ``x``.
     """
-    if demo_input is not None and demo_labels is not None:
-        return demo_input, demo_labels, ["# x, y: the labelled batch the model file left"]
-    if demo_input is not None and len(getattr(demo_input, "shape", ())) != 2:
-        return demo_input, None, ["# x: the batch the model file left in `x`"]
-    if demo_input is None and len(default_input_shape(net)) == 4:
+    x_name, y_name = names
+    if demo_input is not None:
+        code = [f"x = {x_name}  # the batch the model file left in `{x_name}`"
+                if x_name != "x" else "# x: the batch the model file left in `x`"]
+        if demo_labels is not None:
+            code.append(f"y = {y_name}" if y_name != "y" else "# y: the model file's labels")
+        return demo_input, demo_labels, code
+    if len(default_input_shape(net)) == 4:
         shape = default_input_shape(net)
         x = np.random.uniform(size=shape)
         return x, None, [f"x = np.random.uniform(size={shape})"]
     from engine import data
 
-    width = int(demo_input.shape[1]) if demo_input is not None else default_input_shape(net)[1]
+    width = default_input_shape(net)[1]
     x, y, _, _ = data.teacher(num_inputs=width, num_classes=10, num_examples=16,
                               test_fraction=0)
     return x, y, ["from engine import data",

@@ -33,6 +33,8 @@ class LoadedModel:
     # Labels of the demo batch (``y``/``Y`` in the file), one per example, when given.
     demo_labels: ndarray | None = None
     namespace: dict = field(default_factory=dict, repr=False)
+    # The file's names for them (``x`` or ``X``; ``y`` or ``Y``), for the logged code.
+    demo_names: tuple = ("x", "y")
 
 
 class ModelLoadError(Exception):
@@ -98,14 +100,14 @@ def load_model_source(source: str, filename: str) -> LoadedModel:
             f"{os.path.basename(filename)}: defines no Block: expected a variable `net` "
             f"(a Block) or a function `build()` returning one; `net` is {found}.",
             captured.getvalue())
-    demo = next((namespace[k] for k in ("x", "X") if isinstance(namespace.get(k), ndarray)),
-                None)
-    labels = next((namespace[k] for k in ("y", "Y") if isinstance(namespace.get(k), ndarray)),
-                  None)
+    x_name = next((k for k in ("x", "X") if isinstance(namespace.get(k), ndarray)), None)
+    y_name = next((k for k in ("y", "Y") if isinstance(namespace.get(k), ndarray)), None)
+    demo = namespace[x_name] if x_name else None
+    labels = namespace[y_name] if y_name else None
     if demo is None or labels is None or labels.shape[:1] != demo.shape[:1]:
         labels = None
     return LoadedModel(net, filename, demo, captured.getvalue(), namespace=namespace,
-                       demo_labels=labels)
+                       demo_labels=labels, demo_names=(x_name or "x", y_name or "y"))
 
 
 def load_model_file(path: str) -> LoadedModel:

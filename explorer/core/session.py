@@ -87,11 +87,14 @@ class Session:
         view copies an array: a copy never sees a half-written array.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+        self._seeded = False
         self.net: Block | None = None
         self.source: str | None = None
         self.demo_input = None
         self.demo_labels = None
+        self.demo_names = ("x", "y")
         self.selected_path: str | None = None
         self.commands = CommandHistory()
         self.lock = threading.RLock()
@@ -225,6 +228,7 @@ class Session:
         when the engine lacks a layer it needs; the open model stays as it was.
         """
         path = examples.example_path(name)
+        self._seed_once()
         loaded = load_model_file(path)
         self._adopt(loaded, name, f"# Examples → {name}: the code of {_shown_path(path)}\n"
                                   f"{_code_without_docstring(path)}{_build_call(loaded)}")
@@ -238,10 +242,25 @@ class Session:
         ModelLoadError
             The file failed or defines no Block; the open model stays as it was.
         """
+        self._seed_once()
         loaded = load_model_file(path)
         self._adopt(loaded, os.path.abspath(path),
                     f"exec(open({os.path.abspath(path)!r}).read()){_build_call(loaded)}")
         return self.net
+
+    def _seed_once(self) -> None:
+        """Seed the engine's random numbers before the first model, and log it.
+
+        Every later draw (initializers, dropout, demo batches) happens in a
+        command whose code is logged, so the copied log, which starts with the
+        same seed, draws the same numbers and rebuilds the same values.
+        """
+        if self._seeded:
+            return
+        self._seeded = True
+        np.random.seed(self.seed)
+        self.log(f"np.random.seed({self.seed})  # the session's seed: the same numbers follow",
+                 "Seed the random numbers")
 
     def use_net(self, net: Block, source: str = "console") -> None:
         """Make ``net`` (built elsewhere, e.g. typed in the console) the open model."""
@@ -256,7 +275,7 @@ class Session:
         # with the open one left as it was.
         build_tree(loaded.net)
         before = self._model_state()
-        after = (loaded.net, source, loaded.demo_input, loaded.demo_labels)
+        after = (loaded.net, source, loaded.demo_input, loaded.demo_labels, loaded.demo_names)
         self.about_to_change.emit()
         with self.lock:
             self._set_model(*after)
@@ -267,11 +286,11 @@ class Session:
         self.model_opened.emit(source)
 
     def _model_state(self) -> tuple:
-        return (self.net, self.source, self.demo_input, self.demo_labels)
+        return (self.net, self.source, self.demo_input, self.demo_labels, self.demo_names)
 
-    def _set_model(self, net, source, demo_input, demo_labels) -> None:
+    def _set_model(self, net, source, demo_input, demo_labels, demo_names) -> None:
         self.net, self.source = net, source
-        self.demo_input, self.demo_labels = demo_input, demo_labels
+        self.demo_input, self.demo_labels, self.demo_names = demo_input, demo_labels, demo_names
         self.selected_path = None
         self._tree = None
         self.namespace["net"] = net
@@ -375,13 +394,16 @@ class Session:
         if self.net is None:
             raise RuntimeError("No model is open")
         code = []
-        if x is None:
+        if x is not None:
+            code.append("# x: the batch given to session.forward")
+        elif self.demo_input is not None:
             x = self.demo_input
-        if x is None:
+            if self.demo_names[0] != "x":
+                code.append(f"x = {self.demo_names[0]}")
+        else:
             shape = self.default_input_shape()
             x = np.random.uniform(size=shape)
-            self.demo_input = x
-            self.demo_labels = None
+            self.demo_input, self.demo_labels, self.demo_names = x, None, ("x", "y")
             code.append(f"x = np.random.uniform(size={shape})")
         code.append("net(x)")
         return self.run_command("Forward one batch", "\n".join(code), lambda: self.net(x))
@@ -418,7 +440,8 @@ class Session:
         if self.net is None:
             raise RuntimeError("No model is open")
         if batch is None:
-            x, y, setup = labelled_batch(self.net, self.demo_input, self.demo_labels)
+            x, y, setup = labelled_batch(self.net, self.demo_input, self.demo_labels,
+                                         self.demo_names)
         elif isinstance(batch, (tuple, list)) and len(batch) == 2:
             (x, y), setup = batch, ["# x, y: the batch given to session.compute_gradients"]
         else:

@@ -161,8 +161,9 @@ def test_history_is_bounded_and_says_how_much_it_dropped():
     s.open_example("mlp")
     for i in range(12):
         s.execute(f"net[0].weight.data()[0, 0] = {i}")
-    assert len(history.entries) == 5 and history.dropped == 8
-    assert "8 earlier entries" in s.code_script()
+    # 14 entries: the seed, the example, 12 edits
+    assert len(history.entries) == 5 and history.dropped == 9
+    assert "9 earlier entries" in s.code_script()
     s.clear_log()
     assert history.entries == [] and not s.can_undo
 
