@@ -64,10 +64,12 @@ class TreeNode:
         return child
 
     def walk(self):
-        """This node and all its descendants, depth first."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This node and all its descendants, depth first (no recursion: any depth)."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
 
 
 @dataclass(frozen=True)
@@ -121,16 +123,33 @@ def _folded_activation(block: Block, key: str, child: Block) -> str | None:
 
 
 def build_tree(net: Block, root_path: str = "net") -> TreeNode:
-    """Walk ``net`` into :class:`TreeNode` rows; the root's path is ``root_path``."""
+    """Walk ``net`` into :class:`TreeNode` rows; the root's path is ``root_path``.
+
+    Own parameters first, then each child's subtree in turn: the order of
+    ``collect_params``, so the first occurrence of a tied parameter is the one
+    it lists. An explicit stack instead of recursion: a model 1,000 blocks
+    deep is walked like any other.
+    """
     first_seen: dict[int, TreeNode] = {}
     root = TreeNode(BLOCK, net, root_path, root_path)
-    _fill(root, first_seen, ancestors=set())
+    ancestors: set[int] = set()
+    stack = [(root, _enter(root, first_seen, ancestors))]
+    while stack:
+        node, children = stack[-1]
+        entry = next(children, None)
+        if entry is None:
+            stack.pop()
+            ancestors.discard(id(node.obj))
+            continue
+        key, child = entry
+        path = child_path(node.path, key, node.obj)
+        child_node = node.add(TreeNode(BLOCK, child, path, _child_label(key, path)))
+        stack.append((child_node, _enter(child_node, first_seen, ancestors)))
     return root
 
 
-def _fill(node: TreeNode, first_seen: dict, ancestors: set) -> None:
-    # Own parameters first, then each child's subtree in turn: the order of
-    # collect_params, so the first occurrence of a tied parameter is the one it lists.
+def _enter(node: TreeNode, first_seen: dict, ancestors: set):
+    """Add ``node``'s own parameter rows; return an iterator over the children to visit."""
     block = node.obj
     for path, label, param in _own_params(block, node.path):
         pnode = node.add(TreeNode(PARAM, param, path, label))
@@ -140,17 +159,16 @@ def _fill(node: TreeNode, first_seen: dict, ancestors: set) -> None:
         else:
             pnode.tied_to = earlier
     if id(block) in ancestors:  # a block that contains itself: list it, do not recurse
-        return
+        return iter(())
     ancestors.add(id(block))
+    children = []
     for key, child in block.named_children():
         act = _folded_activation(block, key, child)
         if act is not None:
             node.activation = act
-            continue
-        path = child_path(node.path, key, block)
-        _fill(node.add(TreeNode(BLOCK, child, path, _child_label(key, path))), first_seen,
-              ancestors)
-    ancestors.discard(id(block))
+        else:
+            children.append((key, child))
+    return iter(children)
 
 
 def shape_text(shape) -> str:
@@ -167,27 +185,22 @@ def _size(param: Parameter) -> int:
 
 def subtree_sizes(root: TreeNode) -> dict[int, int | None]:
     """Elements of the distinct parameters below each node (keyed by ``id(node)``; None
-    where a shape is unknown), in one pass."""
+    where a shape is unknown), in one pass, children before parents."""
     sizes: dict[int, int | None] = {}
-
-    def visit(node: TreeNode) -> tuple[dict, bool]:
-        # Returns the distinct parameters below ``node`` (id -> size) and whether all are known.
+    below: dict[int, tuple[dict, bool]] = {}
+    for node in reversed(list(root.walk())):
         if node.is_param:
             shape = node.obj.shape or ()
             known = all(d > 0 for d in shape)
-            own = {id(node.obj): math.prod(shape) if known else 0}
-            sizes[id(node)] = own[id(node.obj)] if known else None
-            return own, known
-        params: dict = {}
-        known = True
-        for child in node.children:
-            below, child_known = visit(child)
-            params.update(below)
-            known = known and child_known
+            params = {id(node.obj): math.prod(shape) if known else 0}
+        else:
+            params, known = {}, True
+            for child in node.children:
+                child_params, child_known = below.pop(id(child))
+                params.update(child_params)
+                known = known and child_known
+        below[id(node)] = (params, known)
         sizes[id(node)] = sum(params.values()) if known else None
-        return params, known
-
-    visit(root)
     return sizes
 
 
@@ -214,19 +227,19 @@ def filter_tree(root: TreeNode, selected_params) -> TreeNode:
     a tied parameter appears once (at its first occurrence).
     """
     wanted = {id(p) for p in selected_params}
-
-    def copy(node: TreeNode) -> TreeNode | None:
+    kept: dict[int, TreeNode | None] = {}
+    for node in reversed(list(root.walk())):  # children before parents, no recursion
         if node.is_param:
             keep = id(node.obj) in wanted and node.tied_to is None
-            return TreeNode(PARAM, node.obj, node.path, node.label) if keep else None
+            kept[id(node)] = TreeNode(PARAM, node.obj, node.path, node.label) if keep else None
+            continue
         new = TreeNode(BLOCK, node.obj, node.path, node.label, activation=node.activation)
         for child in node.children:
-            kept = copy(child)
-            if kept is not None:
-                new.add(kept)
-        return new if new.children or node.parent is None else None
-
-    result = copy(root)
+            copy = kept.pop(id(child))
+            if copy is not None:
+                new.add(copy)
+        kept[id(node)] = new if new.children or node.parent is None else None
+    result = kept[id(root)]
     # Tie badges still name the first occurrence in the full tree.
     ties = {n.path: n.tied_to for n in root.walk() if n.tied_to is not None}
     for n in result.walk():

@@ -99,3 +99,23 @@ def test_dense_activation_is_folded_into_the_dense_row():
     dense = root.children[0]
     assert dense.activation == "relu"
     assert [c.label for c in dense.children] == ["weight", "bias"]
+
+
+def test_a_model_a_thousand_blocks_deep_is_walked_without_recursion():
+    net = nn.Sequential()
+    block = net
+    for _ in range(1000):
+        inner = nn.Sequential()
+        block.add(inner)
+        block = inner
+    block.add(nn.Dense(3, in_units=2))
+    block[0].initialize()
+    root = build_tree(net)
+    rows = list(root.walk())
+    assert len(rows) == 1 + 1000 + 1 + 2
+    assert rows[-1].path == "net" + "[0]" * 1001 + ".bias"
+    from explorer.core.block_tree import subtree_sizes
+
+    assert subtree_sizes(root)[id(root)] == 3 * 2 + 3
+    kept = filter_tree(root, [block[0].bias])
+    assert [n.path for n in kept.walk() if n.is_param] == [rows[-1].path]
