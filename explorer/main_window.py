@@ -180,6 +180,10 @@ class MainWindow(QMainWindow):
         self.gradients_action.setStatusTip("Run one batch through the model and a loss inside "
                                            "autograd.record(), then loss.backward(): every "
                                            "parameter's gradient is filled")
+        self.zero_grad_action = model_menu.addAction(
+            "&Zero gradients", lambda: self._guarded(self.session.zero_gradients))
+        self.zero_grad_action.setStatusTip("Every gradient back to 0, as before any batch: "
+                                           "net.collect_params().zero_grad()")
         model_menu.addAction("&Filter parameters…", self._focus_filter,
                              QKeySequence.StandardKey.Find)
         model_menu.addAction("Focus block &tree", self.tree_view.focus_tree,
@@ -216,6 +220,10 @@ class MainWindow(QMainWindow):
         w.values_changed.connect(self.tensor_view.values_changed)
         w.grads_changed.connect(self.tree_view.parameters_changed)
         w.grads_changed.connect(self.tensor_view.grads_changed)
+        w.grads_changed.connect(lambda _: self.tensor_view.set_gradient_note(
+            self.session.gradient_note))
+        w.structure_changed.connect(lambda: self.tensor_view.set_gradient_note(
+            self.session.gradient_note))
         w.selection_changed.connect(self._selection_changed)
         self.tree_view.path_selected.connect(self._tree_path_selected)
         self.tree_view.filter_requested.connect(self._filter_requested)

@@ -32,7 +32,8 @@ def default_input_shape(net, batch: int = 2) -> tuple:
 
 
 def labelled_batch(net, demo_input, demo_labels, names=("x", "y")):
-    """``(x, y, code_lines)``: the model file's batch (and labels), else a teacher task.
+    """``(x, y, code_lines, description)``: the model file's batch (and labels), else a
+    teacher task.
 
     The file's own batch is used whenever it left one, so forward and
     backward see the same data (an Embedding's integer indices included);
@@ -40,19 +41,21 @@ def labelled_batch(net, demo_input, demo_labels, names=("x", "y")):
     feature vectors gets 16 labelled examples of a teacher task of its width,
     an image model U(0, 1) images. ``code_lines`` make the same batch in a
     script: they always bind ``x`` (and ``y``), so the log never leans on an
-    earlier, unrelated ``x``.
+    earlier, unrelated ``x``. ``description`` says where the batch came from.
     """
     x_name, y_name = names
     if demo_input is not None:
         code = [f"x = {x_name}  # the batch the model file left in `{x_name}`"
                 if x_name != "x" else "# x: the batch the model file left in `x`"]
+        described = f"the model file's {x_name}"
         if demo_labels is not None:
             code.append(f"y = {y_name}" if y_name != "y" else "# y: the model file's labels")
-        return demo_input, demo_labels, code
+            described += f" and {y_name}"
+        return demo_input, demo_labels, code, described
     if len(default_input_shape(net)) == 4:
         shape = default_input_shape(net)
         x = np.random.uniform(size=shape)
-        return x, None, [f"x = np.random.uniform(size={shape})"]
+        return x, None, [f"x = np.random.uniform(size={shape})"], "random images"
     from engine import data
 
     width = default_input_shape(net)[1]
@@ -60,7 +63,7 @@ def labelled_batch(net, demo_input, demo_labels, names=("x", "y")):
                               test_fraction=0)
     return x, y, ["from engine import data",
                   f"x, y, _, _ = data.teacher(num_inputs={width}, num_classes=10, "
-                  f"num_examples=16, test_fraction=0)"]
+                  f"num_examples=16, test_fraction=0)"], f"a teacher task of width {width}"
 
 
 def is_class_labels(y, out) -> bool:

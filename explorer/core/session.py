@@ -95,6 +95,8 @@ class Session:
         self.demo_input = None
         self.demo_labels = None
         self.demo_names = ("x", "y")
+        # What last wrote the gradients, for the Gradient column's title.
+        self.gradient_note = "no batch yet: gradients start at 0"
         self.selected_path: str | None = None
         self.commands = CommandHistory()
         self.lock = threading.RLock()
@@ -203,11 +205,17 @@ class Session:
         code = compile(text, filename, mode)
         RUNNER.add_filename(filename)
         first_line = text.strip().splitlines()[0] if text.strip() else filename
+        grads_before = self._gradient_versions()
         try:
             self.run_command(f"Console: {first_line}", text.rstrip("\n"),
                              lambda: RUNNER.run(exec, code, self.namespace), atomic=False)
         finally:
+            if self._gradient_versions() != grads_before:
+                self.gradient_note = f"written by the console: {first_line[:60]}"
             self._adopt_console_net()
+
+    def _gradient_versions(self) -> tuple:
+        return tuple(p.grad_version for p in self.parameters())
 
     def _adopt_console_net(self) -> None:
         net = self.namespace.get("net")
@@ -440,12 +448,14 @@ class Session:
         if self.net is None:
             raise RuntimeError("No model is open")
         if batch is None:
-            x, y, setup = labelled_batch(self.net, self.demo_input, self.demo_labels,
-                                         self.demo_names)
+            x, y, setup, described = labelled_batch(self.net, self.demo_input,
+                                                    self.demo_labels, self.demo_names)
         elif isinstance(batch, (tuple, list)) and len(batch) == 2:
             (x, y), setup = batch, ["# x, y: the batch given to session.compute_gradients"]
+            described = "a given batch"
         else:
             x, y, setup = batch, None, ["# x: the batch given to session.compute_gradients"]
+            described = "a given batch"
         lines = []
 
         def forward_backward():
@@ -456,9 +466,27 @@ class Session:
             return loss
 
         # The code is known once the output's shape has chosen the loss.
-        return self.run_command("Forward + backward (one batch)",
+        loss = self.run_command("Forward + backward (one batch)",
                                 lambda: "\n".join(setup + lines + ["loss.backward()"]),
                                 forward_backward)
+        loss_name = next((line.split("gluon.loss.")[1].split("(")[0] for line in lines
+                          if "gluon.loss." in line), "a loss")
+        self.gradient_note = (f"from one batch of {x.shape[0]} ({described}) through "
+                              f"{loss_name}, then backward()")
+        return loss
+
+    def zero_gradients(self) -> None:
+        """Model → Zero gradients: every gradient back to 0, as before any batch ran.
+
+        Logged as ``net.collect_params().zero_grad()``. Gradients are not part
+        of undo (they belong to the batch that made them).
+        """
+        if self.net is None:
+            raise RuntimeError("No model is open")
+        with self.lock:
+            self.net.collect_params().zero_grad()
+        self.gradient_note = "zeroed by zero_grad(): no batch since"
+        self.log("net.collect_params().zero_grad()", "Zero gradients")
 
     def collect_params(self, select: str | None = None):
         """``net.collect_params(select)``, logged (what the tree's filter box shows)."""

@@ -68,6 +68,7 @@ class ArrayPanel(QWidget):
         self._title = title
         self._values: np.ndarray | None = None
         self.title_label = QLabel(title)
+        self.title_label.setWordWrap(True)  # a long title (the gradient's batch) wraps
         self.message_label = QLabel()
         # At the top: the page is as tall as the plots it replaces, often taller than
         # the visible part of the scroll area, so a centred message can sit out of view.
@@ -119,6 +120,12 @@ class ArrayPanel(QWidget):
     def message(self) -> str:
         """The message shown instead of plots ('' when plots are shown)."""
         return self.message_label.text() if self.stack.currentIndex() == 0 else ""
+
+    def set_title(self, title: str) -> None:
+        """A new title (rich text) before what the column adds (its colour range)."""
+        added = self.title_label.text()[len(self._title):]
+        self._title = title
+        self.title_label.setText(title + added)
 
     def show_message(self, text: str) -> None:
         self._values = None
@@ -249,6 +256,11 @@ class TensorView(QWidget):
         self.axis_controls.hide()
         self.data_panel.show_message(message or "Select a parameter to see its values.")
         self.grad_panel.show_message("")
+
+    def set_gradient_note(self, note: str) -> None:
+        """Say in the Gradient column's title which batch produced the gradient."""
+        self.grad_panel.set_title(f"Gradient <span style='font-weight:normal'>"
+                                  f"— {html.escape(note)}</span>" if note else "Gradient")
 
     def values_changed(self, params) -> None:
         """The watcher saw these parameters' data written: redraw if one is shown."""

@@ -213,3 +213,30 @@ def test_forward_and_backward_menu_fills_the_gradient_column(qtbot, window):
     onp.testing.assert_array_equal(grad_panel.heatmap.picture.source, grad)
     assert window.code_log_view.text().rstrip().endswith("loss.backward()")
     assert not window.error_banner.text()
+
+
+def test_zero_gradients_and_the_gradient_title_says_which_batch(qtbot, window):
+    import html
+
+    title = html.unescape(window.tensor_view.grad_panel.title_label.text())
+    assert "from one batch of 2 (the model file's x) through L2Loss" in title
+    window.zero_grad_action.trigger()
+    assert _shown_statistics(window.tensor_view.grad_panel).max == 0
+    assert "zeroed by zero_grad()" in window.tensor_view.grad_panel.title_label.text()
+    assert window.code_log_view.text().rstrip().endswith("net.collect_params().zero_grad()")
+    window.console_view.run_command(
+        "with autograd.record():\n    l = net(np.ones((1, 20))).sum()\n")
+    window.console_view.run_command("l.backward()")
+    assert "written by the console: l.backward()" in \
+        window.tensor_view.grad_panel.title_label.text()
+
+
+def test_deferred_totals_say_at_least_and_new_blocks_open_expanded(qtbot, window):
+    window.console_view.run_command("net.add(nn.Sequential())")
+    window.console_view.run_command("net[2].add(nn.Dense(4))")
+    window.console_view.run_command("net[2].initialize()")
+    assert "Parameters ≥ 7,950, 1 deferred" in window.totals_label.text()  # its bias is known
+    tree = window.tree_view.tree
+    index = window.tree_view.model.index_for_path("net[2]")
+    assert tree.isExpanded(index)
+    assert tree.isExpanded(window.tree_view.model.index_for_path("net[2][0]"))
