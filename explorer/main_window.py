@@ -33,6 +33,7 @@ from .settings import Settings, SettingsStore
 from .theme import apply_theme
 from .views.block_tree_view import BlockTreeView
 from .views.code_log_view import CodeLogView
+from .views.history_view import HistoryView
 from .views.console_view import ConsoleView
 from .views.tensor_view import TensorView
 
@@ -103,6 +104,11 @@ class MainWindow(QMainWindow):
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.console_dock, self.code_log_dock, Qt.Orientation.Horizontal)
+        self.history_view = HistoryView(self)
+        self.history_dock = self._dock("History", self.history_view,
+                                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.code_log_dock, self.history_dock)
+        self.code_log_dock.raise_()
         self.resizeDocks([self.tree_dock], [470], Qt.Orientation.Horizontal)
         self.resizeDocks([self.console_dock, self.code_log_dock], [470, 330],
                          Qt.Orientation.Horizontal)
@@ -192,7 +198,7 @@ class MainWindow(QMainWindow):
                              QKeySequence("Ctrl+L"))
 
         view_menu = bar.addMenu("&View")
-        for dock in (self.tree_dock, self.console_dock, self.code_log_dock):
+        for dock in (self.tree_dock, self.console_dock, self.code_log_dock, self.history_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction("&Larger text", lambda: self.change_font_size(+2),
@@ -214,6 +220,8 @@ class MainWindow(QMainWindow):
         s.printed.connect(self.console_view.write)
         s.commands.changed.connect(self._history_changed)
         self.code_log_view.clear_requested.connect(s.clear_log)
+        self.history_view.position_requested.connect(
+            lambda position: self._guarded(lambda: self.session.go_to(position)))
         w = self.watcher
         w.structure_changed.connect(self._structure_changed)
         w.values_changed.connect(self.tree_view.parameters_changed)
@@ -380,7 +388,9 @@ class MainWindow(QMainWindow):
         self._show_selected()
 
     def _history_changed(self) -> None:
-        self.code_log_view.show_log(self.session.code_log, self.session.commands.dropped)
+        history = self.session.commands
+        self.code_log_view.show_log(self.session.code_log, history.dropped)
+        self.history_view.show_history(history.entries, history.cursor, history.dropped)
         self._update_undo_actions()
 
     def _update_undo_actions(self) -> None:

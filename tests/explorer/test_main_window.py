@@ -240,3 +240,27 @@ def test_deferred_totals_say_at_least_and_new_blocks_open_expanded(qtbot, window
     index = window.tree_view.model.index_for_path("net[2]")
     assert tree.isExpanded(index)
     assert tree.isExpanded(window.tree_view.model.index_for_path("net[2][0]"))
+
+
+def test_clicking_a_history_row_goes_back_to_it(qtbot, window):
+    weight = window.session.net[0].weight
+    original = weight.data().asnumpy().copy()
+    for value in (1, 2, 3):
+        window.console_view.run_command(f"net[0].weight.data()[:] = {value}")
+    window.history_dock.raise_()
+    history = window.history_view
+    labels = history.labels()
+    assert labels[-3:] == [f"Console: net[0].weight.data()[:] = {v}" for v in (1, 2, 3)]
+    row = labels.index("Console: net[0].weight.data()[:] = 1")
+    item = history.list.item(row)
+    history.list.scrollToItem(item)
+    qtbot.mouseClick(history.list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=history.list.visualItemRect(item).center())
+    assert (weight.data().asnumpy() == 1).all()
+    assert (_shown_values(window) == 1).all()
+    assert history.list.item(row + 1).font().italic()  # undone: ready to redo
+    before = labels.index("Console: net[0].weight.data()[:] = 1") - 1
+    item = history.list.item(before)
+    qtbot.mouseClick(history.list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=history.list.visualItemRect(item).center())
+    onp.testing.assert_array_equal(weight.data().asnumpy(), original)
