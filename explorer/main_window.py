@@ -404,10 +404,19 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> bool:
         """Edit → Undo: the last change to the model is taken back."""
-        return self._guarded(self.session.undo)
+        return self._step_history(self.session.undo, "Undid", "Nothing to undo")
 
     def redo(self) -> bool:
-        return self._guarded(self.session.redo)
+        return self._step_history(self.session.redo, "Redid", "Nothing to redo")
+
+    def _step_history(self, step, verb: str, nothing: str) -> bool:
+        done = []
+        ok = self._guarded(lambda: done.append(step()))
+        if ok:
+            command = done[0] if done else None
+            self.statusBar().showMessage(f"{verb}: {command.label}" if command else nothing,
+                                         4000)
+        return ok
 
     def _show_selected(self) -> None:
         obj = self.session.selected()

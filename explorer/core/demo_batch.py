@@ -47,7 +47,7 @@ def labelled_batch(net, demo_input, demo_labels, names=("x", "y")):
     if demo_input is not None:
         code = [f"x = {x_name}  # the batch the model file left in `{x_name}`"
                 if x_name != "x" else "# x: the batch the model file left in `x`"]
-        described = f"the model file's {x_name}"
+        described = f"the file's {x_name}"
         if demo_labels is not None:
             code.append(f"y = {y_name}" if y_name != "y" else "# y: the model file's labels")
             described += f" and {y_name}"

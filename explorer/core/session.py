@@ -96,7 +96,7 @@ class Session:
         self.demo_labels = None
         self.demo_names = ("x", "y")
         # What last wrote the gradients, for the Gradient column's title.
-        self.gradient_note = "no batch yet: gradients start at 0"
+        self.gradient_note = "no batch yet: it starts at 0"
         self.selected_path: str | None = None
         self.commands = CommandHistory()
         self.lock = threading.RLock()
@@ -211,7 +211,7 @@ class Session:
                              lambda: RUNNER.run(exec, code, self.namespace), atomic=False)
         finally:
             if self._gradient_versions() != grads_before:
-                self.gradient_note = f"written by the console: {first_line[:60]}"
+                self.gradient_note = f"written by the console: {first_line[:40]}"
             self._adopt_console_net()
 
     def _gradient_versions(self) -> tuple:
@@ -471,8 +471,7 @@ class Session:
                                 forward_backward)
         loss_name = next((line.split("gluon.loss.")[1].split("(")[0] for line in lines
                           if "gluon.loss." in line), "a loss")
-        self.gradient_note = (f"from one batch of {x.shape[0]} ({described}) through "
-                              f"{loss_name}, then backward()")
+        self.gradient_note = f"of {loss_name} on {described} ({x.shape[0]} examples)"
         return loss
 
     def zero_gradients(self) -> None:
@@ -485,7 +484,7 @@ class Session:
             raise RuntimeError("No model is open")
         with self.lock:
             self.net.collect_params().zero_grad()
-        self.gradient_note = "zeroed by zero_grad(): no batch since"
+        self.gradient_note = "zeroed by zero_grad()"
         self.log("net.collect_params().zero_grad()", "Zero gradients")
 
     def collect_params(self, select: str | None = None):

@@ -15,7 +15,7 @@ import html
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -69,6 +69,7 @@ class ArrayPanel(QWidget):
         self._values: np.ndarray | None = None
         self.title_label = QLabel(title)
         self.title_label.setWordWrap(True)  # a long title (the gradient's batch) wraps
+        self.title_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.message_label = QLabel()
         # At the top: the page is as tall as the plots it replaces, often taller than
         # the visible part of the scroll area, so a centred message can sit out of view.
@@ -99,6 +100,9 @@ class ArrayPanel(QWidget):
         title_font = plot_font(1.1)
         title_font.setWeight(QFont.Weight.DemiBold)
         self.title_label.setFont(title_font)
+        # Two lines for every column's title, so side-by-side plots stay aligned when one
+        # title wraps (the gradient's batch, a long colour range).
+        self.title_label.setMinimumHeight(2 * QFontMetrics(title_font).lineSpacing() + 2)
         self.message_label.setFont(plot_font(1.1))
         line = self.fontMetrics().height()
         # Below this the heatmap's axis labels and colour bar ticks collide.
@@ -260,7 +264,7 @@ class TensorView(QWidget):
     def set_gradient_note(self, note: str) -> None:
         """Say in the Gradient column's title which batch produced the gradient."""
         self.grad_panel.set_title(f"Gradient <span style='font-weight:normal'>"
-                                  f"— {html.escape(note)}</span>" if note else "Gradient")
+                                  f"{html.escape(note)}</span>" if note else "Gradient")
 
     def values_changed(self, params) -> None:
         """The watcher saw these parameters' data written: redraw if one is shown."""
