@@ -79,6 +79,8 @@ class Parameter:
         # The Initializer that produced the current values (None after set_data/load);
         # the explorer draws its theoretical spread over the histogram.
         self.last_initializer = None
+        # ``version`` right after the last initializer ran (None: never ran one).
+        self._version_at_init = None
 
     def __repr__(self) -> str:
         return f"Parameter {self.name} (shape={self.shape}, dtype={_dtype_name(self.dtype)})"
@@ -155,6 +157,17 @@ class Parameter:
         return -1 if self._grad is None else self._grad._vc.value
 
     @property
+    def edited_since_init(self) -> bool:
+        """Whether the data was written after the last ``initialize`` ran an initializer.
+
+        True after ``data()[:] += 1``, ``set_data``, an optimizer step or a load
+        that followed the initializer (the explorer says "initialized by
+        Xavier(), then edited"); False before any initializer ran and right
+        after one did. Raw NumPy writes through ``asnumpy_view()`` are not seen.
+        """
+        return self._version_at_init is not None and self.version != self._version_at_init
+
+    @property
     def is_initialized(self) -> bool:
         """Whether the data exists (False while deferred)."""
         return self._data is not None
@@ -212,7 +225,7 @@ class Parameter:
         if self._grad is None:
             return
         self._grad._data[...] = 0
-        self._grad._vc.value += 1
+        self._grad._bump()
 
     # ---------------------------------------------------------- initialization
     def initialize(self, init=None, ctx=None, default_init=None, force_reinit=False) -> None:
@@ -260,6 +273,7 @@ class Parameter:
             else:
                 self.last_initializer = None
             self._init_impl(data)
+        self._version_at_init = self.version if self.last_initializer is not None else None
         self._deferred_init = ()
 
     def _init_impl(self, data) -> None:
@@ -267,7 +281,7 @@ class Parameter:
         values = values.astype(_onp.dtype(self.dtype), copy=False)
         if self._data is not None and self._data._data.shape == values.shape:
             self._data._data[...] = values
-            self._data._vc.value += 1
+            self._data._bump()
         else:
             previous = self.version
             self._data = ndarray._wrap(_onp.array(values, copy=True))
@@ -284,7 +298,7 @@ class Parameter:
             self._grad = ndarray._wrap(_onp.zeros_like(self._data._data))
         else:
             self._grad._data[...] = 0
-            self._grad._vc.value += 1
+            self._grad._bump()
         self._data._grad = self._grad
         self._data._grad_req = self._grad_req
 
@@ -299,7 +313,7 @@ class Parameter:
             return
         with autograd.pause():
             self._data._data[...] = values
-        self._data._vc.value += 1
+        self._data._bump()
         self.last_initializer = None
 
     def _load_init(self, data, ctx=None) -> None:
@@ -319,7 +333,7 @@ class Parameter:
         if self._data is None:
             return
         self._data._data = self._data._data.astype(_onp.dtype(dtype))
-        self._data._vc.value += 1
+        self._data._bump()
         if self._grad is not None:
             self._grad._data = self._grad._data.astype(_onp.dtype(dtype))
 
