@@ -11,7 +11,7 @@ import warnings
 from collections import OrderedDict, defaultdict
 
 from .. import initializer as _init
-from .change_tracking import bump_structure, structure_version
+from .change_tracking import ChildDict, init_tracking, structure_changed
 from .naming import BlockScope
 from .parameter import Parameter, _indent
 from .parameter_dict import ParameterDict, _brief_print_list
@@ -53,14 +53,35 @@ class Block:
     """
 
     def __init__(self, prefix=None, params=None):
+        init_tracking(self)
         self._empty_prefix = prefix == ""
         self._prefix, self._params = BlockScope.create(prefix, params, self._alias())
         self._name = self._prefix[:-1] if self._prefix.endswith("_") else self._prefix
         self._scope = BlockScope(self)
-        self._children: OrderedDict[str, Block] = OrderedDict()
+        self._children: OrderedDict[str, Block] = ChildDict(self)
         self._reg_params: dict[str, Parameter] = {}
         self._forward_hooks: OrderedDict = OrderedDict()
         self._forward_pre_hooks: OrderedDict = OrderedDict()
+
+    def __getstate__(self) -> dict:
+        # Weak back-references do not copy; __setstate__ rebuilds them for the copy.
+        state = self.__dict__.copy()
+        state.pop("_parents", None)
+        return state
+
+    def __setstate__(self, state) -> None:
+        # copy.deepcopy / pickle: link the copy to its children and parameters (whose
+        # own state was restored first), so changes move the copy's counters.
+        self.__dict__.update(state)
+        init_tracking(self)
+        object.__setattr__(self, "_structure_count", state.get("_structure_count", 0))
+        children = state.get("_children")
+        if isinstance(children, ChildDict):
+            children.set_owner(self)
+            for child in children.values():
+                child._parents.add(self)
+        for param in state.get("_reg_params", {}).values():
+            param._owners.add(self)
 
     def __repr__(self) -> str:
         modstr = "\n".join(f"  ({key}): {_indent(repr(block), 2)}"
@@ -82,7 +103,8 @@ class Block:
                     "parameters between blocks, please set 'params' at Block construction "
                     "instead.")
             self._reg_params[name] = value
-            bump_structure()
+            value._owners.add(self)
+            structure_changed(self)
         super().__setattr__(name, value)
 
     def _check_container_with_block(self) -> None:
@@ -130,8 +152,13 @@ class Block:
 
     @property
     def structure_version(self) -> int:
-        """Moves when any block gains children, ties change, or deferred shapes resolve."""
-        return structure_version()
+        """A counter of structural changes in this block's tree (cheap to poll).
+
+        It moves when this block or any descendant gains, replaces or loses a
+        child, registers or replaces a parameter, ties or unties parameters, or
+        learns a deferred shape. Changes to unrelated blocks leave it alone.
+        """
+        return self._structure_count
 
     # -------------------------------------------------------------- structure
     def named_children(self) -> list:
@@ -146,8 +173,7 @@ class Block:
         """Register ``block`` as a child (named ``0``, ``1``, ... when no name is given)."""
         if name is None:
             name = str(len(self._children))
-        self._children[name] = block
-        bump_structure()
+        self._children[name] = block  # a ChildDict: links the parent, moves the counters
 
     def collect_params(self, select=None) -> ParameterDict:
         """This block's and all descendants' parameters, optionally filtered by a regex.

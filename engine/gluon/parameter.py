@@ -10,13 +10,14 @@ loading); views poll it to redraw only what changed.
 from __future__ import annotations
 
 import warnings
+import weakref
 
 import numpy as _onp
 
 from .. import autograd
 from .. import initializer as _init
 from ..ndarray import ndarray
-from .change_tracking import bump_structure
+from .change_tracking import structure_changed
 
 __all__ = ["Parameter", "Constant", "DeferredInitializationError"]
 
@@ -76,11 +77,24 @@ class Parameter:
         self._grad_stype = grad_stype
         self._version_offset = 0
         self._trainer = None
+        # Blocks that registered this parameter as an attribute: their trees'
+        # structure_version moves when its deferred shape becomes known.
+        self._owners = weakref.WeakSet()
         # The Initializer that produced the current values (None after set_data/load);
         # the explorer draws its theoretical spread over the histogram.
         self.last_initializer = None
         # ``version`` right after the last initializer ran (None: never ran one).
         self._version_at_init = None
+
+    def __getstate__(self) -> dict:
+        # The owning blocks re-register themselves when they are copied or unpickled.
+        state = self.__dict__.copy()
+        state.pop("_owners", None)
+        return state
+
+    def __setstate__(self, state) -> None:
+        self.__dict__.update(state)
+        self._owners = weakref.WeakSet()
 
     def __repr__(self) -> str:
         return f"Parameter {self.name} (shape={self.shape}, dtype={_dtype_name(self.dtype)})"
@@ -138,7 +152,12 @@ class Parameter:
             known_before = _shape_is_known(self._shape)
             self._shape = new_shape
             if not known_before:
-                bump_structure()
+                self._structure_changed()
+
+    def _structure_changed(self) -> None:
+        """Tell the trees holding this parameter that its (deferred) shape changed."""
+        for block in list(self._owners):
+            structure_changed(block)
 
     @property
     def stype(self) -> str:
