@@ -175,6 +175,61 @@ class Block:
             name = str(len(self._children))
         self._children[name] = block  # a ChildDict: links the parent, moves the counters
 
+    def share_parameters(self, source, *, label=None, source_label=None):
+        """Use ``source``'s parameters from now on, as if built with ``params=source.params``.
+
+        Parameters are matched by attribute name (``weight``, ``bias``), and
+        sub-blocks by child key, recursively: afterwards ``self.weight is
+        source.weight``, ``self.params`` has the source's prefix and entries,
+        ``collect_params()`` lists each shared parameter once, and backward
+        gives a shared parameter the sum of its uses' gradients. A dimension
+        still unknown (``-1``) on the source is filled in from this block's.
+
+        Everything is checked first (same block type, parameter names and
+        child keys, compatible shapes, same dtype; no parameter tied to
+        itself); on any mismatch a ValueError names both sides (``label`` and
+        ``source_label``, default the block names, e.g. "net[2].weight has
+        shape (8, 20) but net[1].weight has (8, 8)") and nothing changes.
+        ``structure_version`` moves. A Trainer made before keeps the old list.
+
+        Returns
+        -------
+        ParameterSwap
+            The replaced Parameter objects and dicts; ``swap.undo()`` re-attaches
+            the previous ones exactly (names, values, versions untouched).
+        """
+        from .parameter_sharing import share_parameters
+
+        return share_parameters(self, source, label, source_label)
+
+    def unshare_parameters(self):
+        """Give this block (recursively) its own copies of the parameters it shares.
+
+        A parameter counts as shared when its name is not the one this block
+        would give it (``self.prefix`` + the suffix, e.g. ``dense2_weight``):
+        that is the case after ``share_parameters`` or ``params=`` at
+        construction. Each becomes a new Parameter with that name, holding
+        copies of the values and gradient and the same ``grad_req``, ``init``,
+        ``lr_mult``, ``wd_mult``, dtype and ``last_initializer``; its
+        ``version`` continues the shared one's. The other users of the shared
+        parameter keep it unchanged. A block that shares nothing is left as
+        it is (the returned swap is empty and falsy).
+
+        Returns
+        -------
+        ParameterSwap
+            ``swap.undo()`` re-ties the block to the exact previous Parameters.
+        """
+        from .parameter_sharing import unshare_parameters
+
+        return unshare_parameters(self)
+
+    def _replace_parameters(self, mapping) -> None:
+        """Re-point ``{attribute: Parameter}`` of this block (no checks; see share)."""
+        from .parameter_sharing import replace_parameters
+
+        replace_parameters({(self, attr): param for attr, param in mapping.items()})
+
     def collect_params(self, select=None) -> ParameterDict:
         """This block's and all descendants' parameters, optionally filtered by a regex.
 
