@@ -286,16 +286,40 @@ class Parameter:
                 f"{self.shape}. Please specify in_units, in_channels, etc for `Block`s.")
         with autograd.pause():
             if data is None:
-                data = ndarray._wrap(_onp.zeros(self._shape, dtype=_onp.dtype(self.dtype)))
-                _init.create(default_init)(_init.InitDesc(self.name, {"__init__": init}), data)
-                self.last_initializer = _init.create(init)
+                self._run_initializer(init, default_init)
             else:
                 self.last_initializer = None
-            self._init_impl(data)
+                self._init_impl(data)
         self._version_at_init = self.version if self.last_initializer is not None else None
         self._deferred_init = ()
 
-    def _init_impl(self, data) -> None:
+    def _run_initializer(self, init, default_init) -> None:
+        """Fill the data with ``init`` (through ``default_init``'s dispatch, as MXNet does).
+
+        The built-in Zero/One/Constant/Uniform/Normal/Xavier/MSRAPrelu write
+        straight into the existing buffer when its shape and dtype fit (in
+        chunks, see ``engine.initializer``), so a re-initialization needs no
+        second full-size array. Otherwise the initializer fills a fresh buffer,
+        which is adopted without a copy; the live data is only touched once the
+        initializer has succeeded, so a failing custom initializer changes
+        nothing. The same seed gives the same values on every path.
+        """
+        chosen = _init.create(init)
+        desc = _init.InitDesc(self.name, {"__init__": init})
+        dtype = _onp.dtype(self.dtype)
+        live = self._data
+        if (live is not None and live._data.shape == self._shape and live._data.dtype == dtype
+                and live._data.flags.c_contiguous and _init.fills_in_place(chosen)):
+            _init.create(default_init)(desc, live)
+            self.last_initializer = chosen
+            self._init_grad()
+            return
+        fresh = ndarray._wrap(_onp.zeros(self._shape, dtype=dtype))
+        _init.create(default_init)(desc, fresh)
+        self.last_initializer = chosen
+        self._init_impl(fresh, owned=True)
+
+    def _init_impl(self, data, owned: bool = False) -> None:
         values = data._data if isinstance(data, ndarray) else _onp.asarray(data)
         values = values.astype(_onp.dtype(self.dtype), copy=False)
         if self._data is not None and self._data._data.shape == values.shape:
@@ -303,7 +327,11 @@ class Parameter:
             self._data._bump()
         else:
             previous = self.version
-            self._data = ndarray._wrap(_onp.array(values, copy=True))
+            if owned and isinstance(data, ndarray) and values is data._data:
+                # A buffer made for this parameter: adopt it (no second full-size copy).
+                self._data = ndarray._wrap(values)
+            else:
+                self._data = ndarray._wrap(_onp.array(values, copy=True))
             self._version_offset = previous + 1
         self._init_grad()
 
