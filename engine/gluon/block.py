@@ -205,11 +205,13 @@ class Block:
     def unshare_parameters(self):
         """Give this block (recursively) its own copies of the parameters it shares.
 
-        A parameter counts as shared when its name is not the one this block
-        would give it (``self.prefix`` + the suffix, e.g. ``dense2_weight``):
-        that is the case after ``share_parameters`` or ``params=`` at
-        construction. Each becomes a new Parameter with that name, holding
-        copies of the values and gradient and the same ``grad_req``, ``init``,
+        A parameter counts as shared when another block registers it too and
+        its name is not the one this block would give it (``self.prefix`` +
+        the suffix, e.g. ``dense2_weight``): the case after
+        ``share_parameters`` or ``params=`` at construction, on the block that
+        was tied (calling it on the source changes nothing). Each becomes a
+        new Parameter with that name, holding copies of the values and
+        gradient and the same ``grad_req``, ``init``,
         ``lr_mult``, ``wd_mult``, dtype and ``last_initializer``; its
         ``version`` continues the shared one's. The other users of the shared
         parameter keep it unchanged. A block that shares nothing is left as

@@ -273,7 +273,7 @@ def unshare_parameters(block) -> ParameterSwap:
         copies = {}
         for attr, param in current._reg_params.items():
             name = _own_name(current, attr, param)
-            if name != param.name:
+            if name != param.name and any(owner is not current for owner in param._owners):
                 copies[attr] = _copy_parameter(param, name)
         if not copies and current.params.prefix == current.prefix:
             continue

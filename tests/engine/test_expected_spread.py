@@ -8,11 +8,13 @@ import numpy as np
 import pytest
 
 from engine import init
+from engine import np as enp
 from engine.gluon import Parameter
 from engine.initializer import Spread, xavier_scale
 
 
 def initialized(shape, initializer, name="test_weight"):
+    enp.random.seed(7)  # statistical checks on fixed draws: no flaky failures
     param = Parameter(name, shape=shape)
     param.initialize(init=initializer)
     return param.data().asnumpy()
@@ -41,7 +43,7 @@ def test_xavier_fans_of_a_conv_kernel():
 @pytest.mark.parametrize(
     "initializer, shape",
     [
-        (init.Xavier(rnd_type="gaussian", factor_type="in", magnitude=2), (64, 3, 3, 3)),
+        (init.Xavier(rnd_type="gaussian", factor_type="in", magnitude=2), (256, 3, 5, 5)),
         (init.Xavier(factor_type="out"), (50, 30)),
         (init.Xavier(), (120, 80)),
         (init.MSRAPrelu(), (64, 16, 3, 3)),

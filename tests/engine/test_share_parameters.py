@@ -6,7 +6,7 @@ import numpy as onp
 import pytest
 
 from engine import autograd, init, np
-from engine.gluon import nn
+from engine.gluon import Parameter, nn
 
 
 def _net(tied_at_construction: bool = False, third_in_units: int = 8):
@@ -217,3 +217,22 @@ def test_unshare_of_an_untied_block_changes_nothing():
     version = net.structure_version
     assert not net[2].unshare_parameters()
     assert _state(net) == before and net.structure_version == version
+
+
+def test_unshare_on_the_source_changes_nothing():
+    net = _net()
+    net[2].share_parameters(net[1])
+    before = _state(net)
+    assert not net[1].unshare_parameters()
+    assert _state(net) == before
+
+
+def test_a_parameter_of_its_own_with_another_name_is_not_copied():
+    class Scaled(nn.Block):
+        def __init__(self):
+            super().__init__()
+            self.scale = Parameter("scale", shape=(1,))
+
+    block = Scaled()
+    assert not block.unshare_parameters()
+    assert block.scale.name == "scale"
