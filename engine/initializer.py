@@ -15,8 +15,9 @@ import re
 
 import numpy as _onp
 
-from . import autograd as _ag
 from . import random_state
+from .init_fill import normal_into as _normal_into
+from .init_fill import uniform_into as _uniform_into
 from .init_spread import Spread, fans, xavier_scale
 from .ndarray import ndarray
 
@@ -93,43 +94,6 @@ class InitDesc(str):
 def _fill(arr, values) -> None:
     """Write ``values`` into ``arr`` (an engine or NumPy array) in place."""
     arr[:] = _onp.asarray(values).reshape(arr.shape) if _onp.ndim(values) else values
-
-
-# Elements drawn per chunk: a float64 temporary of 32 MB however large the parameter.
-_CHUNK = 1 << 22
-
-
-def _fill_random(arr, draw) -> None:
-    """Write ``draw(n)`` (float64 values) into ``arr`` in place, a chunk at a time.
-
-    The generator yields the same sequence whether asked for n values at once
-    or in pieces, so the values equal one big ``draw(size)`` cast to ``arr``'s
-    dtype, without a full-size float64 temporary. An engine array records one
-    write (its version moves once); a recorded or non-contiguous target takes
-    the plain ``arr[:] = ...`` path.
-    """
-    engine_array = isinstance(arr, ndarray)
-    buffer = arr._data if engine_array else arr
-    tracked = engine_array and _ag.is_recording() and (
-        arr._node is not None or (arr._grad is not None and arr._grad_req != "null"))
-    if tracked or not isinstance(buffer, _onp.ndarray) or not buffer.flags.c_contiguous:
-        arr[:] = draw(int(_onp.prod(arr.shape))).reshape(arr.shape).astype(_onp.float32)
-        return
-    flat = buffer.reshape(-1)
-    for start in range(0, flat.size, _CHUNK):
-        stop = min(start + _CHUNK, flat.size)
-        # Through float32, as the whole-array path always did (a float64 parameter too).
-        flat[start:stop] = draw(stop - start).astype(_onp.float32)
-    if engine_array:
-        arr._bump()
-
-
-def _uniform_into(arr, low, high) -> None:
-    _fill_random(arr, lambda n: random_state.generator().uniform(low, high, n))
-
-
-def _normal_into(arr, loc, scale) -> None:
-    _fill_random(arr, lambda n: random_state.generator().normal(loc, scale, n))
 
 
 def _uses_own_rule(initializer, klass) -> bool:

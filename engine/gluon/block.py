@@ -77,7 +77,8 @@ class Block:
         object.__setattr__(self, "_structure_count", state.get("_structure_count", 0))
         children = state.get("_children")
         if isinstance(children, ChildDict):
-            children.set_owner(self)
+            if children._owner() is None:  # a deep copy's own dict (a shallow copy shares it)
+                children.set_owner(self)
             for child in children.values():
                 child._parents.add(self)
         for param in state.get("_reg_params", {}).values():

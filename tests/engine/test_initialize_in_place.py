@@ -8,7 +8,7 @@ import numpy as onp
 import pytest
 
 from engine import init, np
-from engine import initializer as initializer_module
+from engine import init_fill as initializer_module
 from engine.gluon import Parameter, nn
 
 
