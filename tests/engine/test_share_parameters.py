@@ -236,3 +236,12 @@ def test_a_parameter_of_its_own_with_another_name_is_not_copied():
     block = Scaled()
     assert not block.unshare_parameters()
     assert block.scale.name == "scale"
+
+
+def test_refuses_blocks_that_contain_the_same_sub_block():
+    common = nn.Dense(2, in_units=2)
+    first, second = nn.Sequential(), nn.Sequential()
+    first.add(common)
+    second.add(common)
+    with pytest.raises(ValueError, match=r"Cannot tie second\[0\] to itself"):
+        second.share_parameters(first, label="second", source_label="first")
