@@ -16,12 +16,15 @@ import re
 import numpy as _onp
 
 from . import random_state
+from .init_fill import normal_into as _normal_into
+from .init_fill import uniform_into as _uniform_into
+from .init_spread import Spread, fans, xavier_scale
 from .ndarray import ndarray
 
 __all__ = [
     "Initializer", "InitDesc", "register", "alias", "create", "Zero", "One", "Constant",
     "Uniform", "Normal", "Xavier", "MSRAPrelu", "Orthogonal", "Bilinear", "LSTMBias", "Mixed",
-    "Load",
+    "Load", "Spread", "xavier_scale", "fills_in_place",
 ]
 
 _REGISTRY: dict[str, type] = {}
@@ -93,12 +96,20 @@ def _fill(arr, values) -> None:
     arr[:] = _onp.asarray(values).reshape(arr.shape) if _onp.ndim(values) else values
 
 
-def _uniform(low, high, shape):
-    return random_state.generator().uniform(low, high, shape).astype(_onp.float32)
+def _uses_own_rule(initializer, klass) -> bool:
+    # A subclass that overrides _init_weight draws something else: its spread is unknown.
+    return type(initializer)._init_weight is klass._init_weight
 
 
-def _normal(loc, scale, shape):
-    return random_state.generator().normal(loc, scale, shape).astype(_onp.float32)
+def fills_in_place(initializer) -> bool:
+    """Whether ``initializer`` writes a parameter's buffer directly, without temporaries.
+
+    True for the built-in Zero, One, Constant, Uniform, Normal, Xavier and
+    MSRAPrelu (not for subclasses that override ``_init_weight``): they cannot
+    fail half way, so ``Parameter.initialize`` lets them fill the live buffer.
+    """
+    return any(isinstance(initializer, klass) and _uses_own_rule(initializer, klass)
+               for klass in (Zero, One, Constant, Uniform, Normal, Xavier))
 
 
 class Initializer:
@@ -171,6 +182,25 @@ class Initializer:
         # MXNet's words; subclasses implement _init_weight(self, name, data).
         raise NotImplementedError("Must override it")
 
+    def expected_spread(self, shape, name: str = "") -> Spread | None:
+        """The distribution this initializer gives a parameter of ``shape``, if known.
+
+        Parameters
+        ----------
+        shape : tuple of int
+            The parameter's (known) shape.
+        name : str
+            The parameter's name (``Mixed`` picks its initializer by it).
+
+        Returns
+        -------
+        Spread or None
+            None where no closed form exists: custom initializers (by
+            default), Bilinear, LSTMBias, Load, an array-valued Constant,
+            Xavier on a vector (which Xavier refuses).
+        """
+        return None
+
     def _init_bias(self, _, arr):
         arr[:] = 0.0
 
@@ -231,6 +261,11 @@ class Zero(Initializer):
     def _init_weight(self, _, arr):
         arr[:] = 0
 
+    def expected_spread(self, shape, name: str = "") -> Spread | None:
+        if not _uses_own_rule(self, Zero):
+            return None
+        return Spread("constant", f"{type(self).__name__}: 0", value=0.0)
+
 
 @alias("ones")
 @register
@@ -243,6 +278,11 @@ class One(Initializer):
     def _init_weight(self, _, arr):
         arr[:] = 1
 
+    def expected_spread(self, shape, name: str = "") -> Spread | None:
+        if not _uses_own_rule(self, One):
+            return None
+        return Spread("constant", f"{type(self).__name__}: 1", value=1.0)
+
 
 @register
 class Constant(Initializer):
@@ -254,6 +294,12 @@ class Constant(Initializer):
 
     def _init_weight(self, _, arr):
         arr[:] = self.value
+
+    def expected_spread(self, shape, name: str = "") -> Spread | None:
+        if not _uses_own_rule(self, Constant) or _onp.ndim(self.value) != 0:
+            return None
+        value = float(_onp.asarray(self.value))
+        return Spread("constant", f"{type(self).__name__}: {value:.4g}", value=value)
 
     def dumps(self) -> str:
         value = self.value
@@ -271,7 +317,13 @@ class Uniform(Initializer):
         self.scale = scale
 
     def _init_weight(self, _, arr):
-        arr[:] = _uniform(-self.scale, self.scale, arr.shape)
+        _uniform_into(arr, -self.scale, self.scale)
+
+    def expected_spread(self, shape, name: str = "") -> Spread | None:
+        if not _uses_own_rule(self, Uniform):
+            return None
+        scale = float(self.scale)
+        return Spread("uniform", f"{type(self).__name__}: U(±{scale:.4g})", -scale, scale)
 
 
 @register
@@ -283,7 +335,13 @@ class Normal(Initializer):
         self.sigma = sigma
 
     def _init_weight(self, _, arr):
-        arr[:] = _normal(0, self.sigma, arr.shape)
+        _normal_into(arr, 0, self.sigma)
+
+    def expected_spread(self, shape, name: str = "") -> Spread | None:
+        if not _uses_own_rule(self, Normal):
+            return None
+        sigma = float(self.sigma)
+        return Spread("normal", f"{type(self).__name__}: N(0, {sigma:.4g}²)", sigma=sigma)
 
 
 @register
@@ -308,6 +366,20 @@ class Orthogonal(Initializer):
         res = u if u.shape == tmp.shape else v
         arr[:] = (self.scale * res.reshape(arr.shape)).astype(_onp.float32)
 
+    def expected_spread(self, shape, name: str = "") -> Spread | None:
+        """Approximate: entries of ``scale`` × an orthonormal (nout, nin) factor.
+
+        The orthonormal rows (or columns, whichever are fewer) have unit
+        length, so each entry has variance ``1 / max(nout, nin)``; for large
+        matrices the entries are close to Gaussian with that variance.
+        """
+        if not _uses_own_rule(self, Orthogonal) or len(shape) < 1 or shape[0] == 0:
+            return None
+        nout, nin = shape[0], int(_onp.prod(shape[1:])) if len(shape) > 1 else 1
+        sigma = float(self.scale) / math.sqrt(max(nout, nin))
+        return Spread("normal", f"{type(self).__name__}: ≈N(0, {sigma:.4g}²)", sigma=sigma,
+                      approximate=True, fan_in=float(nin), fan_out=float(nout))
+
 
 @register
 class Xavier(Initializer):
@@ -329,8 +401,7 @@ class Xavier(Initializer):
         if len(shape) < 2:
             raise ValueError(f"Xavier initializer cannot be applied to vector {name}. "
                              f"It requires at least 2D.")
-        hw_scale = float(_onp.prod(shape[2:])) if len(shape) > 2 else 1.0
-        fan_in, fan_out = shape[1] * hw_scale, shape[0] * hw_scale
+        fan_in, fan_out = fans(shape)
         if self.factor_type == "avg":
             factor = (fan_in + fan_out) / 2.0
         elif self.factor_type == "in":
@@ -341,11 +412,27 @@ class Xavier(Initializer):
             raise ValueError("Incorrect factor type")
         scale = math.sqrt(self.magnitude / factor)
         if self.rnd_type == "uniform":
-            arr[:] = _uniform(-scale, scale, shape)
+            _uniform_into(arr, -scale, scale)
         elif self.rnd_type == "gaussian":
-            arr[:] = _normal(0, scale, shape)
+            _normal_into(arr, 0, scale)
         else:
             raise ValueError("Unknown random type")
+
+    def expected_spread(self, shape, name: str = "") -> Spread | None:
+        if not _uses_own_rule(self, Xavier) or len(shape) < 2:
+            return None
+        if self.factor_type not in ("avg", "in", "out"):
+            return None
+        fan_in, fan_out = fans(shape)
+        scale = xavier_scale(shape, self.factor_type, self.magnitude)
+        label = type(self).__name__
+        if self.rnd_type == "uniform":
+            return Spread("uniform", f"{label}: U(±{scale:.4g})", -scale, scale,
+                          fan_in=fan_in, fan_out=fan_out)
+        if self.rnd_type == "gaussian":
+            return Spread("normal", f"{label}: N(0, {scale:.4g}²)", sigma=scale,
+                          fan_in=fan_in, fan_out=fan_out)
+        return None
 
 
 @register
@@ -418,3 +505,8 @@ class Mixed(Initializer):
 
     def _init_weight(self, name, arr):
         self._chosen(name)._init_weight(name, arr)
+
+    def expected_spread(self, shape, name: str = "") -> Spread | None:
+        """The spread of the initializer whose pattern matches ``name`` (None if none does)."""
+        chosen = next((init for prog, init in self.map if prog.match(name)), None)
+        return None if chosen is None else chosen.expected_spread(shape, name)

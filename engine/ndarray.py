@@ -27,12 +27,16 @@ _REPR_OPTIONS = (
 
 
 class VersionCounter:
-    """Counts writes to one storage; shared by an array and its views."""
+    """Counts writes to one storage; shared by an array and its views.
+
+    Only ``ndarray._bump`` moves a counter; ``start`` lets an array that takes
+    over a new storage (a recorded in-place op) continue its old count.
+    """
 
     __slots__ = ("value",)
 
-    def __init__(self) -> None:
-        self.value = 0
+    def __init__(self, start: int = 0) -> None:
+        self.value = start
 
 
 class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
@@ -224,7 +228,7 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
             grad._data = g
         else:
             current[...] = g
-        grad._vc.value += 1
+        grad._bump()
         self._fresh_grad = True
 
     # ---------------------------------------------------------- construction
@@ -241,7 +245,38 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
         return out
 
     def _bump(self) -> None:
+        """Record one write to this array's storage: the one place a version moves.
+
+        Every engine write path calls it (operators, ``__setitem__``, ``fill``,
+        optimizers, ``Parameter.set_data``/``initialize``/load, ``np.copyto``
+        and ``out=``). Writes made with NumPy through ``asnumpy_view()`` or
+        ``__array__`` bypass it and cannot be seen.
+        """
         self._vc.value += 1
+
+    def _take_recorded(self, value: ndarray) -> None:
+        """Hold the recorded result ``value`` from now on (a recorded in-place op).
+
+        Inside ``autograd.record()``, ``x /= 2`` and ``x[:] = y`` compute a new
+        storage and make ``x`` (the same Python object) hold it, so the old
+        storage stays intact for the ops that read it (MXNet's semantics). The
+        old storage keeps its counter, so those ops' saved-version checks still
+        pass; the new storage gets a counter that continues this array's count
+        plus one, so ``version`` (and ``Parameter.version``) never goes back.
+        """
+        if value._data.dtype != self._data.dtype:
+            value._data = value._data.astype(self._data.dtype)
+        fresh = value._vc
+        counter = VersionCounter(self._vc.value)
+        node = value._node
+        if node is not None and node.saved:
+            # The op may have saved its own result (power, exp): re-point that check.
+            node.saved = tuple((counter, counter.value + 1) if c is fresh else (c, v)
+                               for c, v in node.saved)
+        self._data = value._data
+        self._vc = value._vc = counter
+        self._node = node
+        self._bump()
 
     def _view(self, data) -> ndarray:
         """Wrap ``data``; share the version counter when it views this storage."""

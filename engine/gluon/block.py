@@ -11,7 +11,7 @@ import warnings
 from collections import OrderedDict, defaultdict
 
 from .. import initializer as _init
-from .change_tracking import bump_structure, structure_version
+from .change_tracking import ChildDict, init_tracking, structure_changed
 from .naming import BlockScope
 from .parameter import Parameter, _indent
 from .parameter_dict import ParameterDict, _brief_print_list
@@ -53,14 +53,36 @@ class Block:
     """
 
     def __init__(self, prefix=None, params=None):
+        init_tracking(self)
         self._empty_prefix = prefix == ""
         self._prefix, self._params = BlockScope.create(prefix, params, self._alias())
         self._name = self._prefix[:-1] if self._prefix.endswith("_") else self._prefix
         self._scope = BlockScope(self)
-        self._children: OrderedDict[str, Block] = OrderedDict()
+        self._children: OrderedDict[str, Block] = ChildDict(self)
         self._reg_params: dict[str, Parameter] = {}
         self._forward_hooks: OrderedDict = OrderedDict()
         self._forward_pre_hooks: OrderedDict = OrderedDict()
+
+    def __getstate__(self) -> dict:
+        # Weak back-references do not copy; __setstate__ rebuilds them for the copy.
+        state = self.__dict__.copy()
+        state.pop("_parents", None)
+        return state
+
+    def __setstate__(self, state) -> None:
+        # copy.deepcopy / pickle: link the copy to its children and parameters (whose
+        # own state was restored first), so changes move the copy's counters.
+        self.__dict__.update(state)
+        init_tracking(self)
+        object.__setattr__(self, "_structure_count", state.get("_structure_count", 0))
+        children = state.get("_children")
+        if isinstance(children, ChildDict):
+            if children._owner() is None:  # a deep copy's own dict (a shallow copy shares it)
+                children.set_owner(self)
+            for child in children.values():
+                child._parents.add(self)
+        for param in state.get("_reg_params", {}).values():
+            param._owners.add(self)
 
     def __repr__(self) -> str:
         modstr = "\n".join(f"  ({key}): {_indent(repr(block), 2)}"
@@ -82,7 +104,8 @@ class Block:
                     "parameters between blocks, please set 'params' at Block construction "
                     "instead.")
             self._reg_params[name] = value
-            bump_structure()
+            value._owners.add(self)
+            structure_changed(self)
         super().__setattr__(name, value)
 
     def _check_container_with_block(self) -> None:
@@ -130,8 +153,13 @@ class Block:
 
     @property
     def structure_version(self) -> int:
-        """Moves when any block gains children, ties change, or deferred shapes resolve."""
-        return structure_version()
+        """A counter of structural changes in this block's tree (cheap to poll).
+
+        It moves when this block or any descendant gains, replaces or loses a
+        child, registers or replaces a parameter, ties or unties parameters, or
+        learns a deferred shape. Changes to unrelated blocks leave it alone.
+        """
+        return self._structure_count
 
     # -------------------------------------------------------------- structure
     def named_children(self) -> list:
@@ -146,8 +174,64 @@ class Block:
         """Register ``block`` as a child (named ``0``, ``1``, ... when no name is given)."""
         if name is None:
             name = str(len(self._children))
-        self._children[name] = block
-        bump_structure()
+        self._children[name] = block  # a ChildDict: links the parent, moves the counters
+
+    def share_parameters(self, source, *, label=None, source_label=None):
+        """Use ``source``'s parameters from now on, as if built with ``params=source.params``.
+
+        Parameters are matched by attribute name (``weight``, ``bias``), and
+        sub-blocks by child key, recursively: afterwards ``self.weight is
+        source.weight``, ``self.params`` has the source's prefix and entries,
+        ``collect_params()`` lists each shared parameter once, and backward
+        gives a shared parameter the sum of its uses' gradients. A dimension
+        still unknown (``-1``) on the source is filled in from this block's.
+
+        Everything is checked first (same block type, parameter names and
+        child keys, compatible shapes, same dtype; no parameter tied to
+        itself); on any mismatch a ValueError names both sides (``label`` and
+        ``source_label``, default the block names, e.g. "net[2].weight has
+        shape (8, 20) but net[1].weight has (8, 8)") and nothing changes.
+        ``structure_version`` moves. A Trainer made before keeps the old list.
+
+        Returns
+        -------
+        ParameterSwap
+            The replaced Parameter objects and dicts; ``swap.undo()`` re-attaches
+            the previous ones exactly (names, values, versions untouched).
+        """
+        from .parameter_sharing import share_parameters
+
+        return share_parameters(self, source, label, source_label)
+
+    def unshare_parameters(self):
+        """Give this block (recursively) its own copies of the parameters it shares.
+
+        A parameter counts as shared when another block registers it too and
+        its name is not the one this block would give it (``self.prefix`` +
+        the suffix, e.g. ``dense2_weight``): the case after
+        ``share_parameters`` or ``params=`` at construction, on the block that
+        was tied (calling it on the source changes nothing). Each becomes a
+        new Parameter with that name, holding copies of the values and
+        gradient and the same ``grad_req``, ``init``,
+        ``lr_mult``, ``wd_mult``, dtype and ``last_initializer``; its
+        ``version`` continues the shared one's. The other users of the shared
+        parameter keep it unchanged. A block that shares nothing is left as
+        it is (the returned swap is empty and falsy).
+
+        Returns
+        -------
+        ParameterSwap
+            ``swap.undo()`` re-ties the block to the exact previous Parameters.
+        """
+        from .parameter_sharing import unshare_parameters
+
+        return unshare_parameters(self)
+
+    def _replace_parameters(self, mapping) -> None:
+        """Re-point ``{attribute: Parameter}`` of this block (no checks; see share)."""
+        from .parameter_sharing import replace_parameters
+
+        replace_parameters({(self, attr): param for attr, param in mapping.items()})
 
     def collect_params(self, select=None) -> ParameterDict:
         """This block's and all descendants' parameters, optionally filtered by a regex.

@@ -10,13 +10,14 @@ loading); views poll it to redraw only what changed.
 from __future__ import annotations
 
 import warnings
+import weakref
 
 import numpy as _onp
 
 from .. import autograd
 from .. import initializer as _init
 from ..ndarray import ndarray
-from .change_tracking import bump_structure
+from .change_tracking import structure_changed
 
 __all__ = ["Parameter", "Constant", "DeferredInitializationError"]
 
@@ -76,9 +77,24 @@ class Parameter:
         self._grad_stype = grad_stype
         self._version_offset = 0
         self._trainer = None
+        # Blocks that registered this parameter as an attribute: their trees'
+        # structure_version moves when its deferred shape becomes known.
+        self._owners = weakref.WeakSet()
         # The Initializer that produced the current values (None after set_data/load);
         # the explorer draws its theoretical spread over the histogram.
         self.last_initializer = None
+        # ``version`` right after the last initializer ran (None: never ran one).
+        self._version_at_init = None
+
+    def __getstate__(self) -> dict:
+        # The owning blocks re-register themselves when they are copied or unpickled.
+        state = self.__dict__.copy()
+        state.pop("_owners", None)
+        return state
+
+    def __setstate__(self, state) -> None:
+        self.__dict__.update(state)
+        self._owners = weakref.WeakSet()
 
     def __repr__(self) -> str:
         return f"Parameter {self.name} (shape={self.shape}, dtype={_dtype_name(self.dtype)})"
@@ -136,7 +152,12 @@ class Parameter:
             known_before = _shape_is_known(self._shape)
             self._shape = new_shape
             if not known_before:
-                bump_structure()
+                self._structure_changed()
+
+    def _structure_changed(self) -> None:
+        """Tell the trees holding this parameter that its (deferred) shape changed."""
+        for block in list(self._owners):
+            structure_changed(block)
 
     @property
     def stype(self) -> str:
@@ -153,6 +174,17 @@ class Parameter:
     def grad_version(self) -> int:
         """How many times the gradient was written (backward, ``zero_grad``)."""
         return -1 if self._grad is None else self._grad._vc.value
+
+    @property
+    def edited_since_init(self) -> bool:
+        """Whether the data was written after the last ``initialize`` ran an initializer.
+
+        True after ``data()[:] += 1``, ``set_data``, an optimizer step or a load
+        that followed the initializer (the explorer says "initialized by
+        Xavier(), then edited"); False before any initializer ran and right
+        after one did. Raw NumPy writes through ``asnumpy_view()`` are not seen.
+        """
+        return self._version_at_init is not None and self.version != self._version_at_init
 
     @property
     def is_initialized(self) -> bool:
@@ -212,7 +244,7 @@ class Parameter:
         if self._grad is None:
             return
         self._grad._data[...] = 0
-        self._grad._vc.value += 1
+        self._grad._bump()
 
     # ---------------------------------------------------------- initialization
     def initialize(self, init=None, ctx=None, default_init=None, force_reinit=False) -> None:
@@ -254,23 +286,52 @@ class Parameter:
                 f"{self.shape}. Please specify in_units, in_channels, etc for `Block`s.")
         with autograd.pause():
             if data is None:
-                data = ndarray._wrap(_onp.zeros(self._shape, dtype=_onp.dtype(self.dtype)))
-                _init.create(default_init)(_init.InitDesc(self.name, {"__init__": init}), data)
-                self.last_initializer = _init.create(init)
+                self._run_initializer(init, default_init)
             else:
                 self.last_initializer = None
-            self._init_impl(data)
+                self._init_impl(data)
+        self._version_at_init = self.version if self.last_initializer is not None else None
         self._deferred_init = ()
 
-    def _init_impl(self, data) -> None:
+    def _run_initializer(self, init, default_init) -> None:
+        """Fill the data with ``init`` (through ``default_init``'s dispatch, as MXNet does).
+
+        The built-in Zero/One/Constant/Uniform/Normal/Xavier/MSRAPrelu write
+        straight into the existing buffer when its shape and dtype fit (in
+        chunks, see ``engine.initializer``), so a re-initialization needs no
+        second full-size array. Otherwise the initializer fills a fresh buffer,
+        which is adopted without a copy; the live data is only touched once the
+        initializer has succeeded, so a failing custom initializer changes
+        nothing. The same seed gives the same values on every path.
+        """
+        chosen = _init.create(init)
+        desc = _init.InitDesc(self.name, {"__init__": init})
+        dtype = _onp.dtype(self.dtype)
+        live = self._data
+        if (live is not None and live._data.shape == self._shape and live._data.dtype == dtype
+                and live._data.flags.c_contiguous and _init.fills_in_place(chosen)):
+            _init.create(default_init)(desc, live)
+            self.last_initializer = chosen
+            self._init_grad()
+            return
+        fresh = ndarray._wrap(_onp.zeros(self._shape, dtype=dtype))
+        _init.create(default_init)(desc, fresh)
+        self.last_initializer = chosen
+        self._init_impl(fresh, owned=True)
+
+    def _init_impl(self, data, owned: bool = False) -> None:
         values = data._data if isinstance(data, ndarray) else _onp.asarray(data)
         values = values.astype(_onp.dtype(self.dtype), copy=False)
         if self._data is not None and self._data._data.shape == values.shape:
             self._data._data[...] = values
-            self._data._vc.value += 1
+            self._data._bump()
         else:
             previous = self.version
-            self._data = ndarray._wrap(_onp.array(values, copy=True))
+            if owned and isinstance(data, ndarray) and values is data._data:
+                # A buffer made for this parameter: adopt it (no second full-size copy).
+                self._data = ndarray._wrap(values)
+            else:
+                self._data = ndarray._wrap(_onp.array(values, copy=True))
             self._version_offset = previous + 1
         self._init_grad()
 
@@ -284,7 +345,7 @@ class Parameter:
             self._grad = ndarray._wrap(_onp.zeros_like(self._data._data))
         else:
             self._grad._data[...] = 0
-            self._grad._vc.value += 1
+            self._grad._bump()
         self._data._grad = self._grad
         self._data._grad_req = self._grad_req
 
@@ -299,7 +360,7 @@ class Parameter:
             return
         with autograd.pause():
             self._data._data[...] = values
-        self._data._vc.value += 1
+        self._data._bump()
         self.last_initializer = None
 
     def _load_init(self, data, ctx=None) -> None:
@@ -319,7 +380,7 @@ class Parameter:
         if self._data is None:
             return
         self._data._data = self._data._data.astype(_onp.dtype(dtype))
-        self._data._vc.value += 1
+        self._data._bump()
         if self._grad is not None:
             self._grad._data = self._grad._data.astype(_onp.dtype(dtype))
 

@@ -96,7 +96,9 @@ class ParameterDict:
                         else:
                             inferred.append(dim1)
                     if matched:
-                        param._shape = tuple(inferred)
+                        if tuple(inferred) != param._shape:
+                            param._shape = tuple(inferred)
+                            param._structure_changed()
                         continue
                 elif key == "dtype" and _onp.dtype(value) == _onp.dtype(existing):
                     continue

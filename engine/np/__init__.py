@@ -18,6 +18,7 @@ from ..ops import shape as _shape
 from ..ops import unary as _unary
 from ..ops._common import data as _data
 from ..ops._common import result as _result
+from ..ops._common import write_out as _write_out
 from . import linalg, random  # noqa: F401 - np.linalg, np.random
 
 float16 = _onp.float16
@@ -67,7 +68,8 @@ def empty(shape, dtype=None, order="C", ctx=None, device=None):
 
 
 def full(shape, fill_value, dtype=None, order="C", ctx=None, device=None, out=None):
-    return ndarray._wrap(_onp.full(shape, _data(fill_value), dtype=_dtype(dtype), order=order))
+    res = ndarray._wrap(_onp.full(shape, _data(fill_value), dtype=_dtype(dtype), order=order))
+    return _write_out(res, out)
 
 
 def zeros_like(a, dtype=None, ctx=None, device=None):
@@ -253,8 +255,33 @@ def _wrap_results(value):
     return value
 
 
+# NumPy functions that write into their first argument instead of returning a result.
+_WRITES_FIRST_ARGUMENT = frozenset(
+    {"copyto", "put", "place", "putmask", "put_along_axis", "fill_diagonal"})
+
+
+def _written_arrays(name: str, args, kwargs) -> list:
+    """The engine arrays a NumPy call writes into: ``out=`` and in-place functions' targets."""
+    written = []
+    out = kwargs.get("out")
+    for target in (out if isinstance(out, tuple) else (out,)):
+        if isinstance(target, ndarray):
+            written.append(target)
+    if name in _WRITES_FIRST_ARGUMENT:
+        target = args[0] if args else kwargs.get("dst", kwargs.get("a", kwargs.get("arr")))
+        if isinstance(target, ndarray):
+            written.append(target)
+    return written
+
+
 def __getattr__(name: str):
-    """Any other NumPy function: computed on values, results wrapped, no gradient."""
+    """Any other NumPy function: computed on values, results wrapped, no gradient.
+
+    An engine array given as ``out=``, or as the target of ``copyto``, ``put``,
+    ``place``, ``putmask``, ``put_along_axis`` or ``fill_diagonal``, is written
+    in place and its version moves (``Parameter.version`` sees it). Writes made
+    with plain NumPy on ``asnumpy_view()`` bypass the engine and are not seen.
+    """
     target = getattr(_onp, name, None)
     if target is None or not callable(target) or name.startswith("_"):
         raise AttributeError(f"module 'engine.np' has no attribute {name!r}")
@@ -266,8 +293,13 @@ def __getattr__(name: str):
             raise NotImplementedError(
                 f"np.{name} has no gradient in the engine; compute it outside "
                 f"autograd.record() or build it from differentiable ops")
-        return _wrap_results(target(*_unwrap_args(args),
-                                    **{k: _unwrap_args(v) for k, v in kwargs.items()}))
+        written = _written_arrays(name, args, kwargs)
+        values = target(*_unwrap_args(args), **{k: _unwrap_args(v) for k, v in kwargs.items()})
+        for array in written:
+            array._bump()
+        if written and isinstance(kwargs.get("out"), ndarray) and values is kwargs["out"]._data:
+            return kwargs["out"]
+        return _wrap_results(values)
 
     numpy_function.__name__ = name
     numpy_function.__doc__ = f"NumPy's ``{name}`` on engine arrays (no gradient)."

@@ -61,7 +61,7 @@ def permutation(x):
 def shuffle(x) -> None:
     """Shuffle ``x`` in place along its first axis."""
     random_state.generator().shuffle(x._data)
-    x._vc.value += 1
+    x._bump()
 
 
 def gamma(shape=1.0, scale=1.0, size=None, dtype=None, ctx=None, out=None):

@@ -21,22 +21,13 @@ def _tracked(x) -> bool:
         getattr(x, "_grad", None) is not None and x._grad_req != "null")
 
 
-def _rebind(target, value) -> None:
-    """Make ``target`` hold the recorded result ``value`` (same Python object)."""
-    if value._data.dtype != target._data.dtype:
-        value._data = value._data.astype(target._data.dtype)
-    target._data = value._data
-    target._vc = value._vc
-    target._node = value._node
-
-
 def _inplace(op, numpy_ufunc):
     def method(self, other):
         if _ag._state.recording and (self._node is not None or _tracked(other)):
-            _rebind(self, op(self, other))
+            self._take_recorded(op(self, other))
             return self
         numpy_ufunc(self._data, data(other), out=self._data)
-        self._vc.value += 1
+        self._bump()
         return self
 
     method.__name__ = f"__i{numpy_ufunc.__name__}__"
@@ -54,10 +45,10 @@ def _setitem(self, key, value):
     if self._data.ndim == 0 and isinstance(key, slice) and key == slice(None):
         key = ()  # ``x[:] = v`` on a 0-d array (an initializer filling a scalar parameter)
     if _ag._state.recording and (self._node is not None or _tracked(value)):
-        _rebind(self, shape.setitem_recorded(self, key, value))
+        self._take_recorded(shape.setitem_recorded(self, key, value))
         return
     self._data[shape._index_key(key)] = data(value)
-    self._vc.value += 1
+    self._bump()
 
 
 def _reshape_method(self, *shape_args, **kwargs):
@@ -148,4 +139,4 @@ def install(cls) -> None:
 
 def _fill(self, value) -> None:
     self._data.fill(value)
-    self._vc.value += 1
+    self._bump()

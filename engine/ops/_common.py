@@ -7,7 +7,8 @@ import numpy as _onp
 from ..autograd import attach, tape_entries
 from ..ndarray import ndarray
 
-__all__ = ["ndarray", "attach", "tape_entries", "data", "result", "unbroadcast", "as_array"]
+__all__ = ["ndarray", "attach", "tape_entries", "data", "result", "unbroadcast", "as_array",
+           "write_out"]
 
 
 def data(x):
@@ -20,6 +21,18 @@ def result(value) -> ndarray:
     if type(value) is not _onp.ndarray:
         value = _onp.asarray(value)
     return ndarray._wrap(value)
+
+
+def write_out(res, out):
+    """``res``, or ``res`` written into ``out`` through the array's write path.
+
+    An ``out=`` engine array is written with ``out[...] = res`` so its version
+    moves (and, inside ``record()``, the write is recorded like any other).
+    """
+    if out is None:
+        return res
+    out[...] = res
+    return out
 
 
 _FLOAT64 = _onp.dtype(_onp.float64)

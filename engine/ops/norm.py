@@ -41,7 +41,7 @@ def _update_running(running, batch_value, momentum: float) -> None:
     buffer = running._data
     buffer *= momentum
     buffer += (1.0 - momentum) * batch_value.astype(buffer.dtype, copy=False)
-    running._vc.value += 1
+    running._bump()
 
 
 def batch_norm(x, gamma, beta, running_mean, running_var, eps=1e-3, momentum=0.9,

@@ -6,7 +6,7 @@ import builtins
 
 import numpy as _onp
 
-from ._common import attach, data, result, tape_entries
+from ._common import attach, data, result, tape_entries, write_out
 
 
 def _axes(axis, ndim: int) -> tuple:
@@ -38,7 +38,7 @@ def sum(x, axis=None, dtype=None, keepdims=False, out=None):  # noqa: A001 - num
             return (_onp.broadcast_to(_expand(g, shape, axis, keepdims), shape).astype(dt),)
 
         attach(res, entries, backward, (), "sum")
-    return res
+    return write_out(res, out)
 
 
 def mean(x, axis=None, dtype=None, keepdims=False, out=None):
@@ -58,7 +58,7 @@ def mean(x, axis=None, dtype=None, keepdims=False, out=None):
             return (_onp.broadcast_to(g, shape).astype(dt),)
 
         attach(res, entries, backward, (), "mean")
-    return res
+    return write_out(res, out)
 
 
 def _extreme(name, numpy_op):
@@ -78,7 +78,7 @@ def _extreme(name, numpy_op):
                 return ((hit * (g / ties)).astype(xd.dtype),)
 
             attach(res, entries, backward, (x,), name)
-        return res
+        return write_out(res, out)
 
     op.__name__ = name
     return op

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as _onp
 
-from ._common import attach, data, ndarray, result, tape_entries, unbroadcast
+from ._common import attach, data, ndarray, result, tape_entries, unbroadcast, write_out
 
 
 def _view_result(x, value):
@@ -171,7 +171,7 @@ def concatenate(arrays, axis=0, out=None):
             return _onp.split(g, bounds, axis=axis)
 
         attach(res, entries, backward, (), "concatenate")
-    return res
+    return write_out(res, out)
 
 
 def stack(arrays, axis=0, out=None):
@@ -186,7 +186,7 @@ def stack(arrays, axis=0, out=None):
             return [_onp.take(g, i, axis=axis) for i in range(count)]
 
         attach(res, entries, backward, (), "stack")
-    return res
+    return write_out(res, out)
 
 
 def split(x, indices_or_sections, axis=0):

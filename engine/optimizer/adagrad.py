@@ -50,5 +50,5 @@ class AdaGrad(Optimizer):
             tmp += g
         tmp *= lr
         w -= tmp
-        state._vc.value += 1
-        weight._vc.value += 1
+        state._bump()
+        weight._bump()

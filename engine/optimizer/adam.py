@@ -69,6 +69,6 @@ class Adam(Optimizer):
         _onp.divide(mean, tmp, out=tmp)
         tmp *= lr
         w -= tmp
-        mean_arr._vc.value += 1
-        var_arr._vc.value += 1
-        weight._vc.value += 1
+        mean_arr._bump()
+        var_arr._bump()
+        weight._bump()

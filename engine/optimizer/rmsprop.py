@@ -94,5 +94,5 @@ class RMSProp(Optimizer):
         if self.clip_weights:
             _onp.clip(w, -self.clip_weights, self.clip_weights, out=w)
         for s in state:
-            s._vc.value += 1
-        weight._vc.value += 1
+            s._bump()
+        weight._bump()

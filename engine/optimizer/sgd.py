@@ -68,6 +68,6 @@ class SGD(Optimizer):
                 _onp.multiply(w, lr * wd, out=step)
                 mom -= step
             w += mom
-            state._vc.value += 1
-        weight._vc.value += 1
+            state._bump()
+        weight._bump()
 
