@@ -18,6 +18,7 @@ import numpy as _onp
 
 from ..ndarray import ndarray
 from .block import Block
+from .change_tracking import structure_changed
 from .parameter import Parameter
 
 __all__ = ["ParameterState", "StructureState", "blocks_of", "parameters_of"]
@@ -39,13 +40,14 @@ class ParameterState:
         Memory the copy holds.
     """
 
-    __slots__ = ("param", "values", "version", "_fields", "nbytes")
+    __slots__ = ("param", "values", "version", "edited", "_fields", "nbytes")
 
     def __init__(self, param: Parameter) -> None:
         self.param = param
         data = param._data
         self.values = None if data is None else data._data.copy()
         self.version = param.version
+        self.edited = param.edited_since_init
         self._fields = _fields_of(param)
         self.nbytes = 0 if self.values is None else self.values.nbytes
 
@@ -86,6 +88,9 @@ class ParameterState:
             param._data = ndarray._wrap(self.values.copy())
             param._version_offset = previous + 1 - param._data.version
         _reattach_gradient(param)
+        if param._version_at_init is not None and not self.edited:
+            # The values are again the initializer's own: not "then edited".
+            param._version_at_init = param.version
 
 
 def _fields_of(param: Parameter) -> dict:
@@ -166,13 +171,8 @@ class StructureState:
         """Re-attach exactly the children and parameter objects the tree held (ties too)."""
         for state in self._blocks:
             state.restore()
-        _structure_changed(self.root)
-
-
-def _structure_changed(root: Block) -> None:
-    from .change_tracking import bump_structure
-
-    bump_structure()
+        for state in self._blocks:  # parameter dicts and attributes are not tracked by the dict
+            structure_changed(state.block)
 
 
 def blocks_of(root: Block) -> list:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..core.block_tree import (
@@ -34,6 +34,11 @@ COL_LABEL, COL_NAME, COL_SHAPE, COL_SIZE, COL_DTYPE, COL_INIT, COL_GRAD, COL_PAT
     range(len(COLUMNS))
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 NODE_ROLE = Qt.ItemDataRole.UserRole + 2
+PATH_MIME = "application/x-paramscope-access-path"
+# One colour per group of tied parameter rows (cycled): the rows of a tie read as a set.
+TIE_COLOURS = ("#d9822b", "#8e44ad", "#16a085", "#c0392b", "#2980b9", "#7f8c8d")
+VALID_DROP = QColor(46, 204, 113, 70)
+HIGHLIGHT = QColor(241, 196, 15, 80)
 DEFERRED = "deferred until first forward"
 _ROOT = QModelIndex()  # the invalid index: "no parent"
 
@@ -85,10 +90,18 @@ class BlockTreeModel(QAbstractItemModel):
         A new :class:`~explorer.block_tree.TreeTotals` after a rebuild.
     filter_failed(str)
         ``set_filter`` got an invalid regular expression (the tree is unchanged).
+    tie_dropped(str, str)
+        A row was dropped on a block it may be tied to: ``(target_path, source_path)``.
+
+    Drag and drop: blocks and parameters can be dragged; blocks accept a drop
+    when ``tie_checker(target_path, source_path)`` returns None (it returns the
+    reason otherwise). While a drag runs, :meth:`start_drag` has marked every
+    block that would accept it.
     """
 
     totals_changed = Signal(object)
     filter_failed = Signal(str)
+    tie_dropped = Signal(str, str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -100,6 +113,10 @@ class BlockTreeModel(QAbstractItemModel):
         self._shown_text: dict[int, tuple] = {}
         self._sizes: dict[int, int | None] = {}
         self.repainted_rows = 0  # rows repainted by parameters_changed (tests, benchmarks)
+        self.tie_checker = None
+        self._drop_problems: dict[str, str | None] = {}
+        self._tie_colour: dict[int, QColor] = {}
+        self._highlighted = None
 
     # -------------------------------------------------------------- the model
     def set_tree(self, tree: TreeNode | None) -> None:
@@ -197,6 +214,78 @@ class BlockTreeModel(QAbstractItemModel):
             if node.is_param:
                 self._rows_of.setdefault(id(node.obj), []).append(node)
                 self._shown_text[id(node.obj)] = _shown_state(node.obj)
+        self._tie_colour = {}
+        for key, rows in self._rows_of.items():
+            if len(rows) > 1:
+                colour = TIE_COLOURS[len(self._tie_colour) % len(TIE_COLOURS)]
+                self._tie_colour[key] = QColor(colour)
+
+    # ------------------------------------------------------------ ties, drag
+    def highlight(self, param) -> None:
+        """Shade every row that uses ``param`` (a tied parameter's users), or none."""
+        before, self._highlighted = self._highlighted, param
+        last = self.columnCount() - 1
+        for obj in (before, param):
+            for node in self._rows_of.get(id(obj), []) if obj is not None else []:
+                self.dataChanged.emit(self._index_of(node, 0), self._index_of(node, last))
+
+    def start_drag(self, source_path: str) -> None:
+        """Work out which blocks accept ``source_path`` (and why the others do not)."""
+        check = self.tie_checker
+        self._drop_problems = {
+            n.path: (check(n.path, source_path) if check else "dropping is not available")
+            for n in (self._root.walk() if self._root is not None else ()) if n.is_block}
+        self._repaint_blocks()
+
+    def end_drag(self) -> None:
+        self._drop_problems = {}
+        self._repaint_blocks()
+
+    def drop_problem(self, target_path: str) -> str | None:
+        """Why a drop on ``target_path`` is refused (None: it is accepted)."""
+        if target_path not in self._drop_problems:
+            return "drop on a block"
+        return self._drop_problems[target_path]
+
+    def _repaint_blocks(self) -> None:
+        last = self.columnCount() - 1
+        for node in self._root.walk() if self._root is not None else ():
+            if node.is_block:
+                self.dataChanged.emit(self._index_of(node, 0), self._index_of(node, last))
+
+    def supportedDropActions(self):
+        return Qt.DropAction.LinkAction | Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    def supportedDragActions(self):
+        return Qt.DropAction.LinkAction | Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [PATH_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        data = QMimeData()
+        node = next((self.node(i) for i in indexes if i.isValid()), None)
+        if node is not None:
+            data.setData(PATH_MIME, node.path.encode("utf-8"))
+            data.setText(node.path)
+        return data
+
+    def canDropMimeData(self, data, action, row, column, parent) -> bool:
+        node = self.node(parent)
+        if node is None or not node.is_block or not data.hasFormat(PATH_MIME):
+            return False
+        source = bytes(data.data(PATH_MIME)).decode("utf-8")
+        if self._drop_problems:
+            return self.drop_problem(node.path) is None
+        return self.tie_checker is not None and self.tie_checker(node.path, source) is None
+
+    def dropMimeData(self, data, action, row, column, parent) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        source = bytes(data.data(PATH_MIME)).decode("utf-8")
+        # The tie happens through the session; the rows are rebuilt from the watcher.
+        self.tie_dropped.emit(self.node(parent).path, source)
+        return False  # nothing for Qt to move or remove
 
     # ------------------------------------------------------------- look-ups
     def index_for_path(self, path: str) -> QModelIndex:
@@ -247,7 +336,13 @@ class BlockTreeModel(QAbstractItemModel):
     def flags(self, index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        node = index.internalPointer()
+        if node.parent is not None:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        if node.is_block:
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
+        return flags
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -272,9 +367,15 @@ class BlockTreeModel(QAbstractItemModel):
                 font = QFont()
                 font.setItalic(True)
                 return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if node.is_block and self._drop_problems.get(node.path, "") is None:
+                return QBrush(VALID_DROP)
+            if node.is_param and self._highlighted is not None and node.obj is self._highlighted:
+                return QBrush(HIGHLIGHT)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if node.is_param and column in (COL_NAME, COL_TIE) and node.tied_to is not None:
-                return QBrush(QColor("#d9822b"))
+            tie_colour = self._tie_colour.get(id(node.obj)) if node.is_param else None
+            if tie_colour is not None and column in (COL_LABEL, COL_NAME, COL_TIE):
+                return QBrush(tie_colour)
             if node.is_param and column == COL_SHAPE and not node.obj.is_initialized:
                 return QBrush(QColor("#c0392b"))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE:

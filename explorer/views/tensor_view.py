@@ -360,8 +360,11 @@ class TensorView(QWidget):
             parts.append(f"<span style='color:#d9822b'>{html.escape(self._tie_text)}</span>")
         if param.is_initialized:
             initializer = param.last_initializer
-            parts.append(html.escape(f"initialized by {initializer!r}") if initializer
-                         is not None else "values set directly")
+            if initializer is None:
+                parts.append("values set directly")
+            else:
+                edited = ", then edited" if param.edited_since_init else ""
+                parts.append(html.escape(f"initialized by {initializer!r}{edited}"))
         self.header_label.setText("  ·  ".join(p for p in parts if p))
 
     def _on_choice_changed(self) -> None:

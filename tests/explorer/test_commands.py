@@ -127,8 +127,7 @@ def test_rebinding_net_in_the_console_opens_that_block_and_undo_goes_back(sessio
     session.execute("net = nn.Sequential()\nnet.add(nn.Dense(3, in_units=2))\nnet.initialize()")
     assert session.net is not old and session.namespace["net"] is session.net
     assert isinstance(session.net[0], nn.Dense)
-    session.undo()  # the console line, which also opened the new net
-    session.undo()
+    session.undo()  # the line changed nothing of the old net: one step back opens it again
     assert session.net is old and session.namespace["net"] is old
 
 
@@ -237,3 +236,15 @@ def test_forward_of_a_deferred_net_is_an_undoable_command():
     assert net[0].weight.shape == (4, 3)
     s.undo()
     assert not net[0].weight.is_initialized and net[0].weight.shape == (4, -1)
+
+
+def test_building_an_unrelated_block_moves_nothing_the_watcher_sees(session):
+    watcher = Watcher(session)
+    watcher.poll()
+    events = []
+    watcher.structure_changed.connect(lambda: events.append("structure"))
+    session.execute("other = nn.Sequential()\nother.add(nn.Dense(3), nn.Dense(4))")
+    assert watcher.poll() is False and events == []
+    session.execute("net.add(other)")
+    watcher.poll()
+    assert events == ["structure"]

@@ -265,3 +265,13 @@ def test_clicking_a_history_row_goes_back_to_it(qtbot, window):
     qtbot.mouseClick(history.list.viewport(), Qt.MouseButton.LeftButton,
                      pos=history.list.visualItemRect(item).center())
     onp.testing.assert_array_equal(weight.data().asnumpy(), original)
+
+
+def test_the_header_says_when_values_were_edited_after_initialization(qtbot, window):
+    header = window.tensor_view.header_label
+    assert "initialized by Uniform(scale=0.07)" in header.text()
+    assert "then edited" not in header.text()
+    window.console_view.run_command("net[0].weight.data()[:] *= 0")
+    assert "initialized by Uniform(scale=0.07), then edited" in header.text()
+    window.undo()
+    assert "then edited" not in header.text()
