@@ -27,7 +27,7 @@ import numpy as np
 __all__ = [
     "ViewChoice", "Picture", "picture_of", "mosaic_is_possible", "DisplayImage",
     "MaxAbsPooler", "display_steps", "downsample_max_abs", "block_extreme", "map_parts",
-    "CHUNK", "format_index", "format_value",
+    "CHUNK", "format_index", "format_value", "display_unit", "as_display_image",
 ]
 
 # Above this many pixels a mosaic (with its 1-px gaps) is not offered by default.
@@ -227,10 +227,30 @@ class DisplayImage:
     image: np.ndarray
     row_step: int
     col_step: int
+    unit: float = 1.0  # the image holds values / unit (a power of ten; see display_unit)
 
     @property
     def is_downsampled(self) -> bool:
         return self.row_step > 1 or self.col_step > 1
+
+
+def display_unit(largest: float) -> float:
+    """The power of ten a display image's values are divided by (1 for ordinary values).
+
+    Images are float32, and pyqtgraph scales them to colours in float32 too:
+    values beyond ~1e30 (float64 weights of 1e308 would even become Inf) or
+    below ~1e-30 (denormals) are shown in units of ``10**k`` instead.
+    """
+    if not math.isfinite(largest) or largest == 0 or 1e-30 <= largest <= 1e30:
+        return 1.0
+    return 10.0 ** math.floor(math.log10(largest))
+
+
+def as_display_image(values: np.ndarray, unit: float) -> np.ndarray:
+    """``values / unit`` as a C-contiguous float32 image."""
+    if unit == 1.0:
+        return np.ascontiguousarray(values, dtype=np.float32)
+    return np.ascontiguousarray(np.asarray(values, dtype=np.float64) / unit, dtype=np.float32)
 
 
 def display_steps(shape: tuple, max_side: int) -> tuple:
@@ -278,28 +298,30 @@ class MaxAbsPooler:
             _pool_columns(_pool_rows(band, self.row_step, ufunc), self.col_step, ufunc,
                           out[first:stop])
 
-    def image(self) -> DisplayImage:
+    def image(self, unit: float = 1.0) -> DisplayImage:
+        """The pooled image, in units of ``unit`` (see :func:`display_unit`)."""
         high, low = self._high, self._low
         with np.errstate(invalid="ignore"):
             # Ties go to the positive value; a NaN block has NaN in both and stays NaN.
-            image = np.where(high >= -low, high, low).astype(np.float32, copy=False)
-        return DisplayImage(image, self.row_step, self.col_step)
+            image = np.where(high >= -low, high, low)
+        return DisplayImage(as_display_image(image, unit), self.row_step, self.col_step, unit)
 
 
 def downsample_max_abs(source: np.ndarray, max_side: int = 1024,
-                       skip_nan: bool = False, max_shape: tuple | None = None) -> DisplayImage:
+                       skip_nan: bool = False, max_shape: tuple | None = None,
+                       unit: float = 1.0) -> DisplayImage:
     """Shrink ``source`` to at most ``max_side`` pixels per side by max-|x| pooling.
 
     ``max_shape`` ``(rows, cols)``, when given, bounds each side separately
     (the screen pixels a heatmap panel has). See :class:`MaxAbsPooler` for why
-    max-|x| and how NaN is kept.
+    max-|x| and how NaN is kept. The image holds ``source / unit``.
     """
     row_step, col_step = display_steps(source.shape, max_side)
     if max_shape is not None:
         row_step = max(row_step, math.ceil(source.shape[0] / max(1, max_shape[0])))
         col_step = max(col_step, math.ceil(source.shape[1] / max(1, max_shape[1])))
     if row_step == 1 and col_step == 1:
-        return DisplayImage(np.ascontiguousarray(source, dtype=np.float32), 1, 1)
+        return DisplayImage(as_display_image(source, unit), 1, 1, unit)
     pooler = MaxAbsPooler(source.shape, source.dtype, row_step, col_step, skip_nan)
     rows, cols = source.shape
     height = pooler.band_rows(cols, CHUNK)
@@ -309,7 +331,7 @@ def downsample_max_abs(source: np.ndarray, max_side: int = 1024,
         pooler.add_band(start, source[start:start + height])
 
     map_parts(band, starts, source.size)
-    return pooler.image()
+    return pooler.image(unit)
 
 
 def _pool_rows(band: np.ndarray, step: int, ufunc) -> np.ndarray:

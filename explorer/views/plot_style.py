@@ -7,6 +7,8 @@ dark desktop and on a projector (axis text at the application's font size).
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
@@ -111,9 +113,25 @@ class IndexAxisItem(TitledAxisItem):
 
 
 class CountAxisItem(TitledAxisItem):
-    """A histogram's count axis with short labels (``250k``, ``1.5M``), no ``1e+06``."""
+    """A histogram's count axis with short labels (``250k``, ``1.5M``), no ``1e+06``.
+
+    With ``log_counts`` set, the plotted values are ``log10(count)``: ticks sit
+    at whole powers of ten and read as counts (``1``, ``10``, ``1k``).
+    """
+
+    log_counts = False
+
+    def tickValues(self, minVal, maxVal, size):
+        if not self.log_counts:
+            return super().tickValues(minVal, maxVal, size)
+        first, last = math.ceil(minVal), math.floor(maxVal)
+        powers = [float(k) for k in range(max(first, 0), last + 1)]
+        step = max(1, math.ceil(len(powers) / max(1, size / 40)))
+        return [(float(step), powers[::step])]
 
     def tickStrings(self, values, scale, spacing):
+        if self.log_counts:
+            return [_short_count(10.0 ** v) for v in values]
         return [_short_count(v * scale) for v in values]
 
 
