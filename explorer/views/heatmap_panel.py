@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup, QColor, QFontMetrics
 from PySide6.QtWidgets import QMenu
 
@@ -234,6 +234,13 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         ratio = self.devicePixelRatioF()
         return max(1, int(rect.height() * ratio)), max(1, int(rect.width() * ratio))
 
+    def sizeHint(self) -> QSize:
+        # Preferred = minimum height: a scroll area sizes its content to the columns'
+        # preferred heights, and the default (GraphicsView's) made a column twice the
+        # window's height, its statistics out of view. Stretch gives any height left.
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(self.minimumHeight(), 1))
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         # pyqtgraph calls this from its own __init__, before ours has run.
@@ -273,7 +280,7 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         # in a wide panel would otherwise be a thin sliver. Kernel tiles stay square, as
         # the small images they are. A 1-D strip gets a short panel.
         self.view.setAspectLocked(picture.mode == "mosaic", ratio=1.0)
-        strip_height = 5 * self.fontMetrics().height() + 40
+        strip_height = 6 * self.fontMetrics().height() + 40
         self.setMaximumHeight(strip_height if picture.mode == "strip" else QWIDGETSIZE_MAX)
         # Auto range keeps the whole image fitted when the panel is resized (until the
         # user pans or zooms; the next picture of another shape fits again).

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -82,7 +82,7 @@ class HistogramPanel(QWidget):
         for axis in (count_axis, value_axis):
             # Values and counts as they are: no "(x0.001)" in the title.
             axis.enableAutoSIPrefix(False)
-        self.plot_widget = pg.GraphicsView()
+        self.plot_widget = _CompactGraphicsView()
         self.plot_widget.setMinimumHeight(120)
         self.plot_widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.plot_widget.customContextMenuRequested.connect(
@@ -103,10 +103,12 @@ class HistogramPanel(QWidget):
         # so neither runs into the other at large text sizes.
         self.caption_label = QLabel()
         self.caption_label.setWordWrap(True)
+        self.caption_label.setContentsMargins(4, 0, 4, 0)
         self.caption_label.setSizePolicy(QSizePolicy.Policy.Ignored,
                                          QSizePolicy.Policy.Preferred)
         self.theory_label = QLabel()
         self.theory_label.setWordWrap(True)
+        self.theory_label.setContentsMargins(4, 0, 4, 0)
         self.theory_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.theory_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.log_button = self._toggle("log", "Count axis on a log scale", self.set_log_counts)
@@ -114,24 +116,34 @@ class HistogramPanel(QWidget):
                                        "(e.g. while training)", self.set_fixed_range)
         self.zeros_button = self._toggle("no 0", "Hide the exact zeros (their spike can "
                                          "hide everything else)", self.set_hide_zeros)
-        caption_row = QHBoxLayout()
-        caption_row.setContentsMargins(4, 0, 4, 0)
-        caption_row.setSpacing(2)
-        caption_row.addWidget(self.caption_label, 1)
+        # The toggles on a row of their own: beside the caption they squeezed it to a
+        # sliver at large text sizes.
+        options_row = QHBoxLayout()
+        options_row.setContentsMargins(4, 0, 4, 0)
+        options_row.setSpacing(2)
         for button in (self.log_button, self.fix_button, self.zeros_button):
-            caption_row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            options_row.addWidget(button, 0)
+        options_row.addStretch(1)
         self.stats_label = QLabel()
         self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Ignored width: the table reflows to fewer columns instead of widening the panel.
         self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.stats_label.setWordWrap(False)
+        # Below the table, wrapped: a note as wide as the table would be clipped.
+        self.stats_note_label = QLabel()
+        self.stats_note_label.setWordWrap(True)
+        self.stats_note_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                            QSizePolicy.Policy.Preferred)
+        self.stats_note_label.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(caption_row, 0)
+        layout.addWidget(self.caption_label, 0)
+        layout.addLayout(options_row, 0)
         layout.addWidget(self.theory_label, 0)
         layout.addWidget(self.plot_widget, 1)
         layout.addWidget(self.stats_label, 0)
+        layout.addWidget(self.stats_note_label, 0)
         self._apply_palette()
 
     def _toggle(self, text: str, tip: str, slot) -> QToolButton:
@@ -174,6 +186,10 @@ class HistogramPanel(QWidget):
 
     def set_log_counts(self, on: bool) -> None:
         self._log_counts = bool(on)
+        axis = self.plot.getAxis("left")
+        axis.log_counts = self._log_counts
+        axis.picture = None  # its ticks are cached in a picture
+        axis.update()
         self._sync_buttons()
         self._redraw()
 
@@ -214,6 +230,7 @@ class HistogramPanel(QWidget):
         self._stats, self._spread = stats, spread
         self._redraw()
         self.stats_label.setText(self._statistics_html())
+        self.stats_note_label.setVisible(bool(stats.nan_count or stats.inf_count))
 
     def clear(self) -> None:
         self._stats = self._spread = None
@@ -223,6 +240,7 @@ class HistogramPanel(QWidget):
         self.theory_label.clear()
         self.caption_label.clear()
         self.stats_label.clear()
+        self.stats_note_label.hide()
 
     # ---------------------------------------------------------------- drawing
     def _sync_buttons(self) -> None:
@@ -305,6 +323,8 @@ class HistogramPanel(QWidget):
         if outside:
             right = t_low > high
             self.theory_marker.setColor(colour)
+            self.theory_marker.fill = pg.mkBrush(self.palette().color(
+                self.palette().ColorRole.Window))
             self.theory_marker.setText(f"{spread.label} →" if right else f"← {spread.label}")
             self.theory_marker.setAnchor((1, 0) if right else (0, 0))
             self._marker_at_right = right
@@ -401,6 +421,9 @@ class HistogramPanel(QWidget):
         rows = [pairs[i:i + per_row] for i in range(0, len(pairs), per_row)]
         if per_row == 4:
             rows = statistics_rows(stats)  # the designed grouping: numbers, health, shape
+        # Too narrow for a name and its value side by side (large text, a narrow column):
+        # each value under its name, rather than cut off at the panel's edge.
+        stacked = per_row == 1 and not self._pair_fits(pairs)
         cells = []
         for row in rows:
             parts = []
@@ -408,13 +431,20 @@ class HistogramPanel(QWidget):
                 alarming = name in ("NaN", "Inf") and value != "0"
                 shown = (f"<b style='color:{warn}'>{html.escape(value)}</b>" if alarming
                          else html.escape(value))
-                parts.append(f"<td style='color:{dim}; padding-right:4px'>{name}</td>"
-                             f"<td style='padding-right:14px'>{shown}</td>")
+                if stacked:
+                    parts.append(f"<td style='color:{dim}'>{name}</td></tr><tr>"
+                                 f"<td style='padding-left:12px'>{shown}</td>")
+                else:
+                    parts.append(f"<td style='color:{dim}; padding-right:4px'>{name}</td>"
+                                 f"<td style='padding-right:14px'>{shown}</td>")
             cells.append("<tr>" + "".join(parts) + "</tr>")
-        note = ""
-        if stats.nan_count or stats.inf_count:
-            note = "<div>mean, std, min, max, norm and histogram: finite values only</div>"
-        return "<table cellspacing='0'>" + "".join(cells) + "</table>" + note
+        return "<table cellspacing='0'>" + "".join(cells) + "</table>"
+
+    def _pair_fits(self, pairs: list) -> bool:
+        metrics = self.stats_label.fontMetrics()
+        name = max(metrics.horizontalAdvance(n) for n, _ in pairs)
+        value = max(metrics.horizontalAdvance(v) for _, v in pairs)
+        return name + value + 4 + 14 + 8 <= self.stats_label.width()
 
     # ------------------------------------------------------------------- theming
     def changeEvent(self, event) -> None:
@@ -438,13 +468,27 @@ class HistogramPanel(QWidget):
         self.theory_curve.setPen(pg.mkPen(theory_colour(palette), width=2,
                                           style=Qt.PenStyle.DashLine))
         self.theory_marker.setFont(plot_font())
-        for label in (self.stats_label, self.caption_label, self.theory_label):
+        self.stats_note_label.setText("mean, std, min, max, norm and histogram: finite "
+                                      "values only")
+        for label in (self.stats_label, self.stats_note_label, self.caption_label,
+                      self.theory_label):
             label.setFont(plot_font())
         for button in (self.log_button, self.fix_button, self.zeros_button):
             button.setFont(plot_font(0.9))
         if self._stats is not None:
             self.stats_label.setText(self._statistics_html())
             self._redraw()
+
+
+class _CompactGraphicsView(pg.GraphicsView):
+    """A GraphicsView that prefers its minimum height (the layout's stretch adds the rest).
+
+    A scroll area sizes its content to the preferred heights; GraphicsView's own
+    preference made a column far taller than the window, its statistics out of view.
+    """
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), max(self.minimumHeight(), 1))
 
 
 def _bins_coarser_than(spread: TheoreticalSpread, bin_width: float) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication
 
 __all__ = ["plot_font", "style_plot_widget", "style_axis", "theory_colour", "fill_colour",
@@ -79,6 +79,31 @@ class TitledAxisItem(pg.AxisItem):
 
     _label_html: str | None = None  # class default: pyqtgraph's __init__ sets labels first
 
+    def tickSpacing(self, minVal, maxVal, size):
+        """pyqtgraph's spacing, widened on a horizontal axis until the labels fit.
+
+        pyqtgraph spaces ticks for its default font: at large text sizes
+        ``0.9005``, ``0.9010``, ``0.9015`` ran into each other.
+        """
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if (self.orientation not in ("bottom", "top") or not levels or size <= 0
+                or not maxVal > minVal or not math.isfinite(maxVal - minVal)):
+            return levels
+        metrics = QFontMetrics(self.style.get("tickFont") or plot_font())
+        spacing = levels[0][0]
+        for _ in range(24):
+            first = math.ceil(minVal / spacing) * spacing
+            count = int((maxVal - first) / spacing) + 1
+            if count <= 2:
+                break
+            ticks = [first + k * spacing for k in range(count)]
+            widest = max(metrics.horizontalAdvance(t)
+                         for t in self.tickStrings(ticks, self.scale, spacing))
+            if spacing * size / (maxVal - minVal) >= widest + metrics.horizontalAdvance("  "):
+                break
+            spacing = _next_nice(spacing)
+        return [(spacing, 0.0)] if spacing != levels[0][0] else levels
+
     def _updateLabel(self) -> None:
         html = self.labelString()
         # A hidden title is neither drawn nor measured (showLabel brings it up to date);
@@ -106,10 +131,20 @@ class IndexAxisItem(TitledAxisItem):
         self.enableAutoSIPrefix(False)
 
     def tickSpacing(self, minVal, maxVal, size):
-        levels = [(max(spacing, 1.0), offset)
-                  for spacing, offset in super().tickSpacing(minVal, maxVal, size)
-                  if spacing >= 1.0]
-        return levels or [(1.0, 0.0)]
+        # No closer than a label's size: pyqtgraph spaces ticks for its default font,
+        # and at large text sizes "5", "10", "15" ran together.
+        span = maxVal - minVal
+        if span <= 0 or size <= 0:
+            return [(1.0, 0.0)]
+        metrics = QFontMetrics(self.style.get("tickFont") or plot_font())
+        if self.orientation in ("bottom", "top"):
+            label = metrics.horizontalAdvance(str(int(max(abs(minVal), abs(maxVal))))) * 1.6
+        else:
+            label = metrics.height() * 1.3
+        needed = max(1.0, label * span / size)
+        nice = next(n for m in (1, 10, 100, 1000, 10 ** 4, 10 ** 5, 10 ** 6, 10 ** 9)
+                    for n in (m, 2 * m, 5 * m) if n >= needed)
+        return [(float(nice), 0.0)]
 
 
 class CountAxisItem(TitledAxisItem):
@@ -133,6 +168,13 @@ class CountAxisItem(TitledAxisItem):
         if self.log_counts:
             return [_short_count(10.0 ** v) for v in values]
         return [_short_count(v * scale) for v in values]
+
+
+def _next_nice(spacing: float) -> float:
+    """The next of 1, 2, 5, 10, 20, 50, ... (times a power of ten) above ``spacing``."""
+    power = 10.0 ** math.floor(math.log10(spacing))
+    mantissa = spacing / power
+    return power * (2.0 if mantissa < 1.5 else 5.0 if mantissa < 3.5 else 10.0)
 
 
 def _short_count(value: float) -> str:
