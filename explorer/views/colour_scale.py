@@ -47,13 +47,22 @@ class ColourScale:
 
     @property
     def levels(self) -> tuple:
-        """``(low, high)`` for the image; a constant sits in the middle of its map."""
+        """``(low, high)``: the values at the colour map's ends (see :meth:`image_levels`)."""
+        return self.image_levels(1.0)
+
+    def image_levels(self, unit: float = 1.0) -> tuple:
+        """The levels of an image holding ``values / unit``.
+
+        A constant sits in the middle of its map (computed in the image's unit,
+        so that a constant near the largest float has finite levels).
+        """
         if self.kind == "constant":
-            half = abs(self.low) if self.low != 0 else 1.0
-            return self.low - half, self.low + half
+            centre = self.low / unit
+            half = abs(centre) / 2 if centre != 0 else 1.0
+            return centre - half, centre + half
         if self.kind == "empty" or not self.high > self.low:
             return -1.0, 1.0
-        return self.low, self.high
+        return self.low / unit, self.high / unit
 
     @property
     def has_bar(self) -> bool:

@@ -192,10 +192,10 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
                 self._colour_maps[kind] = sequential_colormap()
             self.image_item.setColorMap(self._colour_maps[kind])
             self.colour_bar.set_colour_map(self._colour_maps[kind])
-        low, high = scale.levels
-        self.image_item.setImage(self._display.image, autoLevels=False,
-                                 levels=(low / unit, high / unit))
-        self.colour_bar.set_levels((low, high), unit)
+        low, high = scale.image_levels(unit)
+        self.image_item.setImage(self._display.image, autoLevels=False, levels=(low, high))
+        if scale.has_bar:
+            self.colour_bar.set_levels((low * unit, high * unit), unit)
         # One value, or none: a colour bar would claim a range that is not there.
         self.colour_bar.setVisible(scale.has_bar)
         self.colour_bar.axis.setVisible(scale.has_bar)
