@@ -187,8 +187,9 @@ def _mosaic(values: np.ndarray) -> Picture:
     grid = kernel.transpose(1, 0, 2, 3) if across else kernel
     grid_rows, grid_cols = grid.shape[:2]
     # NaN gaps draw as transparent, so the tiles stand apart on the background.
+    # float32 unless the values need more (float64 weights of 1e300 would overflow it).
     canvas = np.full((grid_rows * (tile_rows + 1), grid_cols * (tile_cols + 1)), np.nan,
-                     np.float32)
+                     np.result_type(values.dtype, np.float32))
     tiles = canvas.reshape(grid_rows, tile_rows + 1, grid_cols, tile_cols + 1)
     tiles[:, :tile_rows, :, :tile_cols] = grid.transpose(0, 2, 1, 3)
     source = canvas[:-1, :-1]

@@ -15,7 +15,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMenu,
     QSizePolicy,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..theory import TheoreticalSpread
 from .array_display import display_unit, format_value
 from .array_statistics import TensorStatistics
+from .flow_layout import FlowLayout
 from .light_plot import LightPlot
 from .plot_style import (
     CountAxisItem,
@@ -116,14 +116,12 @@ class HistogramPanel(QWidget):
                                        "(e.g. while training)", self.set_fixed_range)
         self.zeros_button = self._toggle("no 0", "Hide the exact zeros (their spike can "
                                          "hide everything else)", self.set_hide_zeros)
-        # The toggles on a row of their own: beside the caption they squeezed it to a
-        # sliver at large text sizes.
-        options_row = QHBoxLayout()
+        # The toggles on lines of their own, wrapping: beside the caption they squeezed it
+        # to a sliver, and in one row they were cut off in a narrow column at 32 pt.
+        options_row = FlowLayout()
         options_row.setContentsMargins(4, 0, 4, 0)
-        options_row.setSpacing(2)
         for button in (self.log_button, self.fix_button, self.zeros_button):
-            options_row.addWidget(button, 0)
-        options_row.addStretch(1)
+            options_row.addWidget(button)
         self.stats_label = QLabel()
         self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Ignored width: the table reflows to fewer columns instead of widening the panel.
@@ -380,10 +378,22 @@ class HistogramPanel(QWidget):
             self.theory_marker.setPos(x, y_top)
 
     def _pairs_per_row(self) -> int:
-        """As many label/value pairs per row as fit the panel's width (1 to 4)."""
+        """As many label/value pairs per row as fit the table's width (1 to 4), measured."""
         metrics = self.stats_label.fontMetrics()
-        pair = metrics.horizontalAdvance("L2 norm  -0.0001234  ") + 10
-        return max(1, min(4, self.width() // pair))
+        pairs = [pair for row in statistics_rows(self._stats) for pair in row]
+        width = self.stats_label.width() or self.width()
+        for per_row in (4, 3, 2):
+            rows = (statistics_rows(self._stats) if per_row == 4
+                    else [pairs[i:i + per_row] for i in range(0, len(pairs), per_row)])
+            needed = 0
+            for column in range(per_row):
+                cells = [row[column] for row in rows if column < len(row)]
+                # The cells' padding (4 + 14 px) and a margin for bold values.
+                needed += (max(metrics.horizontalAdvance(n) for n, _ in cells)
+                           + max(metrics.horizontalAdvance(v) for _, v in cells) + 4 + 14 + 4)
+            if needed <= width:
+                return per_row
+        return 1
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

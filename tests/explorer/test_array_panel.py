@@ -3,11 +3,21 @@
 import math
 import warnings
 
+import hypothesis.extra.numpy as hnp
+import hypothesis.strategies as st
 import numpy as onp
 import pytest
-from PySide6.QtCore import QPointF
-from PySide6.QtGui import QColor, QTextDocumentFragment
-from PySide6.QtWidgets import QApplication
+from hypothesis import HealthCheck, given, settings
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QTextDocumentFragment
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QToolButton,
+    QWidget,
+)
 
 from engine import init
 from explorer.theory import theoretical_spread
@@ -186,8 +196,6 @@ def test_c_fixed_x_range_is_kept_while_the_values_move(panel, qtbot):
 
 
 def qtbot_left():
-    from PySide6.QtCore import Qt
-
     return Qt.MouseButton.LeftButton
 
 
@@ -256,3 +264,141 @@ def test_f_extreme_values_draw_without_errors_or_warnings(panel, values):
     assert all(math.isfinite(v) for v in panel.heatmap.image_item.getLevels())
     (x_low, x_high), _ = panel.histogram.plot.vb.viewRange()
     assert math.isfinite(x_low) and math.isfinite(x_high) and x_high > x_low
+
+
+# ------------------------------------------------ F. any array, no surprises
+DTYPES = [onp.float16, onp.float32, onp.float64, onp.int8, onp.int32, onp.int64, onp.bool_]
+
+
+@st.composite
+def any_array(draw):
+    dtype = onp.dtype(draw(st.sampled_from(DTYPES)))
+    shape = tuple(draw(st.lists(st.integers(0, 6), min_size=0, max_size=5)))
+    if math.prod(shape) > 400:
+        shape = shape[:2]
+    if dtype.kind == "f":
+        # Every kind of float: NaN, ±Inf, denormals, the largest and smallest.
+        elements = st.floats(width=8 * dtype.itemsize, allow_nan=True, allow_infinity=True,
+                             allow_subnormal=True)
+    else:
+        elements = None
+    return draw(hnp.arrays(dtype, shape, elements=elements))
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(values=any_array())
+def test_f_any_array_draws_without_exceptions_or_warnings(panel, values):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        panel.show_array(values, None)
+    title = plain(panel.title_label)
+    assert title.startswith("Data")
+    assert "nan" not in title.lower() and "inf" not in title.lower()
+    stats = panel.statistics
+    if values.ndim == 0 or values.size == 0:
+        assert panel.message and stats is None
+        return
+    assert panel.message == ""
+    assert stats.finite_count + stats.nan_count + stats.inf_count == values.size
+    if stats.finite_count:
+        for number in (stats.mean, stats.std, stats.min, stats.max):
+            assert math.isfinite(number)
+        assert stats.std >= 0 and stats.min <= stats.mean <= stats.max
+        # Inf only where the true norm is beyond the largest float.
+        assert math.isfinite(stats.l2_norm) or stats.max_abs * math.sqrt(
+            stats.finite_count) > 1e307
+        assert all(math.isfinite(v) for v in panel.heatmap.image_item.getLevels())
+        (x_low, x_high), _ = panel.histogram.plot.vb.viewRange()
+        assert math.isfinite(x_low) and math.isfinite(x_high) and x_high > x_low
+    else:
+        assert "no finite values" in title
+    legend = plain(panel.legend_label)
+    for name, count in (("NaN", stats.nan_count), ("+Inf", stats.positive_inf_count),
+                        ("−Inf", stats.negative_inf_count)):
+        assert (f"{name} {count:,}" in legend) == bool(count)
+
+
+# -------------------------------------------- G. a column without a gradient
+def test_g_statistics_are_in_view_at_1024x768_when_the_gradient_column_is_a_message(
+        qtbot, settings_store):
+    from explorer.main_window import MainWindow
+    from explorer.session import Session
+
+    window = MainWindow(Session(), settings_store, restore_layout=False)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    assert window.open_example("fancymlp")
+    assert window.select("net.rand_weight")  # a constant: grad_req='null'
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(200)
+    view = window.tensor_view
+    assert view.grad_panel.message  # "no gradient ..."
+    viewport = view.scroll_area.viewport()
+    assert view.scroll_area.widget().height() <= viewport.height() + 1  # no scrolling
+    stats = view.data_panel.histogram.stats_label
+    bottom = stats.mapTo(viewport, stats.rect().bottomLeft())
+    assert stats.isVisible() and 0 < bottom.y() <= viewport.height()
+
+
+# ------------------------------------------------ H. large text, small window
+@pytest.fixture
+def app_font():
+    app = QApplication.instance()
+    font = app.font()
+    yield app
+    app.setFont(font)
+
+
+def _visible_texts(panel):
+    """Every label and button a user reads in ``panel``, with its rectangle in the panel."""
+    widgets = [w for w in panel.findChildren(QLabel) + panel.findChildren(QToolButton)
+               if w.isVisible() and (not isinstance(w, QLabel) or w.text())]
+    return [(w, QRect(w.mapTo(panel, QPoint(0, 0)), w.size())) for w in widgets]
+
+
+@pytest.mark.parametrize("points", [18, 32])
+def test_h_labels_fit_their_panel_and_never_overlap_at_large_text(qtbot, app_font, points):
+    font = QFont(app_font.font())
+    font.setPointSize(points)
+    app_font.setFont(font)
+    # The tensor view's centre at 1024×768: two columns in a vertical scroll area.
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    columns = QWidget()
+    row = QHBoxLayout(columns)
+    panels = [ArrayPanel("Data"), ArrayPanel("Gradient")]
+    for panel in panels:
+        row.addWidget(panel, 1)
+    scroll.setWidget(columns)
+    qtbot.addWidget(scroll)
+    scroll.resize(600, 450)
+    scroll.show()
+    qtbot.waitExposed(scroll)
+    running_var = onp.linspace(0.900, 0.902, 16, dtype=onp.float32)
+    panels[0].show_array(running_var, None, theoretical_spread(init.One(), (16,)))
+    weight = onp.random.default_rng(3).uniform(-0.07, 0.07, (64, 32)).astype(onp.float32)
+    weight[0, :3] = [onp.nan, onp.inf, -onp.inf]
+    panels[1].show_array(weight, None, theoretical_spread(init.Uniform(0.07), (64, 32)))
+    qtbot.wait(200)  # the heatmaps' debounced fit to their new size
+    for panel in panels:
+        texts = _visible_texts(panel)
+        assert len(texts) >= 4
+        for widget, rect in texts:
+            assert panel.rect().contains(rect), (points, widget.objectName(), widget.text())
+            if isinstance(widget, QLabel) and widget.wordWrap():
+                assert widget.heightForWidth(widget.width()) <= widget.height() + 1, \
+                    (points, widget.text())
+            else:  # one line, or a table: all of it within the widget
+                hint = widget.sizeHint()
+                assert hint.width() <= widget.width() + 1, (points, widget.text())
+                assert hint.height() <= widget.height() + 1, (points, widget.text())
+        for i, (first, a) in enumerate(texts):
+            for second, b in texts[i + 1:]:
+                assert not a.intersects(b), (points, first.text(), second.text())
+        # The plots keep a readable height: the column scrolls instead of squashing them.
+        line = panel.fontMetrics().height()
+        assert panel.histogram.plot_widget.height() >= 5 * line
+        assert panel.heatmap.height() >= min(panel.heatmap.maximumHeight(), 7 * line)
