@@ -98,8 +98,9 @@ class ArrayPanel(QWidget):
         self.histogram.plot_widget.setMinimumHeight(5 * line + 40)
 
     def changeEvent(self, event) -> None:
-        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange) \
-                and hasattr(self, "histogram"):
+        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange) and hasattr(
+            self, "histogram"
+        ):
             self._apply_font()
         super().changeEvent(event)
 
@@ -131,8 +132,7 @@ class ArrayPanel(QWidget):
     def set_colour_mode(self, mode: str) -> None:
         """Use colour scale ``mode`` for this column from now on (and redraw)."""
         if mode not in COLOUR_SCALE_MODES:
-            raise ValueError(f"Unknown colour scale {mode!r}; choose one of "
-                             f"{COLOUR_SCALE_MODES}")
+            raise ValueError(f"Unknown colour scale {mode!r}; choose one of {COLOUR_SCALE_MODES}")
         self._colour_mode = mode
         if self._stats is not None and self.stack.currentIndex() == 1:
             self._scale = self._scale_for(self._stats)
@@ -149,8 +149,9 @@ class ArrayPanel(QWidget):
         self.heatmap.clear_picture()
         self.histogram.clear()
 
-    def show_array(self, values: np.ndarray, choice: ViewChoice | None,
-                   spread: TheoreticalSpread | None = None) -> None:
+    def show_array(
+        self, values: np.ndarray, choice: ViewChoice | None, spread: TheoreticalSpread | None = None
+    ) -> None:
         """Compute statistics of ``values`` once and draw heatmap and histogram.
 
         Any array is accepted: float, integer, boolean (drawn as 0/1) or
@@ -190,8 +191,7 @@ class ArrayPanel(QWidget):
 
     # ---------------------------------------------------------------- internals
     def _scale_for(self, stats: TensorStatistics) -> ColourScale:
-        return choose_colour_scale(stats.min, stats.max, stats.finite_count,
-                                   self._colour_mode)
+        return choose_colour_scale(stats.min, stats.max, stats.finite_count, self._colour_mode)
 
     def _show_title(self) -> None:
         """The column's name, then what its colours mean (and what is drawn, if not x)."""
@@ -203,17 +203,25 @@ class ArrayPanel(QWidget):
         # The colour range lives in the title: a label on the thin colour bar would
         # collide with its tick labels.
         detail = "   ·   ".join(parts)
-        self.title_label.setText(html.escape(self._title) + (
-            f"   <span style='font-weight:normal'>{detail}</span>" if detail else ""))
+        self.title_label.setText(
+            html.escape(self._title)
+            + (f"   <span style='font-weight:normal'>{detail}</span>" if detail else "")
+        )
 
     def _show_legend(self, stats: TensorStatistics) -> None:
         """Swatches for the values the colour scale does not cover: NaN, +Inf, -Inf."""
         palette = self.palette()
-        entries = [(palette.color(palette.ColorRole.Mid), "NaN", stats.nan_count),
-                   (POSITIVE_INF_COLOUR, "+Inf", stats.positive_inf_count),
-                   (NEGATIVE_INF_COLOUR, "−Inf", stats.negative_inf_count)]
-        shown = [f"<span style='color:{colour.name()}'>■</span> {name} {count:,}"
-                 for colour, name, count in entries if count]
+        entries = [
+            (palette.color(palette.ColorRole.Mid), "NaN", stats.nan_count),
+            (POSITIVE_INF_COLOUR, "+Inf", stats.positive_inf_count),
+            (NEGATIVE_INF_COLOUR, "−Inf", stats.negative_inf_count),
+        ]
+        # Non-breaking inside an entry: a narrow column wraps between entries only.
+        shown = [
+            f"<span style='color:{colour.name()}'>■</span>&nbsp;{name}&nbsp;{count:,}"
+            for colour, name, count in entries
+            if count
+        ]
         self.legend_label.setText("&nbsp;&nbsp; ".join(shown))
         self.legend_label.setVisible(bool(shown))
 
@@ -229,8 +237,9 @@ def _drawable(values: np.ndarray) -> tuple:
 
 def _describe_without_plot(values: np.ndarray, shown: np.ndarray) -> str:
     if values.size == 0:
-        shape = "(" + ", ".join(str(d) for d in values.shape) + ("," if values.ndim == 1
-                                                                 else "") + ")"
+        shape = (
+            "(" + ", ".join(str(d) for d in values.shape) + ("," if values.ndim == 1 else "") + ")"
+        )
         return f"An empty array: shape {shape}, dtype {values.dtype}, no values to draw."
     with np.errstate(all="ignore"):
         value = format_value(float(shown))

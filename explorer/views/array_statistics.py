@@ -31,8 +31,15 @@ from .array_display import (
     map_parts,
 )
 
-__all__ = ["TensorStatistics", "tensor_statistics", "statistics_and_image",
-           "symmetric_level", "histogram_range", "sample_step", "HISTOGRAM_SAMPLE_LIMIT"]
+__all__ = [
+    "TensorStatistics",
+    "tensor_statistics",
+    "statistics_and_image",
+    "symmetric_level",
+    "histogram_range",
+    "sample_step",
+    "HISTOGRAM_SAMPLE_LIMIT",
+]
 
 # Above this many values the histogram is drawn from a sample: ~1 M values give bar
 # heights within ~1% of the full count for the ≤ 80 bins shown, at 1/16 of the cost.
@@ -168,8 +175,16 @@ def _chunk_sums(chunk: np.ndarray) -> _ChunkSums:
         values = np.ldexp(chunk.astype(np.float64), -exponent)
     total = float(values.sum(dtype=np.float64))
     deviation = values - values.dtype.type(total / count)
-    return _ChunkSums(low, high, count, total, float(np.dot(values, values)),
-                      float(np.dot(deviation, deviation)), zeros, exponent)
+    return _ChunkSums(
+        low,
+        high,
+        count,
+        total,
+        float(np.dot(values, values)),
+        float(np.dot(deviation, deviation)),
+        zeros,
+        exponent,
+    )
 
 
 def _gather_sample(chunk: np.ndarray, start: int, step: int, sample: np.ndarray) -> None:
@@ -177,7 +192,7 @@ def _gather_sample(chunk: np.ndarray, start: int, step: int, sample: np.ndarray)
     first = (-start) % step
     picked = chunk[first::step]
     index = (start + first) // step
-    sample[index:index + picked.size] = picked
+    sample[index : index + picked.size] = picked
 
 
 def _combine(parts: list) -> tuple:
@@ -200,11 +215,16 @@ def _combine(parts: list) -> tuple:
     totals = [math.ldexp(p.total, k) for p, k in zip(parts, shifts)]
     mean = math.fsum(totals) / count
     # Chan et al.: each chunk's deviations around its own mean, plus its mean's offset.
-    squared = math.fsum(math.ldexp(p.squared_deviation, 2 * k) + p.count * (t / p.count - mean)
-                        ** 2 for p, k, t in zip(parts, shifts, totals))
+    squared = math.fsum(
+        math.ldexp(p.squared_deviation, 2 * k) + p.count * (t / p.count - mean) ** 2
+        for p, k, t in zip(parts, shifts, totals)
+    )
     sum_sq = math.fsum(math.ldexp(p.sum_sq, 2 * k) for p, k in zip(parts, shifts))
-    return (low, high, count, _scaled(mean, unit), _scaled(math.sqrt(squared / count), unit),
-            _scaled(math.sqrt(sum_sq), unit), zeros)
+    # Rounding (1e15 + 0.1 is not exact) must not put the mean outside [min, max] or give a
+    # constant a spread.
+    mean = min(max(_scaled(mean, unit), low), high)
+    std = 0.0 if low == high else _scaled(math.sqrt(squared / count), unit)
+    return low, high, count, mean, std, _scaled(math.sqrt(sum_sq), unit), zeros
 
 
 def _scaled(value: float, exponent: int) -> float:
@@ -217,7 +237,7 @@ def _scaled(value: float, exponent: int) -> float:
 
 def _flat_pass(flat: np.ndarray, step: int, sample: np.ndarray | None) -> list:
     def part(start):
-        chunk = flat[start:start + CHUNK]
+        chunk = flat[start : start + CHUNK]
         if sample is not None:
             _gather_sample(chunk, start, step, sample)
         return _chunk_sums(chunk)
@@ -254,8 +274,9 @@ def tensor_statistics(values: np.ndarray, bins: int | None = None) -> TensorStat
     return _finish(values, flat, parts, flat if sample is None else sample, step, bins)
 
 
-def statistics_and_image(values: np.ndarray, max_side: int,
-                         bins: int | None = None) -> tuple[TensorStatistics, DisplayImage]:
+def statistics_and_image(
+    values: np.ndarray, max_side: int, bins: int | None = None
+) -> tuple[TensorStatistics, DisplayImage]:
     """Statistics of a 2-D array and its max-|x| display image from one read of memory.
 
     Equal to ``tensor_statistics(values)`` and
@@ -278,7 +299,7 @@ def statistics_and_image(values: np.ndarray, max_side: int,
     height = pooler.band_rows(cols, CHUNK)
 
     def part(start_row):
-        band = array[start_row:start_row + height]
+        band = array[start_row : start_row + height]
         pooler.add_band(start_row, band)
         chunk = band.reshape(-1)
         if sample is not None:
@@ -290,8 +311,9 @@ def statistics_and_image(values: np.ndarray, max_side: int,
     return stats, pooler.image(display_unit(stats.max_abs))
 
 
-def _finish(values, flat: np.ndarray, parts: list, sample: np.ndarray, step: int,
-            bins: int | None) -> TensorStatistics:
+def _finish(
+    values, flat: np.ndarray, parts: list, sample: np.ndarray, step: int, bins: int | None
+) -> TensorStatistics:
     shape, dtype, size = tuple(values.shape), str(values.dtype), int(values.size)
     low, high, count, mean, std, l2_norm, zeros = _combine(parts)
     nan_count = inf_count = positive_inf_count = 0
@@ -305,9 +327,20 @@ def _finish(values, flat: np.ndarray, parts: list, sample: np.ndarray, step: int
         flat = flat[finite_mask]
         sample = sample[np.isfinite(sample)] if step > 1 else flat
         if flat.size == 0 or sample.size == 0:
-            return TensorStatistics(shape, dtype, size, *([math.nan] * 5), 0.0, nan_count,
-                                    inf_count, int(flat.size), np.zeros(0, np.int64),
-                                    np.zeros(1), step, positive_inf_count)
+            return TensorStatistics(
+                shape,
+                dtype,
+                size,
+                *([math.nan] * 5),
+                0.0,
+                nan_count,
+                inf_count,
+                int(flat.size),
+                np.zeros(0, np.int64),
+                np.zeros(1),
+                step,
+                positive_inf_count,
+            )
         low, high, count, mean, std, l2_norm, zeros = _combine(_flat_pass(flat, 1, None))
     bins = bins or _bin_count(count)
     if high == low:
@@ -322,11 +355,25 @@ def _finish(values, flat: np.ndarray, parts: list, sample: np.ndarray, step: int
         scale = count / sample.size  # the sample's counts, scaled to all values
         counts, zero_bin_count = counts * scale, zero_bin_count * scale
     return TensorStatistics(
-        shape=shape, dtype=dtype, size=size, mean=mean, std=std, min=low, max=high,
-        l2_norm=l2_norm, zero_fraction=zeros / size, nan_count=nan_count, inf_count=inf_count,
-        finite_count=count, counts=counts, edges=_edges(lo, hi, bins), sample_step=step,
-        positive_inf_count=positive_inf_count, zero_bin=zero_bin,
-        zero_bin_count=zero_bin_count)
+        shape=shape,
+        dtype=dtype,
+        size=size,
+        mean=mean,
+        std=std,
+        min=low,
+        max=high,
+        l2_norm=l2_norm,
+        zero_fraction=zeros / size,
+        nan_count=nan_count,
+        inf_count=inf_count,
+        finite_count=count,
+        counts=counts,
+        edges=_edges(lo, hi, bins),
+        sample_step=step,
+        positive_inf_count=positive_inf_count,
+        zero_bin=zero_bin,
+        zero_bin_count=zero_bin_count,
+    )
 
 
 def _edges(lo: float, hi: float, bins: int) -> np.ndarray:
@@ -343,8 +390,7 @@ def _histogram(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarra
     exponent = math.frexp(largest)[1] if largest > 0 else 0
     limit = _SAFE_EXPONENT.get(values.dtype, 0)
     width = hi - lo
-    typed = (-limit <= exponent <= limit and math.isfinite(width)
-             and math.frexp(width)[1] > -limit)
+    typed = -limit <= exponent <= limit and math.isfinite(width) and math.frexp(width)[1] > -limit
     if typed:  # the fast path: the array's own dtype, no copy of a chunk beyond one
         typed_lo, typed_scale = values.dtype.type(lo), values.dtype.type(bins / width)
     else:  # huge or tiny values: float64 in units of 2**exponent, where nothing overflows
@@ -352,7 +398,7 @@ def _histogram(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarra
         scaled_scale = bins / (math.ldexp(hi, -exponent) - scaled_lo)
 
     def part(start):
-        chunk = values[start:start + CHUNK]
+        chunk = values[start : start + CHUNK]
         if typed:
             position = chunk - typed_lo
             position *= typed_scale
@@ -367,11 +413,21 @@ def _histogram(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarra
 
     counts = np.zeros(bins + 1, np.int64)
     for c in map_parts(part, range(0, values.size, CHUNK), values.size):
-        counts[:c.size] += c
+        counts[: c.size] += c
     counts[bins - 1] += counts[bins:].sum()
     return counts[:bins]
 
 
 def _empty(values) -> TensorStatistics:
-    return TensorStatistics(tuple(values.shape), str(values.dtype), 0, *([math.nan] * 5), 0.0,
-                            0, 0, 0, np.zeros(0, np.int64), np.zeros(1))
+    return TensorStatistics(
+        tuple(values.shape),
+        str(values.dtype),
+        0,
+        *([math.nan] * 5),
+        0.0,
+        0,
+        0,
+        0,
+        np.zeros(0, np.int64),
+        np.zeros(1),
+    )

@@ -94,8 +94,9 @@ def format_range(low: float, high: float) -> str:
     return f"{low:.{digits - 1}e} … {high:.{digits - 1}e}"
 
 
-def choose_colour_scale(low: float, high: float, finite_count: int,
-                        mode: str = "auto") -> ColourScale:
+def choose_colour_scale(
+    low: float, high: float, finite_count: int, mode: str = "auto"
+) -> ColourScale:
     """The scale for finite values spanning ``[low, high]`` (``finite_count`` of them).
 
     Parameters

@@ -26,8 +26,13 @@ from .colour_scale import COLOUR_SCALE_MODES, ColourScale
 from .light_plot import LightPlot
 from .plot_style import IndexAxisItem, plot_font, style_axis, style_plot_widget
 
-__all__ = ["HeatmapPanel", "diverging_colormap", "sequential_colormap", "POSITIVE_INF_COLOUR",
-           "NEGATIVE_INF_COLOUR"]
+__all__ = [
+    "HeatmapPanel",
+    "diverging_colormap",
+    "sequential_colormap",
+    "POSITIVE_INF_COLOUR",
+    "NEGATIVE_INF_COLOUR",
+]
 
 # Longest side of the displayed image: finer than any panel this sits in at
 # 1280×800 or on a 4K screen's half, small enough to render in a few ms.
@@ -39,8 +44,11 @@ QWIDGETSIZE_MAX = (1 << 24) - 1
 POSITIVE_INF_COLOUR = QColor("#ff00ff")  # magenta
 NEGATIVE_INF_COLOUR = QColor("#00ffff")  # cyan
 
-_SCALE_MENU_TEXT = {"auto": "Automatic (sequential for one-signed values)",
-                    "diverging": "Diverging, centred on 0", "sequential": "Sequential, min to max"}
+_SCALE_MENU_TEXT = {
+    "auto": "Automatic (sequential for one-signed values)",
+    "diverging": "Diverging, centred on 0",
+    "sequential": "Sequential, min to max",
+}
 
 
 def diverging_colormap() -> pg.ColorMap:
@@ -100,7 +108,8 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         self.colour_bar.insert_beside(self.plot)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(
-            lambda pos: self.context_menu().exec(self.mapToGlobal(pos)))
+            lambda pos: self.context_menu().exec(self.mapToGlobal(pos))
+        )
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         # After a resize (debounced): pool the image to the panel's own pixel size, so
         # Qt's nearest-pixel scaling never has to drop a pixel (and with it an outlier),
@@ -149,8 +158,13 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         if self._picture is not None and self._display is not None:
             self._apply_scale()
 
-    def show_picture(self, picture: Picture, scale: ColourScale | float,
-                     display: DisplayImage | None = None, unit: float | None = None) -> None:
+    def show_picture(
+        self,
+        picture: Picture,
+        scale: ColourScale | float,
+        display: DisplayImage | None = None,
+        unit: float | None = None,
+    ) -> None:
         """Draw ``picture`` with colour ``scale`` (a number ``m``: diverging ``±m``).
 
         ``display`` is its display image when already pooled (by
@@ -165,18 +179,26 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         elif unit is None:
             unit = self._display.unit if self._display is not None else 1.0
         panel_pixels = self._panel_pixels()
-        if display is None or (panel_pixels is not None and _needs_coarser(
-                picture.source.shape, display, panel_pixels)):
-            display = downsample_max_abs(picture.source, MAX_DISPLAY_SIDE,
-                                         skip_nan=picture.mode == "mosaic",
-                                         max_shape=panel_pixels, unit=unit)
-        geometry_changed = (self._display is None
-                            or self._display.image.shape != display.image.shape
-                            or (self._display.row_step, self._display.col_step)
-                            != (display.row_step, display.col_step)
-                            or self._picture is None or self._picture.mode != picture.mode
-                            or self._picture.tile != picture.tile
-                            or self._picture.source.shape != picture.source.shape)
+        if display is None or (
+            panel_pixels is not None and _needs_coarser(picture.source.shape, display, panel_pixels)
+        ):
+            display = downsample_max_abs(
+                picture.source,
+                MAX_DISPLAY_SIDE,
+                skip_nan=picture.mode == "mosaic",
+                max_shape=panel_pixels,
+                unit=unit,
+            )
+        geometry_changed = (
+            self._display is None
+            or self._display.image.shape != display.image.shape
+            or (self._display.row_step, self._display.col_step)
+            != (display.row_step, display.col_step)
+            or self._picture is None
+            or self._picture.mode != picture.mode
+            or self._picture.tile != picture.tile
+            or self._picture.source.shape != picture.source.shape
+        )
         self._picture, self._display, self._scale = picture, display, scale
         self._apply_scale()
         self._draw_infinities()
@@ -258,10 +280,17 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
             return
         steps = _steps_for(picture.source.shape, panel_pixels)
         if steps != (display.row_step, display.col_step):
-            self.show_picture(picture, self._scale,
-                              downsample_max_abs(picture.source, MAX_DISPLAY_SIDE,
-                                                 skip_nan=picture.mode == "mosaic",
-                                                 max_shape=panel_pixels, unit=display.unit))
+            self.show_picture(
+                picture,
+                self._scale,
+                downsample_max_abs(
+                    picture.source,
+                    MAX_DISPLAY_SIDE,
+                    skip_nan=picture.mode == "mosaic",
+                    max_shape=panel_pixels,
+                    unit=display.unit,
+                ),
+            )
         else:
             self._set_ticks()
 
@@ -302,8 +331,16 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
             across_px = rect.width() * (tile_cols + 1) / max(1e-9, x1 - x0)
             down_px = rect.height() * (tile_rows + 1) / max(1e-9, y1 - y0)
             left.setTicks([_tile_ticks(grid_rows, tile_rows, down_px, metrics.height())])
-            bottom.setTicks([_tile_ticks(grid_cols, tile_cols, across_px,
-                                         metrics.horizontalAdvance(str(grid_cols - 1)))])
+            bottom.setTicks(
+                [
+                    _tile_ticks(
+                        grid_cols,
+                        tile_cols,
+                        across_px,
+                        metrics.horizontalAdvance(str(grid_cols - 1)),
+                    )
+                ]
+            )
         elif picture.mode == "strip":
             left.setTicks([[]])
             bottom.setTicks(None)
@@ -325,8 +362,7 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         rows, cols = display.image.shape
         if not (0 <= row < rows and 0 <= col < cols):
             return None
-        where = block_extreme(picture.source, display, row, col,
-                              skip_nan=picture.mode == "mosaic")
+        where = block_extreme(picture.source, display, row, col, skip_nan=picture.mode == "mosaic")
         if where is None:
             return None
         index = picture.index_of(*where)
@@ -351,8 +387,9 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
     # ------------------------------------------------------------------- theming
     def changeEvent(self, event) -> None:
         # Qt sends palette events while the base class is still being built.
-        if (event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange)
-                and hasattr(self, "colour_bar")):
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange) and hasattr(
+            self, "colour_bar"
+        ):
             self._apply_palette()
         super().changeEvent(event)
 
@@ -377,8 +414,10 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
 def _steps_for(shape: tuple, panel_pixels: tuple) -> tuple:
     """The ``(row_step, col_step)`` that fit ``shape`` into the panel (and MAX_DISPLAY_SIDE)."""
     rows, cols = shape
-    return (max(1, math.ceil(rows / MAX_DISPLAY_SIDE), math.ceil(rows / panel_pixels[0])),
-            max(1, math.ceil(cols / MAX_DISPLAY_SIDE), math.ceil(cols / panel_pixels[1])))
+    return (
+        max(1, math.ceil(rows / MAX_DISPLAY_SIDE), math.ceil(rows / panel_pixels[0])),
+        max(1, math.ceil(cols / MAX_DISPLAY_SIDE), math.ceil(cols / panel_pixels[1])),
+    )
 
 
 def _needs_coarser(shape: tuple, display: DisplayImage, panel_pixels: tuple) -> bool:
@@ -386,8 +425,9 @@ def _needs_coarser(shape: tuple, display: DisplayImage, panel_pixels: tuple) -> 
     return row_step > display.row_step or col_step > display.col_step
 
 
-def _tile_ticks(count: int, tile: int, pixels_per_tile: float | None = None,
-                label_pixels: float = 0.0) -> list:
+def _tile_ticks(
+    count: int, tile: int, pixels_per_tile: float | None = None, label_pixels: float = 0.0
+) -> list:
     """Ticks at tile centres labelled with the tile's channel.
 
     At most ~10 of them, and never closer than a label's width: with
@@ -396,7 +436,6 @@ def _tile_ticks(count: int, tile: int, pixels_per_tile: float | None = None,
     step = max(1, int(np.ceil(count / 10)))
     if pixels_per_tile:
         needed = (label_pixels + 6.0) / pixels_per_tile
-        nice = next(n for m in (1, 10, 100, 1000, 10 ** 6) for n in (m, 2 * m, 5 * m)
-                    if n >= needed)
+        nice = next(n for m in (1, 10, 100, 1000, 10**6) for n in (m, 2 * m, 5 * m) if n >= needed)
         step = max(step, nice)
     return [(k * (tile + 1) + (tile - 1) / 2.0, str(k)) for k in range(0, count, step)]

@@ -46,13 +46,22 @@ def statistics_rows(stats: TensorStatistics) -> list:
     zeros = f"{100.0 * stats.zero_fraction:.1f}%"
     if 0 < stats.zero_fraction < 0.001:
         zeros = "<0.1%"
-    shape = "(" + ", ".join(str(d) for d in stats.shape) + ("," if len(stats.shape) == 1
-                                                            else "") + ")"
+    shape = (
+        "(" + ", ".join(str(d) for d in stats.shape) + ("," if len(stats.shape) == 1 else "") + ")"
+    )
     return [
-        [("mean", format_value(stats.mean)), ("std", format_value(stats.std)),
-         ("min", format_value(stats.min)), ("max", format_value(stats.max))],
-        [("L2 norm", format_value(stats.l2_norm)), ("zeros", zeros),
-         ("NaN", f"{stats.nan_count:,}"), ("Inf", f"{stats.inf_count:,}")],
+        [
+            ("mean", format_value(stats.mean)),
+            ("std", format_value(stats.std)),
+            ("min", format_value(stats.min)),
+            ("max", format_value(stats.max)),
+        ],
+        [
+            ("L2 norm", format_value(stats.l2_norm)),
+            ("zeros", zeros),
+            ("NaN", f"{stats.nan_count:,}"),
+            ("Inf", f"{stats.inf_count:,}"),
+        ],
         [("shape", shape), ("dtype", stats.dtype), ("elements", f"{stats.size:,}")],
     ]
 
@@ -86,7 +95,8 @@ class HistogramPanel(QWidget):
         self.plot_widget.setMinimumHeight(120)
         self.plot_widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.plot_widget.customContextMenuRequested.connect(
-            lambda pos: self.context_menu().exec(self.plot_widget.mapToGlobal(pos)))
+            lambda pos: self.context_menu().exec(self.plot_widget.mapToGlobal(pos))
+        )
         self.plot = LightPlot({"left": count_axis, "bottom": value_axis}, mouse_enabled=False)
         self.plot_widget.setCentralItem(self.plot)
         self.bars = pg.PlotDataItem(stepMode="center", fillLevel=0, fillOutline=True)
@@ -104,18 +114,23 @@ class HistogramPanel(QWidget):
         self.caption_label = QLabel()
         self.caption_label.setWordWrap(True)
         self.caption_label.setContentsMargins(4, 0, 4, 0)
-        self.caption_label.setSizePolicy(QSizePolicy.Policy.Ignored,
-                                         QSizePolicy.Policy.Preferred)
+        self.caption_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.theory_label = QLabel()
         self.theory_label.setWordWrap(True)
         self.theory_label.setContentsMargins(4, 0, 4, 0)
         self.theory_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.theory_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.log_button = self._toggle("log", "Count axis on a log scale", self.set_log_counts)
-        self.fix_button = self._toggle("fix x", "Keep the current x range across redraws "
-                                       "(e.g. while training)", self.set_fixed_range)
-        self.zeros_button = self._toggle("no 0", "Hide the exact zeros (their spike can "
-                                         "hide everything else)", self.set_hide_zeros)
+        self.fix_button = self._toggle(
+            "fix x",
+            "Keep the current x range across redraws (e.g. while training)",
+            self.set_fixed_range,
+        )
+        self.zeros_button = self._toggle(
+            "no 0",
+            "Hide the exact zeros (their spike can hide everything else)",
+            self.set_hide_zeros,
+        )
         # The toggles on lines of their own, wrapping: beside the caption they squeezed it
         # to a sliver, and in one row they were cut off in a narrow column at 32 pt.
         options_row = FlowLayout()
@@ -130,8 +145,9 @@ class HistogramPanel(QWidget):
         # Below the table, wrapped: a note as wide as the table would be clipped.
         self.stats_note_label = QLabel()
         self.stats_note_label.setWordWrap(True)
-        self.stats_note_label.setSizePolicy(QSizePolicy.Policy.Ignored,
-                                            QSizePolicy.Policy.Preferred)
+        self.stats_note_label.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )
         self.stats_note_label.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -212,18 +228,23 @@ class HistogramPanel(QWidget):
         menu = QMenu(self)
         menu.addSection("Histogram")
         for text, checked, slot in (
-                ("Log count axis", self._log_counts, self.set_log_counts),
-                ("Fixed x range (keep across redraws)", self._fixed_range is not None,
-                 self.set_fixed_range),
-                ("Hide exact zeros", self._hide_zeros, self.set_hide_zeros)):
+            ("Log count axis", self._log_counts, self.set_log_counts),
+            (
+                "Fixed x range (keep across redraws)",
+                self._fixed_range is not None,
+                self.set_fixed_range,
+            ),
+            ("Hide exact zeros", self._hide_zeros, self.set_hide_zeros),
+        ):
             action = menu.addAction(text)
             action.setCheckable(True)
             action.setChecked(checked)
             action.toggled.connect(slot)
         return menu
 
-    def show_statistics(self, stats: TensorStatistics,
-                        spread: TheoreticalSpread | None = None) -> None:
+    def show_statistics(
+        self, stats: TensorStatistics, spread: TheoreticalSpread | None = None
+    ) -> None:
         """Draw the histogram of ``stats`` and, when given, the theoretical ``spread``."""
         self._stats, self._spread = stats, spread
         self._redraw()
@@ -242,9 +263,11 @@ class HistogramPanel(QWidget):
 
     # ---------------------------------------------------------------- drawing
     def _sync_buttons(self) -> None:
-        for button, on in ((self.log_button, self._log_counts),
-                           (self.fix_button, self._fixed_range is not None),
-                           (self.zeros_button, self._hide_zeros)):
+        for button, on in (
+            (self.log_button, self._log_counts),
+            (self.fix_button, self._fixed_range is not None),
+            (self.zeros_button, self._hide_zeros),
+        ):
             button.blockSignals(True)
             button.setChecked(on)
             button.blockSignals(False)
@@ -261,8 +284,11 @@ class HistogramPanel(QWidget):
         self._x_unit = display_unit(max(abs(low), abs(high)))
         self._set_value_title()
         if stats.finite_count:
-            counts = stats.counts_without_zeros() if self._hide_zeros else np.asarray(
-                stats.counts, dtype=np.float64)
+            counts = (
+                stats.counts_without_zeros()
+                if self._hide_zeros
+                else np.asarray(stats.counts, dtype=np.float64)
+            )
             self.bars.setData(stats.edges / self._x_unit, self._count_y(counts))
         else:
             counts = np.zeros(0)
@@ -312,17 +338,22 @@ class HistogramPanel(QWidget):
             self.theory_curve.setData(x_in / self._x_unit, self._count_y(y_in))
         colour = theory_colour(self.palette())
         name = html.escape(spread.label)
-        self.theory_label.setText(f"<span style='color:{colour.name()}'><b>- - -</b> "
-                                  f"{name}{' (outside the x range)' if outside else ''}"
-                                  f"</span>")
-        self.theory_label.setToolTip("The spread the initializer gives this shape"
-                                     + (" (approximate)" if spread.approximate else "")
-                                     + ", scaled to the histogram's counts")
+        self.theory_label.setText(
+            f"<span style='color:{colour.name()}'><b>- - -</b> "
+            f"{name}{' (outside the x range)' if outside else ''}"
+            f"</span>"
+        )
+        self.theory_label.setToolTip(
+            "The spread the initializer gives this shape"
+            + (" (approximate)" if spread.approximate else "")
+            + ", scaled to the histogram's counts"
+        )
         if outside:
             right = t_low > high
             self.theory_marker.setColor(colour)
-            self.theory_marker.fill = pg.mkBrush(self.palette().color(
-                self.palette().ColorRole.Window))
+            self.theory_marker.fill = pg.mkBrush(
+                self.palette().color(self.palette().ColorRole.Window)
+            )
             self.theory_marker.setText(f"{spread.label} →" if right else f"← {spread.label}")
             self.theory_marker.setAnchor((1, 0) if right else (0, 0))
             self._marker_at_right = right
@@ -333,8 +364,7 @@ class HistogramPanel(QWidget):
         bin_width = float(stats.edges[1] - stats.edges[0])
         top = float(np.max(stats.counts)) if stats.counts.size else 1.0
         if spread.kind == "constant":
-            return (np.array([spread.value, spread.value]),
-                    np.array([0.0, max(top, 1.0) * 1.04]))
+            return (np.array([spread.value, spread.value]), np.array([0.0, max(top, 1.0) * 1.04]))
         if not math.isfinite(bin_width) or bin_width <= 0:
             return None, None
         if _bins_coarser_than(spread, bin_width):
@@ -343,14 +373,15 @@ class HistogramPanel(QWidget):
             # a density scaled by the bin width would tower over the n values there are.
             edges = np.asarray(stats.edges, dtype=np.float64)
             expected = stats.finite_count * np.diff(spread.cdf(edges))
-            return (np.repeat(edges, 2),
-                    np.concatenate([[0.0], np.repeat(expected, 2), [0.0]]))
+            return (np.repeat(edges, 2), np.concatenate([[0.0], np.repeat(expected, 2), [0.0]]))
         if spread.kind == "uniform":
             # Expected count per bin: n × P(bin) = n × width / (high - low).
             height = stats.finite_count * bin_width / (spread.high - spread.low)
             # A hair inside the bounds: the vertical sides survive clipping to the range.
-            return (np.array([spread.low, spread.low, spread.high, spread.high]),
-                    np.array([0.0, height, height, 0.0]))
+            return (
+                np.array([spread.low, spread.low, spread.high, spread.high]),
+                np.array([0.0, height, height, 0.0]),
+            )
         low, high = self._x_range
         x = np.linspace(low, high, 241)
         return x, stats.finite_count * bin_width * spread.density(x)
@@ -383,14 +414,22 @@ class HistogramPanel(QWidget):
         pairs = [pair for row in statistics_rows(self._stats) for pair in row]
         width = self.stats_label.width() or self.width()
         for per_row in (4, 3, 2):
-            rows = (statistics_rows(self._stats) if per_row == 4
-                    else [pairs[i:i + per_row] for i in range(0, len(pairs), per_row)])
+            rows = (
+                statistics_rows(self._stats)
+                if per_row == 4
+                else [pairs[i : i + per_row] for i in range(0, len(pairs), per_row)]
+            )
             needed = 0
             for column in range(per_row):
                 cells = [row[column] for row in rows if column < len(row)]
                 # The cells' padding (4 + 14 px) and a margin for bold values.
-                needed += (max(metrics.horizontalAdvance(n) for n, _ in cells)
-                           + max(metrics.horizontalAdvance(v) for _, v in cells) + 4 + 14 + 4)
+                needed += (
+                    max(metrics.horizontalAdvance(n) for n, _ in cells)
+                    + max(metrics.horizontalAdvance(v) for _, v in cells)
+                    + 4
+                    + 14
+                    + 4
+                )
             if needed <= width:
                 return per_row
         return 1
@@ -406,8 +445,10 @@ class HistogramPanel(QWidget):
         stats = self._stats
         bins = len(stats.counts)
         if stats.is_sampled:
-            text = (f"histogram of a 1/{stats.sample_step} sample of {stats.finite_count:,} "
-                    f"values, {bins} bins")
+            text = (
+                f"histogram of a 1/{stats.sample_step} sample of {stats.finite_count:,} "
+                f"values, {bins} bins"
+            )
         else:
             text = f"histogram of {stats.finite_count:,} values, {bins} bins"
         if self._hide_zeros and stats.zero_fraction:
@@ -428,7 +469,7 @@ class HistogramPanel(QWidget):
         warn = theory_colour(palette).name()
         pairs = [pair for row in statistics_rows(stats) for pair in row]
         per_row = self._pairs_per_row()
-        rows = [pairs[i:i + per_row] for i in range(0, len(pairs), per_row)]
+        rows = [pairs[i : i + per_row] for i in range(0, len(pairs), per_row)]
         if per_row == 4:
             rows = statistics_rows(stats)  # the designed grouping: numbers, health, shape
         # Too narrow for a name and its value side by side (large text, a narrow column):
@@ -439,14 +480,21 @@ class HistogramPanel(QWidget):
             parts = []
             for name, value in row:
                 alarming = name in ("NaN", "Inf") and value != "0"
-                shown = (f"<b style='color:{warn}'>{html.escape(value)}</b>" if alarming
-                         else html.escape(value))
+                shown = (
+                    f"<b style='color:{warn}'>{html.escape(value)}</b>"
+                    if alarming
+                    else html.escape(value)
+                )
                 if stacked:
-                    parts.append(f"<td style='color:{dim}'>{name}</td></tr><tr>"
-                                 f"<td style='padding-left:12px'>{shown}</td>")
+                    parts.append(
+                        f"<td style='color:{dim}'>{name}</td></tr><tr>"
+                        f"<td style='padding-left:12px'>{shown}</td>"
+                    )
                 else:
-                    parts.append(f"<td style='color:{dim}; padding-right:4px'>{name}</td>"
-                                 f"<td style='padding-right:14px'>{shown}</td>")
+                    parts.append(
+                        f"<td style='color:{dim}; padding-right:4px'>{name}</td>"
+                        f"<td style='padding-right:14px'>{shown}</td>"
+                    )
             cells.append("<tr>" + "".join(parts) + "</tr>")
         return "<table cellspacing='0'>" + "".join(cells) + "</table>"
 
@@ -459,8 +507,9 @@ class HistogramPanel(QWidget):
     # ------------------------------------------------------------------- theming
     def changeEvent(self, event) -> None:
         # Qt sends palette events while the base class is still being built.
-        if (event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange)
-                and hasattr(self, "stats_label")):
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange) and hasattr(
+            self, "stats_label"
+        ):
             self._apply_palette()
         super().changeEvent(event)
 
@@ -475,13 +524,17 @@ class HistogramPanel(QWidget):
         fill = fill_colour(palette)
         self.bars.setPen(pg.mkPen(palette.color(palette.ColorRole.Highlight), width=1))
         self.bars.setBrush(pg.mkBrush(fill))
-        self.theory_curve.setPen(pg.mkPen(theory_colour(palette), width=2,
-                                          style=Qt.PenStyle.DashLine))
+        self.theory_curve.setPen(
+            pg.mkPen(theory_colour(palette), width=2, style=Qt.PenStyle.DashLine)
+        )
         self.theory_marker.setFont(plot_font())
-        self.stats_note_label.setText("mean, std, min, max, norm and histogram: finite "
-                                      "values only")
-        for label in (self.stats_label, self.stats_note_label, self.caption_label,
-                      self.theory_label):
+        self.stats_note_label.setText("mean, std, min, max, norm and histogram: finite values only")
+        for label in (
+            self.stats_label,
+            self.stats_note_label,
+            self.caption_label,
+            self.theory_label,
+        ):
             label.setFont(plot_font())
         for button in (self.log_button, self.fix_button, self.zeros_button):
             button.setFont(plot_font(0.9))

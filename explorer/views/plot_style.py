@@ -13,8 +13,16 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication
 
-__all__ = ["plot_font", "style_plot_widget", "style_axis", "theory_colour", "fill_colour",
-           "TitledAxisItem", "IndexAxisItem", "CountAxisItem"]
+__all__ = [
+    "plot_font",
+    "style_plot_widget",
+    "style_axis",
+    "theory_colour",
+    "fill_colour",
+    "TitledAxisItem",
+    "IndexAxisItem",
+    "CountAxisItem",
+]
 
 
 def plot_font(scale: float = 1.0) -> QFont:
@@ -29,8 +37,9 @@ def text_colour(palette: QPalette) -> QColor:
     return palette.color(QPalette.ColorRole.WindowText)
 
 
-def style_axis(axis: pg.AxisItem, palette: QPalette, title: str | None = None,
-               tick_scale: float = 1.0) -> None:
+def style_axis(
+    axis: pg.AxisItem, palette: QPalette, title: str | None = None, tick_scale: float = 1.0
+) -> None:
     """Axis line and tick labels in the palette's text colour and the app font.
 
     ``title`` (when given) is set in the same colour at the font's size;
@@ -41,8 +50,7 @@ def style_axis(axis: pg.AxisItem, palette: QPalette, title: str | None = None,
     pen = pg.mkPen(colour)
     axis.setPen(pen)
     axis.setTextPen(pen)
-    axis.setStyle(tickFont=font if tick_scale == 1.0 else plot_font(tick_scale),
-                  tickTextOffset=4)
+    axis.setStyle(tickFont=font if tick_scale == 1.0 else plot_font(tick_scale), tickTextOffset=4)
     if title is not None:
         axis.setLabel(title, color=colour.name(), **{"font-size": f"{font.pointSizeF():.0f}pt"})
 
@@ -86,8 +94,13 @@ class TitledAxisItem(pg.AxisItem):
         ``0.9005``, ``0.9010``, ``0.9015`` ran into each other.
         """
         levels = super().tickSpacing(minVal, maxVal, size)
-        if (self.orientation not in ("bottom", "top") or not levels or size <= 0
-                or not maxVal > minVal or not math.isfinite(maxVal - minVal)):
+        if (
+            self.orientation not in ("bottom", "top")
+            or not levels
+            or size <= 0
+            or not maxVal > minVal
+            or not math.isfinite(maxVal - minVal)
+        ):
             return levels
         metrics = QFontMetrics(self.style.get("tickFont") or plot_font())
         spacing = levels[0][0]
@@ -97,8 +110,9 @@ class TitledAxisItem(pg.AxisItem):
             if count <= 2:
                 break
             ticks = [first + k * spacing for k in range(count)]
-            widest = max(metrics.horizontalAdvance(t)
-                         for t in self.tickStrings(ticks, self.scale, spacing))
+            widest = max(
+                metrics.horizontalAdvance(t) for t in self.tickStrings(ticks, self.scale, spacing)
+            )
             if spacing * size / (maxVal - minVal) >= widest + metrics.horizontalAdvance("  "):
                 break
             spacing = _next_nice(spacing)
@@ -142,8 +156,12 @@ class IndexAxisItem(TitledAxisItem):
         else:
             label = metrics.height() * 1.3
         needed = max(1.0, label * span / size)
-        nice = next(n for m in (1, 10, 100, 1000, 10 ** 4, 10 ** 5, 10 ** 6, 10 ** 9)
-                    for n in (m, 2 * m, 5 * m) if n >= needed)
+        nice = next(
+            n
+            for m in (1, 10, 100, 1000, 10**4, 10**5, 10**6, 10**9)
+            for n in (m, 2 * m, 5 * m)
+            if n >= needed
+        )
         return [(float(nice), 0.0)]
 
 
@@ -166,7 +184,7 @@ class CountAxisItem(TitledAxisItem):
 
     def tickStrings(self, values, scale, spacing):
         if self.log_counts:
-            return [_short_count(10.0 ** v) for v in values]
+            return [_short_count(10.0**v) for v in values]
         return [_short_count(v * scale) for v in values]
 
 

@@ -77,8 +77,9 @@ def test_a_mixed_signs_stay_diverging_and_centred_on_zero(panel):
 
 @pytest.mark.parametrize("value", [1.0, 42.0])
 def test_a_a_constant_is_one_colour_with_a_note_and_no_scale(panel, value):
-    panel.show_array(onp.full((5, 6), value, onp.float32), None,
-                     theoretical_spread(init.Constant(value), (5, 6)))
+    panel.show_array(
+        onp.full((5, 6), value, onp.float32), None, theoretical_spread(init.Constant(value), (5, 6))
+    )
     assert f"all values = {value:g}" in plain(panel.title_label)
     assert "colours" not in plain(panel.title_label)
     assert not panel.heatmap.colour_bar.isVisible()  # no range to claim
@@ -215,13 +216,19 @@ def test_d_plus_and_minus_inf_have_their_own_colours_and_legend(panel):
 
 
 # ---------------------------------------------------- E. statistics overflow
-@pytest.mark.parametrize("values, mean, std", [
-    (onp.full((8, 8), 65504, onp.float16), 65504.0, 0.0),
-    (onp.full((8, 8), 3e38, onp.float32), float(onp.float32(3e38)), 0.0),
-    (onp.array([1e30, -1e30, 1e30], onp.float32), float(onp.float32(1e30)) / 3,
-     float(onp.float32(1e30)) * math.sqrt(8 / 9)),
-    (onp.array([[1e308, -1e308], [1e308, 0.0]]), 1e308 / 4, 1e308 / 4 * math.sqrt(11)),
-])
+@pytest.mark.parametrize(
+    "values, mean, std",
+    [
+        (onp.full((8, 8), 65504, onp.float16), 65504.0, 0.0),
+        (onp.full((8, 8), 3e38, onp.float32), float(onp.float32(3e38)), 0.0),
+        (
+            onp.array([1e30, -1e30, 1e30], onp.float32),
+            float(onp.float32(1e30)) / 3,
+            float(onp.float32(1e30)) * math.sqrt(8 / 9),
+        ),
+        (onp.array([[1e308, -1e308], [1e308, 0.0]]), 1e308 / 4, 1e308 / 4 * math.sqrt(11)),
+    ],
+)
 def test_e_statistics_of_huge_values_are_exact(panel, values, mean, std):
     panel.show_array(values, None)
     stats = panel.statistics
@@ -237,10 +244,13 @@ def test_e_complex_values_are_shown_as_magnitudes_with_a_note(panel):
 
 
 # --------------------------------------------------------- F. no exceptions
-@pytest.mark.parametrize("values", [
-    onp.zeros((4, 0), onp.float32),
-    onp.zeros((2, 0, 3, 1, 2), onp.float32),
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        onp.zeros((4, 0), onp.float32),
+        onp.zeros((2, 0, 3, 1, 2), onp.float32),
+    ],
+)
 def test_f_an_empty_array_is_described_not_drawn(panel, values):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -249,12 +259,15 @@ def test_f_an_empty_array_is_described_not_drawn(panel, values):
     assert panel.values is values
 
 
-@pytest.mark.parametrize("values", [
-    onp.array([[1e308, -1e308], [0.0, 1.0]]),
-    onp.full((3, 3), 1e-45, onp.float32),
-    onp.array([1e-45, 3e-45, 0.0], onp.float32),
-    onp.array([[onp.finfo(onp.float64).max, onp.finfo(onp.float64).max]]),
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        onp.array([[1e308, -1e308], [0.0, 1.0]]),
+        onp.full((3, 3), 1e-45, onp.float32),
+        onp.array([1e-45, 3e-45, 0.0], onp.float32),
+        onp.array([[onp.finfo(onp.float64).max, onp.finfo(onp.float64).max]]),
+    ],
+)
 def test_f_extreme_values_draw_without_errors_or_warnings(panel, values):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -278,15 +291,19 @@ def any_array(draw):
         shape = shape[:2]
     if dtype.kind == "f":
         # Every kind of float: NaN, ±Inf, denormals, the largest and smallest.
-        elements = st.floats(width=8 * dtype.itemsize, allow_nan=True, allow_infinity=True,
-                             allow_subnormal=True)
+        elements = st.floats(
+            width=8 * dtype.itemsize, allow_nan=True, allow_infinity=True, allow_subnormal=True
+        )
     else:
         elements = None
     return draw(hnp.arrays(dtype, shape, elements=elements))
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(values=any_array())
 def test_f_any_array_draws_without_exceptions_or_warnings(panel, values):
     with warnings.catch_warnings():
@@ -306,22 +323,25 @@ def test_f_any_array_draws_without_exceptions_or_warnings(panel, values):
             assert math.isfinite(number)
         assert stats.std >= 0 and stats.min <= stats.mean <= stats.max
         # Inf only where the true norm is beyond the largest float.
-        assert math.isfinite(stats.l2_norm) or stats.max_abs * math.sqrt(
-            stats.finite_count) > 1e307
+        assert math.isfinite(stats.l2_norm) or stats.max_abs * math.sqrt(stats.finite_count) > 1e307
         assert all(math.isfinite(v) for v in panel.heatmap.image_item.getLevels())
         (x_low, x_high), _ = panel.histogram.plot.vb.viewRange()
         assert math.isfinite(x_low) and math.isfinite(x_high) and x_high > x_low
     else:
         assert "no finite values" in title
     legend = plain(panel.legend_label)
-    for name, count in (("NaN", stats.nan_count), ("+Inf", stats.positive_inf_count),
-                        ("−Inf", stats.negative_inf_count)):
+    for name, count in (
+        ("NaN", stats.nan_count),
+        ("+Inf", stats.positive_inf_count),
+        ("−Inf", stats.negative_inf_count),
+    ):
         assert (f"{name} {count:,}" in legend) == bool(count)
 
 
 # -------------------------------------------- G. a column without a gradient
 def test_g_statistics_are_in_view_at_1024x768_when_the_gradient_column_is_a_message(
-        qtbot, settings_store):
+    qtbot, settings_store
+):
     from explorer.main_window import MainWindow
     from explorer.session import Session
 
@@ -353,8 +373,11 @@ def app_font():
 
 def _visible_texts(panel):
     """Every label and button a user reads in ``panel``, with its rectangle in the panel."""
-    widgets = [w for w in panel.findChildren(QLabel) + panel.findChildren(QToolButton)
-               if w.isVisible() and (not isinstance(w, QLabel) or w.text())]
+    widgets = [
+        w
+        for w in panel.findChildren(QLabel) + panel.findChildren(QToolButton)
+        if w.isVisible() and (not isinstance(w, QLabel) or w.text())
+    ]
     return [(w, QRect(w.mapTo(panel, QPoint(0, 0)), w.size())) for w in widgets]
 
 
@@ -389,14 +412,16 @@ def test_h_labels_fit_their_panel_and_never_overlap_at_large_text(qtbot, app_fon
         for widget, rect in texts:
             assert panel.rect().contains(rect), (points, widget.objectName(), widget.text())
             if isinstance(widget, QLabel) and widget.wordWrap():
-                assert widget.heightForWidth(widget.width()) <= widget.height() + 1, \
-                    (points, widget.text())
+                assert widget.heightForWidth(widget.width()) <= widget.height() + 1, (
+                    points,
+                    widget.text(),
+                )
             else:  # one line, or a table: all of it within the widget
                 hint = widget.sizeHint()
                 assert hint.width() <= widget.width() + 1, (points, widget.text())
                 assert hint.height() <= widget.height() + 1, (points, widget.text())
         for i, (first, a) in enumerate(texts):
-            for second, b in texts[i + 1:]:
+            for second, b in texts[i + 1 :]:
                 assert not a.intersects(b), (points, first.text(), second.text())
         # The plots keep a readable height: the column scrolls instead of squashing them.
         line = panel.fontMetrics().height()
