@@ -33,8 +33,8 @@ from .settings import Settings, SettingsStore
 from .theme import apply_theme
 from .views.block_tree_view import BlockTreeView
 from .views.code_log_view import CodeLogView
-from .views.history_view import HistoryView
 from .views.console_view import ConsoleView
+from .views.history_view import HistoryView
 from .views.tensor_view import TensorView
 
 __all__ = ["MainWindow"]

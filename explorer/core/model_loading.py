@@ -70,7 +70,7 @@ def _run_model_code(source: str, filename: str, namespace: dict):
 def load_model_source(source: str, filename: str) -> LoadedModel:
     """Execute ``source`` as the file ``filename`` and return its Block.
 
-    The code runs under :data:`explorer.user_code.RUNNER`: a runaway loop can be
+    The code runs under :data:`explorer.core.user_code.RUNNER`: a runaway loop can be
     stopped, and ``sys.exit()`` or ``KeyboardInterrupt`` in it is an error like
     any other.
 

@@ -25,9 +25,21 @@ from dataclasses import dataclass, field
 import numpy as np
 
 __all__ = [
-    "ViewChoice", "Picture", "picture_of", "mosaic_is_possible", "DisplayImage",
-    "MaxAbsPooler", "display_steps", "downsample_max_abs", "block_extreme", "map_parts",
-    "CHUNK", "format_index", "format_value",
+    "ViewChoice",
+    "Picture",
+    "picture_of",
+    "mosaic_is_possible",
+    "DisplayImage",
+    "MaxAbsPooler",
+    "display_steps",
+    "downsample_max_abs",
+    "block_extreme",
+    "map_parts",
+    "CHUNK",
+    "format_index",
+    "format_value",
+    "display_unit",
+    "as_display_image",
 ]
 
 # Above this many pixels a mosaic (with its 1-px gaps) is not offered by default.
@@ -44,8 +56,9 @@ def _pool() -> ThreadPoolExecutor:
     """A small shared pool: NumPy releases the GIL inside reductions and ufuncs."""
     global _executor
     if _executor is None:
-        _executor = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)),
-                                       thread_name_prefix="tensor-stats")
+        _executor = ThreadPoolExecutor(
+            max_workers=max(1, min(4, os.cpu_count() or 1)), thread_name_prefix="tensor-stats"
+        )
     return _executor
 
 
@@ -187,32 +200,54 @@ def _mosaic(values: np.ndarray) -> Picture:
     grid = kernel.transpose(1, 0, 2, 3) if across else kernel
     grid_rows, grid_cols = grid.shape[:2]
     # NaN gaps draw as transparent, so the tiles stand apart on the background.
-    canvas = np.full((grid_rows * (tile_rows + 1), grid_cols * (tile_cols + 1)), np.nan,
-                     np.float32)
+    # float32 unless the values need more (float64 weights of 1e300 would overflow it).
+    canvas = np.full(
+        (grid_rows * (tile_rows + 1), grid_cols * (tile_cols + 1)),
+        np.nan,
+        np.result_type(values.dtype, np.float32),
+    )
     tiles = canvas.reshape(grid_rows, tile_rows + 1, grid_cols, tile_cols + 1)
     tiles[:, :tile_rows, :, :tile_cols] = grid.transpose(0, 2, 1, 3)
     source = canvas[:-1, :-1]
     out_title, in_title = f"axis 0 ({out} tiles)", f"axis 1 ({inp} tiles)"
     row_title, col_title = (in_title, out_title) if across else (out_title, in_title)
-    return Picture(source, "mosaic", values.shape, row_title, col_title,
-                   tile=(tile_rows, tile_cols), across=across)
+    return Picture(
+        source,
+        "mosaic",
+        values.shape,
+        row_title,
+        col_title,
+        tile=(tile_rows, tile_cols),
+        across=across,
+    )
 
 
 def _slice(values: np.ndarray, choice: ViewChoice) -> Picture:
     ndim = values.ndim
     row_axis, col_axis = choice.row_axis, choice.col_axis
     if not (0 <= row_axis < ndim and 0 <= col_axis < ndim) or row_axis == col_axis:
-        raise ValueError(f"Slice axes must be two different axes of a {ndim}-D array, "
-                         f"got rows={row_axis}, columns={col_axis}")
+        raise ValueError(
+            f"Slice axes must be two different axes of a {ndim}-D array, "
+            f"got rows={row_axis}, columns={col_axis}"
+        )
     fixed = tuple(choice.fixed) + (0,) * (ndim - len(choice.fixed))
     fixed = tuple(min(max(int(i), 0), n - 1) for i, n in zip(fixed[:ndim], values.shape))
-    index = tuple(slice(None) if axis in (row_axis, col_axis) else fixed[axis]
-                  for axis in range(ndim))
+    index = tuple(
+        slice(None) if axis in (row_axis, col_axis) else fixed[axis] for axis in range(ndim)
+    )
     source = values[index]
     if row_axis > col_axis:
         source = source.T
-    return Picture(source, "slice", values.shape, f"axis {row_axis}", f"axis {col_axis}",
-                   row_axis=row_axis, col_axis=col_axis, fixed=fixed)
+    return Picture(
+        source,
+        "slice",
+        values.shape,
+        f"axis {row_axis}",
+        f"axis {col_axis}",
+        row_axis=row_axis,
+        col_axis=col_axis,
+        fixed=fixed,
+    )
 
 
 # ------------------------------------------------------------- downsampling
@@ -227,10 +262,30 @@ class DisplayImage:
     image: np.ndarray
     row_step: int
     col_step: int
+    unit: float = 1.0  # the image holds values / unit (a power of ten; see display_unit)
 
     @property
     def is_downsampled(self) -> bool:
         return self.row_step > 1 or self.col_step > 1
+
+
+def display_unit(largest: float) -> float:
+    """The power of ten a display image's values are divided by (1 for ordinary values).
+
+    Images are float32, and pyqtgraph scales them to colours in float32 too:
+    values beyond ~1e30 (float64 weights of 1e308 would even become Inf) or
+    below ~1e-30 (denormals) are shown in units of ``10**k`` instead.
+    """
+    if not math.isfinite(largest) or largest == 0 or 1e-30 <= largest <= 1e30:
+        return 1.0
+    return 10.0 ** math.floor(math.log10(largest))
+
+
+def as_display_image(values: np.ndarray, unit: float) -> np.ndarray:
+    """``values / unit`` as a C-contiguous float32 image."""
+    if unit == 1.0:
+        return np.ascontiguousarray(values, dtype=np.float32)
+    return np.ascontiguousarray(np.asarray(values, dtype=np.float64) / unit, dtype=np.float32)
 
 
 def display_steps(shape: tuple, max_side: int) -> tuple:
@@ -255,12 +310,12 @@ class MaxAbsPooler:
     matrix is read from memory once for both.
     """
 
-    def __init__(self, shape: tuple, dtype, row_step: int, col_step: int,
-                 skip_nan: bool = False) -> None:
+    def __init__(
+        self, shape: tuple, dtype, row_step: int, col_step: int, skip_nan: bool = False
+    ) -> None:
         rows, cols = shape
         self.row_step, self.col_step = row_step, col_step
-        self._largest, self._smallest = (np.fmax, np.fmin) if skip_nan else (np.maximum,
-                                                                              np.minimum)
+        self._largest, self._smallest = (np.fmax, np.fmin) if skip_nan else (np.maximum, np.minimum)
         out_shape = (math.ceil(rows / row_step), math.ceil(cols / col_step))
         self._high = np.empty(out_shape, dtype)
         self._low = np.empty(out_shape, dtype)
@@ -275,41 +330,48 @@ class MaxAbsPooler:
         first = start_row // self.row_step
         stop = first + math.ceil(band.shape[0] / self.row_step)
         for ufunc, out in ((self._largest, self._high), (self._smallest, self._low)):
-            _pool_columns(_pool_rows(band, self.row_step, ufunc), self.col_step, ufunc,
-                          out[first:stop])
+            _pool_columns(
+                _pool_rows(band, self.row_step, ufunc), self.col_step, ufunc, out[first:stop]
+            )
 
-    def image(self) -> DisplayImage:
+    def image(self, unit: float = 1.0) -> DisplayImage:
+        """The pooled image, in units of ``unit`` (see :func:`display_unit`)."""
         high, low = self._high, self._low
         with np.errstate(invalid="ignore"):
             # Ties go to the positive value; a NaN block has NaN in both and stays NaN.
-            image = np.where(high >= -low, high, low).astype(np.float32, copy=False)
-        return DisplayImage(image, self.row_step, self.col_step)
+            image = np.where(high >= -low, high, low)
+        return DisplayImage(as_display_image(image, unit), self.row_step, self.col_step, unit)
 
 
-def downsample_max_abs(source: np.ndarray, max_side: int = 1024,
-                       skip_nan: bool = False, max_shape: tuple | None = None) -> DisplayImage:
+def downsample_max_abs(
+    source: np.ndarray,
+    max_side: int = 1024,
+    skip_nan: bool = False,
+    max_shape: tuple | None = None,
+    unit: float = 1.0,
+) -> DisplayImage:
     """Shrink ``source`` to at most ``max_side`` pixels per side by max-|x| pooling.
 
     ``max_shape`` ``(rows, cols)``, when given, bounds each side separately
     (the screen pixels a heatmap panel has). See :class:`MaxAbsPooler` for why
-    max-|x| and how NaN is kept.
+    max-|x| and how NaN is kept. The image holds ``source / unit``.
     """
     row_step, col_step = display_steps(source.shape, max_side)
     if max_shape is not None:
         row_step = max(row_step, math.ceil(source.shape[0] / max(1, max_shape[0])))
         col_step = max(col_step, math.ceil(source.shape[1] / max(1, max_shape[1])))
     if row_step == 1 and col_step == 1:
-        return DisplayImage(np.ascontiguousarray(source, dtype=np.float32), 1, 1)
+        return DisplayImage(as_display_image(source, unit), 1, 1, unit)
     pooler = MaxAbsPooler(source.shape, source.dtype, row_step, col_step, skip_nan)
     rows, cols = source.shape
     height = pooler.band_rows(cols, CHUNK)
     starts = range(0, rows, height)
 
     def band(start):
-        pooler.add_band(start, source[start:start + height])
+        pooler.add_band(start, source[start : start + height])
 
     map_parts(band, starts, source.size)
-    return pooler.image()
+    return pooler.image(unit)
 
 
 def _pool_rows(band: np.ndarray, step: int, ufunc) -> np.ndarray:
@@ -320,9 +382,9 @@ def _pool_rows(band: np.ndarray, step: int, ufunc) -> np.ndarray:
     whole = rows // step
     out = np.empty((math.ceil(rows / step), cols), dtype=band.dtype)
     if whole:
-        ufunc.reduce(band[:whole * step].reshape(whole, step, cols), axis=1, out=out[:whole])
+        ufunc.reduce(band[: whole * step].reshape(whole, step, cols), axis=1, out=out[:whole])
     if whole * step < rows:  # the last, shorter group of the source
-        ufunc.reduce(band[whole * step:], axis=0, out=out[-1])
+        ufunc.reduce(band[whole * step :], axis=0, out=out[-1])
     return out
 
 
@@ -338,8 +400,9 @@ def _pool_columns(band: np.ndarray, step: int, ufunc, out: np.ndarray) -> None:
         ufunc(out[:, :width], part, out=out[:, :width])
 
 
-def block_extreme(source: np.ndarray, image: DisplayImage, row: int, col: int,
-                  skip_nan: bool = False) -> tuple | None:
+def block_extreme(
+    source: np.ndarray, image: DisplayImage, row: int, col: int, skip_nan: bool = False
+) -> tuple | None:
     """The source ``(row, col)`` of the element that display pixel ``(row, col)`` shows.
 
     Uses the same rule as :func:`downsample_max_abs`, so the value reported on
@@ -347,11 +410,11 @@ def block_extreme(source: np.ndarray, image: DisplayImage, row: int, col: int,
     of a mosaic that holds only gap.
     """
     r0, c0 = row * image.row_step, col * image.col_step
-    block = source[r0:r0 + image.row_step, c0:c0 + image.col_step]
+    block = source[r0 : r0 + image.row_step, c0 : c0 + image.col_step]
     if block.size == 0:
         return None
     if block.size == 1:
-        return (None if skip_nan and np.isnan(block[0, 0]) else (r0, c0))
+        return None if skip_nan and np.isnan(block[0, 0]) else (r0, c0)
     nan = np.isnan(block)
     if nan.any():
         if nan.all():

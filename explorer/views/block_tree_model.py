@@ -1,6 +1,6 @@
 """``BlockTreeModel``: the block tree of a model as a ``QAbstractItemModel``.
 
-An adapter over :mod:`explorer.block_tree` nodes: one row per block and per
+An adapter over :mod:`explorer.core.block_tree` nodes: one row per block and per
 parameter, with columns for the Gluon name, shape, size, dtype, initializer,
 grad_req, access path and the tie badge. The model holds no values and polls
 nothing: the window hands it the session's tree after a structural change
@@ -87,7 +87,7 @@ class BlockTreeModel(QAbstractItemModel):
     Signals
     -------
     totals_changed(object)
-        A new :class:`~explorer.block_tree.TreeTotals` after a rebuild.
+        A new :class:`~explorer.core.block_tree.TreeTotals` after a rebuild.
     filter_failed(str)
         ``set_filter`` got an invalid regular expression (the tree is unchanged).
     tie_dropped(str, str)

@@ -1,4 +1,4 @@
-"""A vertical colour scale beside a heatmap: the colormap from ``-level`` to ``+level``.
+"""A vertical colour scale beside a heatmap: the colormap from its low to its high level.
 
 It draws what ``pg.ColorBarItem(interactive=False)`` draws, from one
 GraphicsWidget and one AxisItem instead of a whole PlotItem (a ColorBarItem
@@ -32,10 +32,7 @@ class ColourBar(pg.GraphicsWidget):
 
     def __init__(self, colour_map: pg.ColorMap, width: int = 18) -> None:
         super().__init__()
-        lookup = colour_map.getLookupTable(nPts=256, alpha=True)  # (256, 4) uint8, low first
-        column = np.ascontiguousarray(lookup[::-1, None, :])  # one pixel wide, high on top
-        image = pg.functions.ndarray_to_qimage(column, QImage.Format.Format_RGBA8888)
-        self._pixmap = QPixmap.fromImage(image)
+        self.set_colour_map(colour_map)
         self.setMinimumWidth(width)
         self.setMaximumWidth(width)
         self.axis = TitledAxisItem("right")
@@ -43,6 +40,15 @@ class ColourBar(pg.GraphicsWidget):
         self.axis.enableAutoSIPrefix(False)
         self.axis.setRange(-1.0, 1.0)
         self._levels = (-1.0, 1.0)
+        self._unit = 1.0
+
+    def set_colour_map(self, colour_map: pg.ColorMap) -> None:
+        """Show ``colour_map`` (its low end at the bottom)."""
+        lookup = colour_map.getLookupTable(nPts=256, alpha=True)  # (256, 4) uint8, low first
+        column = np.ascontiguousarray(lookup[::-1, None, :])  # one pixel wide, high on top
+        image = pg.functions.ndarray_to_qimage(column, QImage.Format.Format_RGBA8888)
+        self._pixmap = QPixmap.fromImage(image)
+        self.update()
 
     def insert_beside(self, plot: LightPlot) -> None:
         """Put the bar and its axis right of ``plot``'s view box, the same height."""
@@ -56,10 +62,18 @@ class ColourBar(pg.GraphicsWidget):
     def levels(self) -> tuple:
         return self._levels
 
-    def set_levels(self, levels: tuple) -> None:
-        """Label the bar's bottom ``levels[0]`` and its top ``levels[1]``."""
+    def set_levels(self, levels: tuple, unit: float = 1.0) -> None:
+        """Label the bar's bottom ``levels[0]`` and its top ``levels[1]``.
+
+        With a ``unit`` other than 1 (values near 1e308 or 1e-45) the ticks
+        count in that unit and the axis title says so (``×1e+308``).
+        """
         self._levels = (float(levels[0]), float(levels[1]))
-        self.axis.setRange(*self._levels)
+        self.axis.setRange(self._levels[0] / unit, self._levels[1] / unit)
+        if unit != self._unit:
+            self._unit = unit
+            self.axis.setLabel(f"×{unit:.0e}" if unit != 1.0 else None)
+            self.axis.showLabel(unit != 1.0)
 
     def paint(self, painter: QPainter, *args) -> None:
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)

@@ -9,15 +9,24 @@ place.
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtWidgets import (
+    QLabel,
+    QMenu,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..theory import TheoreticalSpread
-from .array_display import format_value
+from .array_display import display_unit, format_value
 from .array_statistics import TensorStatistics
+from .flow_layout import FlowLayout
 from .light_plot import LightPlot
 from .plot_style import (
     CountAxisItem,
@@ -37,60 +46,130 @@ def statistics_rows(stats: TensorStatistics) -> list:
     zeros = f"{100.0 * stats.zero_fraction:.1f}%"
     if 0 < stats.zero_fraction < 0.001:
         zeros = "<0.1%"
-    shape = "(" + ", ".join(str(d) for d in stats.shape) + ("," if len(stats.shape) == 1
-                                                            else "") + ")"
+    shape = (
+        "(" + ", ".join(str(d) for d in stats.shape) + ("," if len(stats.shape) == 1 else "") + ")"
+    )
     return [
-        [("mean", format_value(stats.mean)), ("std", format_value(stats.std)),
-         ("min", format_value(stats.min)), ("max", format_value(stats.max))],
-        [("L2 norm", format_value(stats.l2_norm)), ("zeros", zeros),
-         ("NaN", f"{stats.nan_count:,}"), ("Inf", f"{stats.inf_count:,}")],
+        [
+            ("mean", format_value(stats.mean)),
+            ("std", format_value(stats.std)),
+            ("min", format_value(stats.min)),
+            ("max", format_value(stats.max)),
+        ],
+        [
+            ("L2 norm", format_value(stats.l2_norm)),
+            ("zeros", zeros),
+            ("NaN", f"{stats.nan_count:,}"),
+            ("Inf", f"{stats.inf_count:,}"),
+        ],
         [("shape", shape), ("dtype", stats.dtype), ("elements", f"{stats.size:,}")],
     ]
 
 
 class HistogramPanel(QWidget):
-    """Histogram bars, the theoretical spread (when known) and a statistics table."""
+    """Histogram bars, the theoretical spread (when known) and a statistics table.
+
+    The x range is the data's (or the range the user fixed); the
+    initializer's spread is drawn where it lies inside it, and named at the
+    edge with an arrow (``One: 1 →``) when it lies wholly outside. Options,
+    kept per panel across redraws, from the context menu or the toggle
+    buttons: a log count axis, a fixed x range (for watching training move
+    the values), and hiding the exact zeros.
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._stats: TensorStatistics | None = None
         self._spread: TheoreticalSpread | None = None
+        self._log_counts = False
+        self._hide_zeros = False
+        self._fixed_range: tuple | None = None  # (low, high) in values, when fixed
+        self._x_unit = 1.0
         # A view box and two axes, not a PlotWidget's PlotItem: no context menus or option
         # forms built that this plot never offers, which counts at start-up.
         count_axis, value_axis = CountAxisItem("left"), TitledAxisItem("bottom")
         for axis in (count_axis, value_axis):
             # Values and counts as they are: no "(x0.001)" in the title.
             axis.enableAutoSIPrefix(False)
-        self.plot_widget = pg.GraphicsView()
+        self.plot_widget = _CompactGraphicsView()
         self.plot_widget.setMinimumHeight(120)
+        self.plot_widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.plot_widget.customContextMenuRequested.connect(
+            lambda pos: self.context_menu().exec(self.plot_widget.mapToGlobal(pos))
+        )
         self.plot = LightPlot({"left": count_axis, "bottom": value_axis}, mouse_enabled=False)
         self.plot_widget.setCentralItem(self.plot)
         self.bars = pg.PlotDataItem(stepMode="center", fillLevel=0, fillOutline=True)
         self.theory_curve = pg.PlotDataItem()
         self.plot.addItem(self.bars)
         self.plot.addItem(self.theory_curve)
+        # Where the spread lies outside the x range: its name and an arrow at that edge.
+        self.theory_marker = pg.TextItem(anchor=(1, 0))
+        self.theory_marker.setZValue(2)
+        self.theory_marker.hide()
+        self.plot.addItem(self.theory_marker, ignoreBounds=True)
         # The theory's legend is a label above the plot: a legend inside the plot would
-        # cover the bars in the short plots of a 1280×800 window.
+        # cover the bars in short plots. Caption and legend wrap on lines of their own,
+        # so neither runs into the other at large text sizes.
         self.caption_label = QLabel()
+        self.caption_label.setWordWrap(True)
+        self.caption_label.setContentsMargins(4, 0, 4, 0)
+        self.caption_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.theory_label = QLabel()
+        self.theory_label.setWordWrap(True)
+        self.theory_label.setContentsMargins(4, 0, 4, 0)
         self.theory_label.setAlignment(Qt.AlignmentFlag.AlignRight)
-        caption_row = QHBoxLayout()
-        caption_row.setContentsMargins(4, 0, 4, 0)
-        caption_row.addWidget(self.caption_label, 1)
-        caption_row.addWidget(self.theory_label, 0)
+        self.theory_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.log_button = self._toggle("log", "Count axis on a log scale", self.set_log_counts)
+        self.fix_button = self._toggle(
+            "fix x",
+            "Keep the current x range across redraws (e.g. while training)",
+            self.set_fixed_range,
+        )
+        self.zeros_button = self._toggle(
+            "no 0",
+            "Hide the exact zeros (their spike can hide everything else)",
+            self.set_hide_zeros,
+        )
+        # The toggles on lines of their own, wrapping: beside the caption they squeezed it
+        # to a sliver, and in one row they were cut off in a narrow column at 32 pt.
+        options_row = FlowLayout()
+        options_row.setContentsMargins(4, 0, 4, 0)
+        for button in (self.log_button, self.fix_button, self.zeros_button):
+            options_row.addWidget(button)
         self.stats_label = QLabel()
         self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Ignored width: the table reflows to fewer columns instead of widening the panel.
         self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.stats_label.setWordWrap(False)
+        # Below the table, wrapped: a note as wide as the table would be clipped.
+        self.stats_note_label = QLabel()
+        self.stats_note_label.setWordWrap(True)
+        self.stats_note_label.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )
+        self.stats_note_label.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(caption_row, 0)
+        layout.addWidget(self.caption_label, 0)
+        layout.addLayout(options_row, 0)
+        layout.addWidget(self.theory_label, 0)
         layout.addWidget(self.plot_widget, 1)
         layout.addWidget(self.stats_label, 0)
+        layout.addWidget(self.stats_note_label, 0)
         self._apply_palette()
 
+    def _toggle(self, text: str, tip: str, slot) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setCheckable(True)
+        button.setAutoRaise(True)
+        button.toggled.connect(slot)
+        return button
+
+    # ---------------------------------------------------------------- the API
     @property
     def statistics(self) -> TensorStatistics | None:
         return self._stats
@@ -99,84 +178,261 @@ class HistogramPanel(QWidget):
     def spread(self) -> TheoreticalSpread | None:
         return self._spread
 
-    def show_statistics(self, stats: TensorStatistics,
-                        spread: TheoreticalSpread | None = None) -> None:
+    @property
+    def log_counts(self) -> bool:
+        """Whether the count axis is logarithmic."""
+        return self._log_counts
+
+    @property
+    def hide_zeros(self) -> bool:
+        """Whether the exact zeros are left out of the bars."""
+        return self._hide_zeros
+
+    @property
+    def fixed_range(self) -> tuple | None:
+        """The x range kept across redraws, or None when it follows the data."""
+        return self._fixed_range
+
+    @property
+    def x_range(self) -> tuple:
+        """The x range shown, in values (before the plot's padding)."""
+        return self._x_range
+
+    def set_log_counts(self, on: bool) -> None:
+        self._log_counts = bool(on)
+        axis = self.plot.getAxis("left")
+        axis.log_counts = self._log_counts
+        axis.picture = None  # its ticks are cached in a picture
+        axis.update()
+        self._sync_buttons()
+        self._redraw()
+
+    def set_hide_zeros(self, on: bool) -> None:
+        self._hide_zeros = bool(on)
+        self._sync_buttons()
+        self._redraw()
+
+    def set_fixed_range(self, on: bool | tuple) -> None:
+        """Keep the x range: ``True`` keeps the one shown now, a ``(low, high)`` that one."""
+        if isinstance(on, tuple):
+            self._fixed_range = (float(on[0]), float(on[1]))
+        elif on:
+            self._fixed_range = self._fixed_range or getattr(self, "_x_range", None)
+        else:
+            self._fixed_range = None
+        self._sync_buttons()
+        self._redraw()
+
+    def context_menu(self) -> QMenu:
+        """The right-click menu: log counts, fixed x range, hide zeros."""
+        menu = QMenu(self)
+        menu.addSection("Histogram")
+        for text, checked, slot in (
+            ("Log count axis", self._log_counts, self.set_log_counts),
+            (
+                "Fixed x range (keep across redraws)",
+                self._fixed_range is not None,
+                self.set_fixed_range,
+            ),
+            ("Hide exact zeros", self._hide_zeros, self.set_hide_zeros),
+        ):
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(checked)
+            action.toggled.connect(slot)
+        return menu
+
+    def show_statistics(
+        self, stats: TensorStatistics, spread: TheoreticalSpread | None = None
+    ) -> None:
         """Draw the histogram of ``stats`` and, when given, the theoretical ``spread``."""
         self._stats, self._spread = stats, spread
-        if stats.finite_count:
-            self.bars.setData(stats.edges, stats.counts.astype(np.float64, copy=False))
-        else:
-            self.bars.setData([], [])
-        self._draw_spread()
-        self._fit_range()
+        self._redraw()
         self.stats_label.setText(self._statistics_html())
-        self.caption_label.setText(self._caption())
+        self.stats_note_label.setVisible(bool(stats.nan_count or stats.inf_count))
 
     def clear(self) -> None:
         self._stats = self._spread = None
         self.bars.setData([], [])
         self.theory_curve.setData([], [])
+        self.theory_marker.hide()
         self.theory_label.clear()
         self.caption_label.clear()
         self.stats_label.clear()
+        self.stats_note_label.hide()
+
+    # ---------------------------------------------------------------- drawing
+    def _sync_buttons(self) -> None:
+        for button, on in (
+            (self.log_button, self._log_counts),
+            (self.fix_button, self._fixed_range is not None),
+            (self.zeros_button, self._hide_zeros),
+        ):
+            button.blockSignals(True)
+            button.setChecked(on)
+            button.blockSignals(False)
+
+    def _redraw(self) -> None:
+        stats = self._stats
+        if stats is None:
+            return
+        if stats.finite_count:
+            low, high = self._fixed_range or (float(stats.edges[0]), float(stats.edges[-1]))
+        else:
+            low, high = -1.0, 1.0
+        self._x_range = (low, high)
+        self._x_unit = display_unit(max(abs(low), abs(high)))
+        self._set_value_title()
+        if stats.finite_count:
+            counts = (
+                stats.counts_without_zeros()
+                if self._hide_zeros
+                else np.asarray(stats.counts, dtype=np.float64)
+            )
+            self.bars.setData(stats.edges / self._x_unit, self._count_y(counts))
+        else:
+            counts = np.zeros(0)
+            self.bars.setData([], [])
+        self.bars.setFillLevel(self._count_floor())
+        self._draw_spread()
+        self._fit_range(counts)
+        self.caption_label.setText(self._caption())
+
+    def _count_floor(self) -> float:
+        """Where the bars start: 0, or on a log axis half a count (below a single one)."""
+        return math.log10(0.5) if self._log_counts else 0.0
+
+    def _count_y(self, counts: np.ndarray) -> np.ndarray:
+        if not self._log_counts:
+            return counts
+        floor = self._count_floor()
+        with np.errstate(divide="ignore"):
+            return np.where(counts > 0.5, np.log10(np.maximum(counts, 0.5)), floor)
+
+    def _set_value_title(self) -> None:
+        title = "value" if self._x_unit == 1.0 else f"value (×{self._x_unit:.0e})"
+        if title != getattr(self, "_value_title", None):
+            self._value_title = title
+            style_axis(self.plot.getAxis("bottom"), self.palette(), title)
 
     def _draw_spread(self) -> None:
         stats, spread = self._stats, self._spread
+        self.theory_marker.hide()
         if spread is None or not stats.finite_count:
             self.theory_curve.setData([], [])
             self.theory_label.clear()
             return
+        low, high = self._x_range
+        x, y = self._spread_curve(stats, spread)
+        t_low, t_high = spread.extent()
+        outside = t_high < low or t_low > high
+        if outside or x is None:
+            self.theory_curve.setData([], [])
+        else:
+            inside = (x >= low) & (x <= high)
+            # Clip to the range: keep the points inside plus the edges' interpolated values.
+            x_in = np.concatenate([[low], x[inside], [high]])
+            y_in = np.interp(x_in, x, y, left=0.0, right=0.0)
+            if spread.kind == "constant":
+                x_in, y_in = x, y
+            self.theory_curve.setData(x_in / self._x_unit, self._count_y(y_in))
+        colour = theory_colour(self.palette())
+        name = html.escape(spread.label)
+        self.theory_label.setText(
+            f"<span style='color:{colour.name()}'><b>- - -</b> "
+            f"{name}{' (outside the x range)' if outside else ''}"
+            f"</span>"
+        )
+        self.theory_label.setToolTip(
+            "The spread the initializer gives this shape"
+            + (" (approximate)" if spread.approximate else "")
+            + ", scaled to the histogram's counts"
+        )
+        if outside:
+            right = t_low > high
+            self.theory_marker.setColor(colour)
+            self.theory_marker.fill = pg.mkBrush(
+                self.palette().color(self.palette().ColorRole.Window)
+            )
+            self.theory_marker.setText(f"{spread.label} →" if right else f"← {spread.label}")
+            self.theory_marker.setAnchor((1, 0) if right else (0, 0))
+            self._marker_at_right = right
+            self.theory_marker.show()
+
+    def _spread_curve(self, stats: TensorStatistics, spread: TheoreticalSpread) -> tuple:
+        """``(x, expected count)`` of the spread over the data's bins (None, None: no curve)."""
         bin_width = float(stats.edges[1] - stats.edges[0])
-        top = float(stats.counts.max()) if stats.counts.size else 1.0
+        top = float(np.max(stats.counts)) if stats.counts.size else 1.0
         if spread.kind == "constant":
-            x = np.array([spread.value, spread.value])
-            y = np.array([0.0, max(top, 1.0) * 1.04])
-        elif _bins_coarser_than(spread, bin_width):
+            return (np.array([spread.value, spread.value]), np.array([0.0, max(top, 1.0) * 1.04]))
+        if not math.isfinite(bin_width) or bin_width <= 0:
+            return None, None
+        if _bins_coarser_than(spread, bin_width):
             # The histogram's bins are wide next to the spread (an outlier stretched the
             # range): draw the expected count of each bin, n × P(bin), as steps, since
             # a density scaled by the bin width would tower over the n values there are.
             edges = np.asarray(stats.edges, dtype=np.float64)
             expected = stats.finite_count * np.diff(spread.cdf(edges))
-            x = np.repeat(edges, 2)
-            y = np.concatenate([[0.0], np.repeat(expected, 2), [0.0]])
-        elif spread.kind == "uniform":
+            return (np.repeat(edges, 2), np.concatenate([[0.0], np.repeat(expected, 2), [0.0]]))
+        if spread.kind == "uniform":
             # Expected count per bin: n × P(bin) = n × width / (high - low).
             height = stats.finite_count * bin_width / (spread.high - spread.low)
-            x = np.array([spread.low, spread.low, spread.high, spread.high])
-            y = np.array([0.0, height, height, 0.0])
-        else:
-            low, high = spread.extent()
-            x = np.linspace(min(low, stats.edges[0]) * 1.1, max(high, stats.edges[-1]) * 1.1,
-                            241)
-            y = stats.finite_count * bin_width * spread.density(x)
-        self.theory_curve.setData(x, y)
-        colour = theory_colour(self.palette()).name()
-        self.theory_label.setText(f"<span style='color:{colour}'><b>- - -</b> "
-                                  f"{html.escape(spread.label)}</span>")
-        self.theory_label.setToolTip("The spread the initializer gives this shape"
-                                     + (" (approximate)" if spread.approximate else "")
-                                     + ", scaled to the histogram's counts")
+            # A hair inside the bounds: the vertical sides survive clipping to the range.
+            return (
+                np.array([spread.low, spread.low, spread.high, spread.high]),
+                np.array([0.0, height, height, 0.0]),
+            )
+        low, high = self._x_range
+        x = np.linspace(low, high, 241)
+        return x, stats.finite_count * bin_width * spread.density(x)
 
-    def _fit_range(self) -> None:
-        stats, spread = self._stats, self._spread
-        if not stats.finite_count:
-            return
-        low, high = float(stats.edges[0]), float(stats.edges[-1])
-        top = float(stats.counts.max())
-        if spread is not None:
-            t_low, t_high = spread.extent()
-            low, high = min(low, t_low), max(high, t_high)
-            _, curve_y = self.theory_curve.getData()
-            if curve_y is not None and len(curve_y):
-                top = max(top, float(np.max(curve_y)))
-        self.plot.setXRange(low, high, padding=0.04)
-        self.plot.setYRange(0, max(top, 1.0) * 1.05, padding=0)
+    def _fit_range(self, counts: np.ndarray) -> None:
+        low, high = self._x_range
+        unit = self._x_unit
+        top = float(np.max(counts)) if counts.size else 1.0
+        _, curve_y = self.theory_curve.getData()
+        curve_top = float(np.max(curve_y)) if curve_y is not None and len(curve_y) else None
+        self.plot.setXRange(low / unit, high / unit, padding=0.04)
+        if self._log_counts:
+            y_top = math.log10(max(top, 1.0))
+            if curve_top is not None:
+                y_top = max(y_top, curve_top)
+            self.plot.setYRange(self._count_floor(), y_top + 0.15, padding=0)
+        else:
+            if curve_top is not None:
+                top = max(top, curve_top)
+            y_top = max(top, 1.0) * 1.05
+            self.plot.setYRange(0, y_top, padding=0)
+        if self.theory_marker.isVisible():
+            margin = 0.04 * (high - low) / unit
+            x = high / unit + margin if self._marker_at_right else low / unit - margin
+            self.theory_marker.setPos(x, y_top)
 
     def _pairs_per_row(self) -> int:
-        """As many label/value pairs per row as fit the panel's width (1 to 4)."""
+        """As many label/value pairs per row as fit the table's width (1 to 4), measured."""
         metrics = self.stats_label.fontMetrics()
-        pair = metrics.horizontalAdvance("L2 norm  -0.0001234  ") + 10
-        return max(1, min(4, self.width() // pair))
+        pairs = [pair for row in statistics_rows(self._stats) for pair in row]
+        width = self.stats_label.width() or self.width()
+        for per_row in (4, 3, 2):
+            rows = (
+                statistics_rows(self._stats)
+                if per_row == 4
+                else [pairs[i : i + per_row] for i in range(0, len(pairs), per_row)]
+            )
+            needed = 0
+            for column in range(per_row):
+                cells = [row[column] for row in rows if column < len(row)]
+                # The cells' padding (4 + 14 px) and a margin for bold values.
+                needed += (
+                    max(metrics.horizontalAdvance(n) for n, _ in cells)
+                    + max(metrics.horizontalAdvance(v) for _, v in cells)
+                    + 4
+                    + 14
+                    + 4
+                )
+            if needed <= width:
+                return per_row
+        return 1
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -189,9 +445,22 @@ class HistogramPanel(QWidget):
         stats = self._stats
         bins = len(stats.counts)
         if stats.is_sampled:
-            return (f"histogram of a 1/{stats.sample_step} sample of {stats.finite_count:,} "
-                    f"values, {bins} bins")
-        return f"histogram of {stats.finite_count:,} values, {bins} bins"
+            text = (
+                f"histogram of a 1/{stats.sample_step} sample of {stats.finite_count:,} "
+                f"values, {bins} bins"
+            )
+        else:
+            text = f"histogram of {stats.finite_count:,} values, {bins} bins"
+        if self._hide_zeros and stats.zero_fraction:
+            text += f"; zeros hidden ({100.0 * stats.zero_fraction:.1f}%)"
+        if self._log_counts:
+            text += "; log counts"
+        if self._fixed_range is not None:
+            low, high = self._fixed_range
+            text += "; x range fixed"
+            if stats.finite_count and (stats.min < low or stats.max > high):
+                text += f" (values reach {format_value(stats.min)} … {format_value(stats.max)})"
+        return text
 
     def _statistics_html(self) -> str:
         stats = self._stats
@@ -200,29 +469,47 @@ class HistogramPanel(QWidget):
         warn = theory_colour(palette).name()
         pairs = [pair for row in statistics_rows(stats) for pair in row]
         per_row = self._pairs_per_row()
-        rows = [pairs[i:i + per_row] for i in range(0, len(pairs), per_row)]
+        rows = [pairs[i : i + per_row] for i in range(0, len(pairs), per_row)]
         if per_row == 4:
             rows = statistics_rows(stats)  # the designed grouping: numbers, health, shape
+        # Too narrow for a name and its value side by side (large text, a narrow column):
+        # each value under its name, rather than cut off at the panel's edge.
+        stacked = per_row == 1 and not self._pair_fits(pairs)
         cells = []
         for row in rows:
             parts = []
             for name, value in row:
                 alarming = name in ("NaN", "Inf") and value != "0"
-                shown = (f"<b style='color:{warn}'>{html.escape(value)}</b>" if alarming
-                         else html.escape(value))
-                parts.append(f"<td style='color:{dim}; padding-right:4px'>{name}</td>"
-                             f"<td style='padding-right:14px'>{shown}</td>")
+                shown = (
+                    f"<b style='color:{warn}'>{html.escape(value)}</b>"
+                    if alarming
+                    else html.escape(value)
+                )
+                if stacked:
+                    parts.append(
+                        f"<td style='color:{dim}'>{name}</td></tr><tr>"
+                        f"<td style='padding-left:12px'>{shown}</td>"
+                    )
+                else:
+                    parts.append(
+                        f"<td style='color:{dim}; padding-right:4px'>{name}</td>"
+                        f"<td style='padding-right:14px'>{shown}</td>"
+                    )
             cells.append("<tr>" + "".join(parts) + "</tr>")
-        note = ""
-        if stats.nan_count or stats.inf_count:
-            note = "<div>mean, std, min, max, norm and histogram: finite values only</div>"
-        return "<table cellspacing='0'>" + "".join(cells) + "</table>" + note
+        return "<table cellspacing='0'>" + "".join(cells) + "</table>"
+
+    def _pair_fits(self, pairs: list) -> bool:
+        metrics = self.stats_label.fontMetrics()
+        name = max(metrics.horizontalAdvance(n) for n, _ in pairs)
+        value = max(metrics.horizontalAdvance(v) for _, v in pairs)
+        return name + value + 4 + 14 + 8 <= self.stats_label.width()
 
     # ------------------------------------------------------------------- theming
     def changeEvent(self, event) -> None:
         # Qt sends palette events while the base class is still being built.
-        if (event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange)
-                and hasattr(self, "stats_label")):
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange) and hasattr(
+            self, "stats_label"
+        ):
             self._apply_palette()
         super().changeEvent(event)
 
@@ -231,18 +518,40 @@ class HistogramPanel(QWidget):
         style_plot_widget(self.plot_widget, palette)
         # The titles are set here only, once per palette or font.
         style_axis(self.plot.getAxis("left"), palette, "count")
-        style_axis(self.plot.getAxis("bottom"), palette, "value")
+        self._value_title = None
+        self._x_unit = getattr(self, "_x_unit", 1.0)
+        self._set_value_title()
         fill = fill_colour(palette)
         self.bars.setPen(pg.mkPen(palette.color(palette.ColorRole.Highlight), width=1))
         self.bars.setBrush(pg.mkBrush(fill))
-        self.theory_curve.setPen(pg.mkPen(theory_colour(palette), width=2,
-                                          style=Qt.PenStyle.DashLine))
-        for label in (self.stats_label, self.caption_label, self.theory_label):
+        self.theory_curve.setPen(
+            pg.mkPen(theory_colour(palette), width=2, style=Qt.PenStyle.DashLine)
+        )
+        self.theory_marker.setFont(plot_font())
+        self.stats_note_label.setText("mean, std, min, max, norm and histogram: finite values only")
+        for label in (
+            self.stats_label,
+            self.stats_note_label,
+            self.caption_label,
+            self.theory_label,
+        ):
             label.setFont(plot_font())
+        for button in (self.log_button, self.fix_button, self.zeros_button):
+            button.setFont(plot_font(0.9))
         if self._stats is not None:
             self.stats_label.setText(self._statistics_html())
-            if self._spread is not None:
-                self._draw_spread()
+            self._redraw()
+
+
+class _CompactGraphicsView(pg.GraphicsView):
+    """A GraphicsView that prefers its minimum height (the layout's stretch adds the rest).
+
+    A scroll area sizes its content to the preferred heights; GraphicsView's own
+    preference made a column far taller than the window, its statistics out of view.
+    """
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), max(self.minimumHeight(), 1))
 
 
 def _bins_coarser_than(spread: TheoreticalSpread, bin_width: float) -> bool:

@@ -7,12 +7,22 @@ dark desktop and on a projector (axis text at the application's font size).
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication
 
-__all__ = ["plot_font", "style_plot_widget", "style_axis", "theory_colour", "fill_colour",
-           "TitledAxisItem", "IndexAxisItem", "CountAxisItem"]
+__all__ = [
+    "plot_font",
+    "style_plot_widget",
+    "style_axis",
+    "theory_colour",
+    "fill_colour",
+    "TitledAxisItem",
+    "IndexAxisItem",
+    "CountAxisItem",
+]
 
 
 def plot_font(scale: float = 1.0) -> QFont:
@@ -27,8 +37,9 @@ def text_colour(palette: QPalette) -> QColor:
     return palette.color(QPalette.ColorRole.WindowText)
 
 
-def style_axis(axis: pg.AxisItem, palette: QPalette, title: str | None = None,
-               tick_scale: float = 1.0) -> None:
+def style_axis(
+    axis: pg.AxisItem, palette: QPalette, title: str | None = None, tick_scale: float = 1.0
+) -> None:
     """Axis line and tick labels in the palette's text colour and the app font.
 
     ``title`` (when given) is set in the same colour at the font's size;
@@ -39,8 +50,7 @@ def style_axis(axis: pg.AxisItem, palette: QPalette, title: str | None = None,
     pen = pg.mkPen(colour)
     axis.setPen(pen)
     axis.setTextPen(pen)
-    axis.setStyle(tickFont=font if tick_scale == 1.0 else plot_font(tick_scale),
-                  tickTextOffset=4)
+    axis.setStyle(tickFont=font if tick_scale == 1.0 else plot_font(tick_scale), tickTextOffset=4)
     if title is not None:
         axis.setLabel(title, color=colour.name(), **{"font-size": f"{font.pointSizeF():.0f}pt"})
 
@@ -77,6 +87,37 @@ class TitledAxisItem(pg.AxisItem):
 
     _label_html: str | None = None  # class default: pyqtgraph's __init__ sets labels first
 
+    def tickSpacing(self, minVal, maxVal, size):
+        """pyqtgraph's spacing, widened on a horizontal axis until the labels fit.
+
+        pyqtgraph spaces ticks for its default font: at large text sizes
+        ``0.9005``, ``0.9010``, ``0.9015`` ran into each other.
+        """
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if (
+            self.orientation not in ("bottom", "top")
+            or not levels
+            or size <= 0
+            or not maxVal > minVal
+            or not math.isfinite(maxVal - minVal)
+        ):
+            return levels
+        metrics = QFontMetrics(self.style.get("tickFont") or plot_font())
+        spacing = levels[0][0]
+        for _ in range(24):
+            first = math.ceil(minVal / spacing) * spacing
+            count = int((maxVal - first) / spacing) + 1
+            if count <= 2:
+                break
+            ticks = [first + k * spacing for k in range(count)]
+            widest = max(
+                metrics.horizontalAdvance(t) for t in self.tickStrings(ticks, self.scale, spacing)
+            )
+            if spacing * size / (maxVal - minVal) >= widest + metrics.horizontalAdvance("  "):
+                break
+            spacing = _next_nice(spacing)
+        return [(spacing, 0.0)] if spacing != levels[0][0] else levels
+
     def _updateLabel(self) -> None:
         html = self.labelString()
         # A hidden title is neither drawn nor measured (showLabel brings it up to date);
@@ -104,17 +145,54 @@ class IndexAxisItem(TitledAxisItem):
         self.enableAutoSIPrefix(False)
 
     def tickSpacing(self, minVal, maxVal, size):
-        levels = [(max(spacing, 1.0), offset)
-                  for spacing, offset in super().tickSpacing(minVal, maxVal, size)
-                  if spacing >= 1.0]
-        return levels or [(1.0, 0.0)]
+        # No closer than a label's size: pyqtgraph spaces ticks for its default font,
+        # and at large text sizes "5", "10", "15" ran together.
+        span = maxVal - minVal
+        if span <= 0 or size <= 0:
+            return [(1.0, 0.0)]
+        metrics = QFontMetrics(self.style.get("tickFont") or plot_font())
+        if self.orientation in ("bottom", "top"):
+            label = metrics.horizontalAdvance(str(int(max(abs(minVal), abs(maxVal))))) * 1.6
+        else:
+            label = metrics.height() * 1.3
+        needed = max(1.0, label * span / size)
+        nice = next(
+            n
+            for m in (1, 10, 100, 1000, 10**4, 10**5, 10**6, 10**9)
+            for n in (m, 2 * m, 5 * m)
+            if n >= needed
+        )
+        return [(float(nice), 0.0)]
 
 
 class CountAxisItem(TitledAxisItem):
-    """A histogram's count axis with short labels (``250k``, ``1.5M``), no ``1e+06``."""
+    """A histogram's count axis with short labels (``250k``, ``1.5M``), no ``1e+06``.
+
+    With ``log_counts`` set, the plotted values are ``log10(count)``: ticks sit
+    at whole powers of ten and read as counts (``1``, ``10``, ``1k``).
+    """
+
+    log_counts = False
+
+    def tickValues(self, minVal, maxVal, size):
+        if not self.log_counts:
+            return super().tickValues(minVal, maxVal, size)
+        first, last = math.ceil(minVal), math.floor(maxVal)
+        powers = [float(k) for k in range(max(first, 0), last + 1)]
+        step = max(1, math.ceil(len(powers) / max(1, size / 40)))
+        return [(float(step), powers[::step])]
 
     def tickStrings(self, values, scale, spacing):
+        if self.log_counts:
+            return [_short_count(10.0**v) for v in values]
         return [_short_count(v * scale) for v in values]
+
+
+def _next_nice(spacing: float) -> float:
+    """The next of 1, 2, 5, 10, 20, 50, ... (times a power of ten) above ``spacing``."""
+    power = 10.0 ** math.floor(math.log10(spacing))
+    mantissa = spacing / power
+    return power * (2.0 if mantissa < 1.5 else 5.0 if mantissa < 3.5 else 10.0)
 
 
 def _short_count(value: float) -> str:

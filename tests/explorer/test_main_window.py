@@ -219,8 +219,8 @@ def test_zero_gradients_and_the_gradient_title_says_which_batch(qtbot, window):
     import html
 
     title = html.unescape(window.tensor_view.grad_panel.title_label.text())
-    assert "Gradient of L2Loss on the file's x (2 examples)" in title.replace(
-        "<span style='font-weight:normal'>", "")
+    assert "Gradient   <span style='font-weight:normal'>of L2Loss on the file's x " \
+        "(2 examples)" in title
     window.zero_grad_action.trigger()
     assert _shown_statistics(window.tensor_view.grad_panel).max == 0
     assert "zeroed by zero_grad()" in window.tensor_view.grad_panel.title_label.text()

@@ -1,0 +1,258 @@
+"""One column of the tensor view: a title, then a message or heatmap + histogram of one array.
+
+:class:`ArrayPanel` draws whatever array it is given (a snapshot, never
+written to); the tensor view decides which arrays and when.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+import numpy as np
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+
+from ..theory import TheoreticalSpread
+from .array_display import ViewChoice, display_unit, format_value, picture_of
+from .array_statistics import TensorStatistics, statistics_and_image, tensor_statistics
+from .colour_scale import COLOUR_SCALE_MODES, ColourScale, choose_colour_scale
+from .heatmap_panel import (
+    MAX_DISPLAY_SIDE,
+    NEGATIVE_INF_COLOUR,
+    POSITIVE_INF_COLOUR,
+    HeatmapPanel,
+)
+from .histogram_panel import HistogramPanel
+from .plot_style import plot_font
+
+__all__ = ["ArrayPanel"]
+
+
+class ArrayPanel(QWidget):
+    """One column: a title, then either a message or heatmap + histogram of an array.
+
+    Attributes
+    ----------
+    redraw_count : int
+        How many times an array was drawn (statistics computed): lets tests
+        and benchmarks see that an unchanged array is not redrawn.
+    """
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.redraw_count = 0
+        self._title = title
+        self._values: np.ndarray | None = None
+        self._stats: TensorStatistics | None = None
+        self._scale: ColourScale | None = None
+        self._colour_mode = "auto"
+        self._unit = 1.0
+        self._note = ""
+        self._subtitle = ""
+        self.title_label = QLabel(title)
+        # Wrapped, never clipped: "colours 0.900 … 0.902 (sequential)" at 32 pt.
+        self.title_label.setWordWrap(True)
+        self.title_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.title_label.setTextFormat(Qt.TextFormat.RichText)
+        self.legend_label = QLabel()
+        self.legend_label.setWordWrap(True)
+        self.legend_label.setToolTip("Colours of values outside the colour scale")
+        self.legend_label.hide()
+        self.message_label = QLabel()
+        # At the top: the page is as tall as the plots it replaces, often taller than
+        # the visible part of the scroll area, so a centred message can sit out of view.
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.message_label.setContentsMargins(8, 24, 8, 8)
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.heatmap = HeatmapPanel()
+        self.histogram = HistogramPanel()
+        plots = QWidget()
+        plots_layout = QVBoxLayout(plots)
+        plots_layout.setContentsMargins(0, 0, 0, 0)
+        plots_layout.addWidget(self.heatmap, 4)
+        plots_layout.addWidget(self.histogram, 5)  # it also holds the statistics table
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.message_label)
+        self.stack.addWidget(plots)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title_label, 0)
+        layout.addWidget(self.legend_label, 0)
+        layout.addWidget(self.stack, 1)
+        self.heatmap.colour_mode_chosen.connect(self.set_colour_mode)
+        # Ignored width: the columns share the view equally, whatever their tables hold.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._apply_font()
+
+    def _apply_font(self) -> None:
+        """Title and message at 1.1× the application font; plots keep a readable size."""
+        title_font = plot_font(1.1)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        self.title_label.setFont(title_font)
+        # Two lines for every column's title, so side-by-side plots stay aligned when one
+        # title wraps (the gradient's batch, a long colour range).
+        self.title_label.setMinimumHeight(2 * QFontMetrics(title_font).lineSpacing() + 2)
+        self.message_label.setFont(plot_font(1.1))
+        self.legend_label.setFont(plot_font())
+        line = self.fontMetrics().height()
+        # Below this the heatmap's axis labels and colour bar ticks collide.
+        self.heatmap.setMinimumHeight(7 * line + 40)
+        self.histogram.plot_widget.setMinimumHeight(5 * line + 40)
+
+    def changeEvent(self, event) -> None:
+        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange) and hasattr(
+            self, "histogram"
+        ):
+            self._apply_font()
+        super().changeEvent(event)
+
+    @property
+    def values(self) -> np.ndarray | None:
+        """The array last drawn (a snapshot: read only)."""
+        return self._values
+
+    @property
+    def message(self) -> str:
+        """The message shown instead of plots ('' when plots are shown)."""
+        return self.message_label.text() if self.stack.currentIndex() == 0 else ""
+
+    @property
+    def statistics(self) -> TensorStatistics | None:
+        """The statistics of the array drawn (None while a message is shown)."""
+        return self._stats
+
+    @property
+    def colour_mode(self) -> str:
+        """``'auto'``, ``'diverging'`` or ``'sequential'``: what the user chose."""
+        return self._colour_mode
+
+    @property
+    def colour_scale(self) -> ColourScale | None:
+        """The scale the heatmap uses now (None while a message is shown)."""
+        return self._scale
+
+    def set_colour_mode(self, mode: str) -> None:
+        """Use colour scale ``mode`` for this column from now on (and redraw)."""
+        if mode not in COLOUR_SCALE_MODES:
+            raise ValueError(f"Unknown colour scale {mode!r}; choose one of {COLOUR_SCALE_MODES}")
+        self._colour_mode = mode
+        if self._stats is not None and self.stack.currentIndex() == 1:
+            self._scale = self._scale_for(self._stats)
+            self.heatmap.set_colour_scale(self._scale)
+            self._show_title()
+
+    def show_message(self, text: str) -> None:
+        self._values = self._stats = self._scale = None
+        self._note = ""
+        self._show_title()
+        self.legend_label.hide()
+        self.message_label.setText(text)
+        self.stack.setCurrentIndex(0)
+        self.heatmap.clear_picture()
+        self.histogram.clear()
+
+    def show_array(
+        self, values: np.ndarray, choice: ViewChoice | None, spread: TheoreticalSpread | None = None
+    ) -> None:
+        """Compute statistics of ``values`` once and draw heatmap and histogram.
+
+        Any array is accepted: float, integer, boolean (drawn as 0/1) or
+        complex (drawn as ``|z|``, and the title says so); an empty or 0-d one
+        is described in words.
+        """
+        self.redraw_count += 1
+        values = np.asarray(values)
+        self._values = values
+        shown, self._note = _drawable(values)
+        if values.ndim == 0 or values.size == 0:
+            self.show_message(_describe_without_plot(values, shown))
+            self._values = values
+            return
+        picture = picture_of(shown, choice)
+        if picture.mode == "matrix":  # one read of a large weight for numbers and image
+            stats, display = statistics_and_image(shown, MAX_DISPLAY_SIDE)
+        else:
+            stats, display = tensor_statistics(shown), None
+        # The table names the array's own dtype (complex128, bool), not the one drawn.
+        stats = replace(stats, dtype=str(values.dtype))
+        self._stats = stats
+        self._unit = display.unit if display is not None else display_unit(stats.max_abs)
+        self._scale = self._scale_for(stats)
+        self._show_title()
+        self._show_legend(stats)
+        self.heatmap.show_picture(picture, self._scale, display, unit=self._unit)
+        self.histogram.show_statistics(stats, spread)
+        self.stack.setCurrentIndex(1)
+
+    def redraw_picture(self, choice: ViewChoice) -> None:
+        """Show another slice/layout of the same array (statistics unchanged)."""
+        values = self._values
+        if values is not None and values.ndim >= 3 and self._scale is not None:
+            shown, _ = _drawable(values)
+            self.heatmap.show_picture(picture_of(shown, choice), self._scale, unit=self._unit)
+
+    # ---------------------------------------------------------------- internals
+    def _scale_for(self, stats: TensorStatistics) -> ColourScale:
+        return choose_colour_scale(stats.min, stats.max, stats.finite_count, self._colour_mode)
+
+    def set_title(self, title: str, subtitle: str = "") -> None:
+        """The column's name, and what it shows (e.g. which batch made a gradient)."""
+        self._title, self._subtitle = title, subtitle
+        self._show_title()
+
+    def _show_title(self) -> None:
+        """The column's name, then what its colours mean (and what is drawn, if not x)."""
+        parts = [html.escape(self._subtitle)] if self._subtitle else []
+        if self._scale is not None:
+            parts.append(html.escape(self._scale.describe()))
+        if self._note:
+            parts.append(html.escape(self._note))
+        # The colour range lives in the title: a label on the thin colour bar would
+        # collide with its tick labels.
+        detail = "   ·   ".join(parts)
+        self.title_label.setText(
+            html.escape(self._title)
+            + (f"   <span style='font-weight:normal'>{detail}</span>" if detail else "")
+        )
+
+    def _show_legend(self, stats: TensorStatistics) -> None:
+        """Swatches for the values the colour scale does not cover: NaN, +Inf, -Inf."""
+        palette = self.palette()
+        entries = [
+            (palette.color(palette.ColorRole.Mid), "NaN", stats.nan_count),
+            (POSITIVE_INF_COLOUR, "+Inf", stats.positive_inf_count),
+            (NEGATIVE_INF_COLOUR, "−Inf", stats.negative_inf_count),
+        ]
+        # Non-breaking inside an entry: a narrow column wraps between entries only.
+        shown = [
+            f"<span style='color:{colour.name()}'>■</span>&nbsp;{name}&nbsp;{count:,}"
+            for colour, name, count in entries
+            if count
+        ]
+        self.legend_label.setText("&nbsp;&nbsp; ".join(shown))
+        self.legend_label.setVisible(bool(shown))
+
+
+def _drawable(values: np.ndarray) -> tuple:
+    """``(array to draw, note for the title)``: complex as ``|z|``, booleans as 0/1."""
+    if np.iscomplexobj(values):
+        return np.abs(values), "|z| of complex values"
+    if values.dtype == np.bool_:
+        return values.view(np.uint8), ""
+    return values, ""
+
+
+def _describe_without_plot(values: np.ndarray, shown: np.ndarray) -> str:
+    if values.size == 0:
+        shape = (
+            "(" + ", ".join(str(d) for d in values.shape) + ("," if values.ndim == 1 else "") + ")"
+        )
+        return f"An empty array: shape {shape}, dtype {values.dtype}, no values to draw."
+    with np.errstate(all="ignore"):
+        value = format_value(float(shown))
+    if np.iscomplexobj(values):
+        return f"value = {complex(values)}\n(a scalar, dtype {values.dtype})"
+    return f"value = {value}\n(a scalar, dtype {values.dtype})"
