@@ -234,6 +234,9 @@ class MainWindow(QMainWindow):
             self.session.gradient_note))
         w.selection_changed.connect(self._selection_changed)
         self.tree_view.path_selected.connect(self._tree_path_selected)
+        self.tree_view.set_tie_checker(self.session.tie_problem)
+        self.tree_view.tie_requested.connect(self.tie)
+        self.tree_view.untie_requested.connect(self.untie)
         self.tree_view.filter_requested.connect(self._filter_requested)
         self.tree_view.totals_changed.connect(self._show_totals)
         self.console_view.command_executed.connect(self._console_command_executed)
@@ -386,6 +389,7 @@ class MainWindow(QMainWindow):
     def _selection_changed(self, path: str | None) -> None:
         self.tree_view.select_path(path)
         self._show_selected()
+        self.tree_view.highlight(self.session.selected_parameter())
 
     def _history_changed(self) -> None:
         history = self.session.commands
@@ -408,6 +412,17 @@ class MainWindow(QMainWindow):
 
     def redo(self) -> bool:
         return self._step_history(self.session.redo, "Redid", "Nothing to redo")
+
+    def tie(self, target_path: str, source_path: str) -> bool:
+        """Drag-to-tie: ``target_path`` uses ``source_path``'s parameters from now on."""
+        ok = self._guarded(lambda: self.session.tie(target_path, source_path))
+        if ok:
+            self.statusBar().showMessage(f"Tied {target_path} to {source_path} — Ctrl+Z "
+                                         f"undoes it", 6000)
+        return ok
+
+    def untie(self, path: str) -> bool:
+        return self._guarded(lambda: self.session.untie(path))
 
     def _step_history(self, step, verb: str, nothing: str) -> bool:
         done = []

@@ -203,6 +203,12 @@ class Block:
 
         return share_parameters(self, source, label, source_label)
 
+    def check_share_parameters(self, source, *, label=None, source_label=None) -> None:
+        """Raise the ValueError :meth:`share_parameters` would raise; change nothing."""
+        from .parameter_sharing import plan_sharing
+
+        plan_sharing(self, source, label, source_label)
+
     def unshare_parameters(self):
         """Give this block (recursively) its own copies of the parameters it shares.
 

@@ -157,9 +157,22 @@ def _merged_shape(t_param, s_param, t_name, s_name):
 
 def share_parameters(target, source, label=None, source_label=None) -> ParameterSwap:
     """Tie ``target``'s parameters (recursively) to ``source``'s; see ``Block.share_parameters``."""
+    swap = plan_sharing(target, source, label, source_label)
+    _apply(swap)
+    return swap
+
+
+def plan_sharing(target, source, label=None, source_label=None) -> ParameterSwap:
+    """Check a tie and return what it would change, changing nothing.
+
+    Raises the ValueError ``share_parameters`` would raise; a GUI asks this
+    while a drag hovers over a block, to say why a drop would be refused.
+    """
     target_label = target.name if label is None else label
     source_label = source.name if source_label is None else source_label
     pairs = _pairs(target, source, target_label, source_label)
+    if not any(t._reg_params for t, _s, _tl, _sl in pairs):
+        raise ValueError(f"{target_label} has no parameters to tie")
     mapping, shapes, seen_targets = {}, [], {}
     sources = {id(p) for _t, s, _tl, _sl in pairs for p in s._reg_params.values()}
     for t_block, s_block, t_label, s_label in pairs:
@@ -194,7 +207,6 @@ def share_parameters(target, source, label=None, source_label=None) -> Parameter
             swap.dicts.append((t_block, t_block._params, _dict_sharing(t_block, s_block, mapping)))
     for (block, attr), param in mapping.items():
         swap.replaced.append((block, attr, block._reg_params[attr], param))
-    _apply(swap)
     return swap
 
 

@@ -120,10 +120,12 @@ def _reattach_gradient(param: Parameter) -> None:
 
 
 class _BlockState:
-    __slots__ = ("block", "children", "reg_params", "params", "shared", "attributes")
+    __slots__ = ("block", "children", "reg_params", "params_dict", "params", "shared",
+                 "attributes")
 
     def __init__(self, block: Block) -> None:
         self.block = block
+        self.params_dict = block._params  # a tie replaces the dict object itself
         self.children = OrderedDict(block._children)
         self.reg_params = dict(block._reg_params)
         self.params = OrderedDict(block._params._params)
@@ -135,6 +137,7 @@ class _BlockState:
         block = self.block
         return (list(self.children.items()) == list(block._children.items())
                 and self.reg_params == block._reg_params
+                and self.params_dict is block._params
                 and list(self.params.items()) == list(block._params._params.items())
                 and self.shared is block._params._shared
                 and self.attributes == {k: v for k, v in vars(block).items()
@@ -142,10 +145,16 @@ class _BlockState:
 
     def restore(self) -> None:
         block = self.block
+        for param in block._reg_params.values():
+            if not any(p is param for p in self.reg_params.values()):
+                param._owners.discard(block)
+        for param in self.reg_params.values():
+            param._owners.add(block)
         block._children.clear()
         block._children.update(self.children)
         block._reg_params.clear()
         block._reg_params.update(self.reg_params)
+        object.__setattr__(block, "_params", self.params_dict)
         block._params._params.clear()
         block._params._params.update(self.params)
         block._params._shared = self.shared

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from .block_tree_model import (
     PATH_ROLE,
     BlockTreeModel,
 )
+from .tie_drag_tree import TieDragTree
 
 __all__ = ["BlockTreeView"]
 
@@ -50,6 +50,12 @@ class BlockTreeView(QWidget):
         The user selected the row with this access path.
     totals_changed(object)
         New element counts (``TreeTotals``) after a change.
+    tie_requested(str, str)
+        A row was dropped on a block: ``(target_path, source_path)``.
+    untie_requested(str)
+        Untie, from a block's or a tied parameter's context menu.
+    initialize_requested(str)
+        Initialize…, from the context menu: a parameter's or block's path.
     filter_requested(str)
         The user typed a filter (``''`` when cleared); the window matches it
         (``session.filter_parameters``) and answers with :meth:`show_filter`
@@ -59,6 +65,9 @@ class BlockTreeView(QWidget):
     path_selected = Signal(str)
     filter_requested = Signal(str)
     totals_changed = Signal(object)
+    tie_requested = Signal(str, str)
+    untie_requested = Signal(str)
+    initialize_requested = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -72,7 +81,7 @@ class BlockTreeView(QWidget):
         self.filter_error = QLabel(self)
         self.filter_error.setWordWrap(True)
         self.filter_error.hide()
-        self.tree = QTreeView(self)
+        self.tree = TieDragTree(self)
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
@@ -102,6 +111,8 @@ class BlockTreeView(QWidget):
         self.filter_edit.returnPressed.connect(self.apply_filter)
         self.model.filter_failed.connect(self._show_filter_error)
         self.model.totals_changed.connect(self.totals_changed)
+        self.model.tie_dropped.connect(self.tie_requested)
+        self.tree.drop_hint.connect(self._show_drop_hint)
         self.model.modelAboutToBeReset.connect(self._remember_view_state)
         self.model.modelReset.connect(self._restore_view_state)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -127,6 +138,23 @@ class BlockTreeView(QWidget):
     def totals(self):
         """Element counts of the shown model (``TreeTotals``), or None."""
         return self.model.totals()
+
+    def set_tie_checker(self, checker) -> None:
+        """``checker(target_path, source_path)`` says why a tie would fail (None: it works)."""
+        self.model.tie_checker = checker
+
+    def highlight(self, param) -> None:
+        """Shade every row that uses ``param`` (all users of a tied parameter)."""
+        self.model.highlight(param)
+
+    def _show_drop_hint(self, text: str) -> None:
+        if text:
+            self.filter_error.setStyleSheet("color: #27ae60;" if text.startswith("Drop")
+                                            else "color: #e0413a;")
+            self.filter_error.setText(text)
+            self.filter_error.show()
+        elif self.filter_error.text().startswith(("Drop", "Can't tie")):
+            self.filter_error.hide()
 
     def focus_tree(self) -> None:
         self.tree.setFocus()
@@ -308,4 +336,19 @@ class BlockTreeView(QWidget):
                        lambda: QGuiApplication.clipboard().setText(code))
         name = node.obj.name
         menu.addAction(f"Copy name   {name}", lambda: QGuiApplication.clipboard().setText(name))
+        menu.addSeparator()
+        what = "parameter" if node.is_param else ("net" if node.parent is None else "block")
+        menu.addAction(f"Initialize {what}…   {node.path}",
+                       lambda: self.initialize_requested.emit(node.path))
+        block = node if node.is_block else node.parent
+        tied = any(n.tied_to is not None or _is_shared_name(n, block)
+                   for n in block.children if n.is_param)
+        if tied and block.parent is not None:
+            menu.addAction(f"Untie {block.path} (own copies of the values)",
+                           lambda: self.untie_requested.emit(block.path))
         menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+
+def _is_shared_name(node, block) -> bool:
+    """A parameter whose name is not its block's own (it came from ``params=`` or a tie)."""
+    return not node.obj.name.startswith(block.obj.prefix)

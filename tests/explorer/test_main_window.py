@@ -275,3 +275,78 @@ def test_the_header_says_when_values_were_edited_after_initialization(qtbot, win
     assert "initialized by Uniform(scale=0.07), then edited" in header.text()
     window.undo()
     assert "then edited" not in header.text()
+
+
+def _drag_row_onto(qtbot, window, source_path, target_path):
+    """Drag one tree row onto another through Qt's real drag-and-drop path.
+
+    A real QDrag runs a nested event loop that waits for the OS pointer; the
+    test posts the same QDragEnter/Move/Drop events the view gets from Qt, to
+    the view's own handlers, with the mime data the model made for the row.
+    """
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+
+    tree = window.tree_view.tree
+    model = window.tree_view.model
+    source = model.index_for_path(source_path)
+    target = model.index_for_path(target_path)
+    tree.setCurrentIndex(source)
+    model.start_drag(source_path)
+    data = model.mimeData([source])
+    pos = QPointF(tree.visualRect(target).center())
+    actions = Qt.DropAction.LinkAction | Qt.DropAction.CopyAction
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    tree.dragEnterEvent(QDragEnterEvent(pos.toPoint(), actions, data, buttons, mods))
+    move = QDragMoveEvent(pos.toPoint(), actions, data, buttons, mods)
+    tree.dragMoveEvent(move)
+    accepted = move.isAccepted()
+    hint = window.tree_view.filter_error.text()
+    if accepted:
+        tree.dropEvent(QDropEvent(pos, actions, data, buttons, mods))
+    model.end_drag()
+    return accepted, hint
+
+
+def test_dragging_a_layer_onto_another_ties_them_and_undo_separates_them(qtbot, window):
+    window.console_view.run_command("net.add(nn.Dense(10, in_units=10), nn.Dense(10, in_units=10))")
+    window.console_view.run_command("net[2].initialize()")
+    window.console_view.run_command("net[3].initialize()")
+    net = window.session.net
+    before = {n: p.data().asnumpy().copy() for n, p in net.collect_params().items()}
+    names_before = list(before)
+    accepted, hint = _drag_row_onto(qtbot, window, "net[2]", "net[3]")
+    assert accepted and hint.startswith("Drop to tie net[3] to net[2]")
+    assert net[3].weight is net[2].weight and net[3].bias is net[2].bias
+    assert "Parameters 8,056" in window.totals_label.text()  # the shared layer counted once
+    tie_row = window.tree_view.model.index_for_path("net[3].weight")
+    assert "tied → " in tie_row.siblingAtColumn(COL_NAME).data()
+    log = window.code_log_view.text()
+    assert "net[3].share_parameters(net[2])" in log and "params=net[2].params" in log
+    window.undo()
+    assert net[3].weight is not net[2].weight
+    assert list(net.collect_params().keys()) == names_before
+    for name, p in net.collect_params().items():
+        assert p.data().asnumpy().tobytes() == before[name].tobytes()
+
+
+def test_a_drop_that_cannot_tie_says_why_and_changes_nothing(qtbot, window):
+    net = window.session.net
+    weights = [p for p in net.collect_params().values()]
+    accepted, hint = _drag_row_onto(qtbot, window, "net[0]", "net[1]")
+    assert not accepted
+    assert "net[1].weight has shape (10, 256) but net[0].weight has (256, 20)" in hint
+    assert list(net.collect_params().values()) == weights
+    accepted, hint = _drag_row_onto(qtbot, window, "net[0]", "net[0]")
+    assert not accepted and "itself" in hint
+
+
+def test_selecting_a_tied_parameter_highlights_every_user(qtbot, window):
+    from PySide6.QtCore import Qt as _Qt
+
+    window.open_example("tied")
+    window.select("net[1].weight")
+    model = window.tree_view.model
+    shaded = [path for path in ("net[1].weight", "net[2].weight", "net[0].weight")
+              if model.index_for_path(path).data(_Qt.ItemDataRole.BackgroundRole) is not None]
+    assert shaded == ["net[1].weight", "net[2].weight"]
