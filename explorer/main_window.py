@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
         self.tree_view.set_tie_checker(self.session.tie_problem)
         self.tree_view.tie_requested.connect(self.tie)
         self.tree_view.untie_requested.connect(self.untie)
+        self.tree_view.drop_hint.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.tree_view.filter_requested.connect(self._filter_requested)
         self.tree_view.totals_changed.connect(self._show_totals)
         self.console_view.command_executed.connect(self._console_command_executed)

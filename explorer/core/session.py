@@ -210,12 +210,13 @@ class Session:
             self.run_command(f"Console: {first_line}", text.rstrip("\n"),
                              lambda: RUNNER.run(exec, code, self.namespace), atomic=False)
         finally:
-            if self._gradient_versions() != grads_before:
+            after = self._gradient_versions()
+            if any(after.get(key, version) != version for key, version in grads_before.items()):
                 self.gradient_note = f"written by the console: {first_line[:40]}"
             self._adopt_console_net()
 
-    def _gradient_versions(self) -> tuple:
-        return tuple(p.grad_version for p in self.parameters())
+    def _gradient_versions(self) -> dict:
+        return {id(p): p.grad_version for p in self.parameters()}
 
     def _adopt_console_net(self) -> None:
         net = self.namespace.get("net")

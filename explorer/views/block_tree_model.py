@@ -399,8 +399,8 @@ class BlockTreeModel(QAbstractItemModel):
         if column == COL_LABEL:
             return node.label
         if column == COL_NAME:
-            if node.tied_to is not None:
-                return self._param_text(node, COL_TIE)
+            if node.tied_to is not None:  # short: the Tied column and tooltip say where
+                return f"tied → {node.tied_to.obj.name}"
             return param.name
         if column == COL_SHAPE:
             state = _state(param)

@@ -112,7 +112,8 @@ class BlockTreeView(QWidget):
         self.model.filter_failed.connect(self._show_filter_error)
         self.model.totals_changed.connect(self.totals_changed)
         self.model.tie_dropped.connect(self.tie_requested)
-        self.tree.drop_hint.connect(self._show_drop_hint)
+        # Shown by the window (status bar): a label here would shift the rows mid-drag.
+        self.drop_hint = self.tree.drop_hint
         self.model.modelAboutToBeReset.connect(self._remember_view_state)
         self.model.modelReset.connect(self._restore_view_state)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -146,15 +147,6 @@ class BlockTreeView(QWidget):
     def highlight(self, param) -> None:
         """Shade every row that uses ``param`` (all users of a tied parameter)."""
         self.model.highlight(param)
-
-    def _show_drop_hint(self, text: str) -> None:
-        if text:
-            self.filter_error.setStyleSheet("color: #27ae60;" if text.startswith("Drop")
-                                            else "color: #e0413a;")
-            self.filter_error.setText(text)
-            self.filter_error.show()
-        elif self.filter_error.text().startswith(("Drop", "Can't tie")):
-            self.filter_error.hide()
 
     def focus_tree(self) -> None:
         self.tree.setFocus()

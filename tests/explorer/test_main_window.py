@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from explorer.core import examples
-from explorer.views.block_tree_model import COL_NAME, COL_SHAPE
+from explorer.views.block_tree_model import COL_NAME, COL_SHAPE, COL_SIZE, COL_TIE
 
 
 def _click_row(qtbot, window, path):
@@ -158,7 +158,13 @@ def test_tied_rows_carry_a_badge(window):
     model = window.tree_view.model
     text = model.index_for_path("net[2].weight").siblingAtColumn(COL_NAME).data()
     weight = window.session.net[1].weight
-    assert text == f"tied → {weight.name} (net[1].weight)"
+    assert text == f"tied → {weight.name}"  # short, so Shape and Size stay in view
+    tied = model.index_for_path("net[2].weight").siblingAtColumn(COL_TIE).data()
+    assert tied == f"tied → {weight.name} (net[1].weight)"
+    tree = window.tree_view
+    tree.fit_columns()
+    shape_right = sum(tree.tree.columnWidth(c) for c in range(COL_SIZE + 1))
+    assert shape_right <= tree.tree.viewport().width() + 1
 
 
 def test_broken_model_shows_the_error_and_changes_nothing(qtbot, window, tmp_path):
@@ -301,7 +307,7 @@ def _drag_row_onto(qtbot, window, source_path, target_path):
     move = QDragMoveEvent(pos.toPoint(), actions, data, buttons, mods)
     tree.dragMoveEvent(move)
     accepted = move.isAccepted()
-    hint = window.tree_view.filter_error.text()
+    hint = window.statusBar().currentMessage()
     if accepted:
         tree.dropEvent(QDropEvent(pos, actions, data, buttons, mods))
     model.end_drag()
