@@ -343,7 +343,6 @@ def test_g_statistics_are_in_view_at_1024x768_when_the_gradient_column_is_a_mess
     qtbot, settings_store
 ):
     from explorer.core.session import Session
-
     from explorer.main_window import MainWindow
 
     window = MainWindow(Session(), settings_store, restore_layout=False)
