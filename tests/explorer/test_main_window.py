@@ -356,3 +356,20 @@ def test_selecting_a_tied_parameter_highlights_every_user(qtbot, window):
     shaded = [path for path in ("net[1].weight", "net[2].weight", "net[0].weight")
               if model.index_for_path(path).data(_Qt.ItemDataRole.BackgroundRole) is not None]
     assert shaded == ["net[1].weight", "net[2].weight"]
+
+
+def test_after_a_tie_the_gradient_view_shows_the_sum_of_both_uses(qtbot, window):
+    window.console_view.run_command("net.add(nn.Dense(10, in_units=10), nn.Dense(10, in_units=10))")
+    window.console_view.run_command("net[2].initialize(); net[3].initialize()")
+    _drag_row_onto(qtbot, window, "net[2]", "net[3]")
+    net = window.session.net
+    assert net[3].weight is net[2].weight
+    window.select("net[3].weight")
+    window.gradients_action.trigger()
+    shown = window.tensor_view.grad_panel.heatmap.picture.source.copy()
+    # The two uses separately: untie (same values), the same batch, one gradient each.
+    window.untie("net[3]")
+    window.gradients_action.trigger()
+    first, second = net[2].weight.grad().asnumpy(), net[3].weight.grad().asnumpy()
+    onp.testing.assert_allclose(shown, first + second, rtol=1e-5, atol=1e-7)
+    assert onp.abs(first).max() > 0 and onp.abs(second).max() > 0
