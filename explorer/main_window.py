@@ -180,6 +180,12 @@ class MainWindow(QMainWindow):
         self.gradients_action.setStatusTip("Run one batch through the model and a loss inside "
                                            "autograd.record(), then loss.backward(): every "
                                            "parameter's gradient is filled")
+        # ---- initialization: the dialog (Ctrl+I), also on a toolbar button
+        self.initialize_action = model_menu.addAction(
+            "&Initialize…", self.open_initializer_dialog, QKeySequence("Ctrl+I"))
+        self.initialize_action.setStatusTip("Initialize the selected parameter or block, the "
+                                            "filtered parameters or the whole net, with a preview")
+        self.addToolBar("Initialize").addAction(self.initialize_action)
         model_menu.addAction("&Filter parameters…", self._focus_filter,
                              QKeySequence.StandardKey.Find)
         model_menu.addAction("Focus block &tree", self.tree_view.focus_tree,
@@ -460,6 +466,26 @@ class MainWindow(QMainWindow):
             text = f"Parameters {totals.parameters:,}   trainable {totals.trainable:,}"
         text += f"   shared {totals.shared:,}"
         self.totals_label.setText(text)
+
+    # ---- initialization
+    def open_initializer_dialog(self, target_path_or_pattern: str | None = None,
+                                library_folder: str | None = None):
+        """Model → Initialize… (Ctrl+I): for ``target_path_or_pattern``, else the selection,
+        else the filter's pattern, else ``'net'``. Returns the (non-modal) dialog."""
+        from .dialogs.initializer_dialog import InitializerDialog
+
+        if self.session.net is None:
+            return None
+        pattern = self.tree_view.filter_text()
+        selected = self.session.selected_path
+        target = target_path_or_pattern or selected or pattern or "net"
+        choices = tuple(c for c in (selected, pattern) if c)
+        dialog = InitializerDialog(self.session, target, library_folder, choices, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.session.initializer_timeout_s = self.settings.initializer_timeout_s
+        dialog.applied.connect(self.refresh_views)
+        dialog.show()
+        return dialog
 
     # ---------------------------------------------------------------- polling
     def refresh_views(self) -> None:

@@ -33,7 +33,14 @@ from .init_worker import (
 )
 from .initialization import InitPlan, RandomDraw
 
-__all__ = ["define_custom_initializer", "custom_source", "CustomRun", "Precomputed", "check_syntax"]
+__all__ = [
+    "CustomDefinition",
+    "define_custom_initializer",
+    "custom_source",
+    "CustomRun",
+    "Precomputed",
+    "check_syntax",
+]
 
 _SOURCE_ATTRIBUTE = "__paramscope_source__"
 
@@ -52,10 +59,57 @@ def check_syntax(source: str):
         raise CustomInitializerError(message, lineno, details) from None
 
 
+class CustomDefinition:
+    """Defining a learner's class: its body runs in the worker first, then here.
+
+    :meth:`poll` it (the dialog) or :meth:`wait` (the console), then take
+    :meth:`result`. A syntax error is raised at once, by the constructor.
+    """
+
+    def __init__(self, source: str, worker: InitializerWorker, timeout_s: float) -> None:
+        self.source = source
+        self.code = check_syntax(source)
+        self.printed: list[str] = []
+        self.job = worker.submit(source, [], None, timeout_s, self.printed.append)
+
+    def poll(self, wait_s: float = 0.0) -> bool:
+        return self.job.poll(wait_s)
+
+    def wait(self) -> None:
+        self.job.wait()
+
+    def cancel(self) -> None:
+        self.job.cancel()
+
+    @property
+    def error(self) -> CustomInitializerError | None:
+        return self.job.error
+
+    def result(self):
+        """The instance (the class body ran cleanly in the worker; now it runs here).
+
+        Raises
+        ------
+        CustomInitializerError
+            What went wrong in the worker (or here), with the line.
+        """
+        self.wait()
+        if self.job.error is not None:
+            raise self.job.error
+        namespace = {"init": init, "np": engine_np, "npx": _npx(), "__name__": "__initializer__"}
+        try:
+            exec(self.code, namespace)
+            klass = defined_initializer_class(namespace, init.Initializer)
+            setattr(klass, _SOURCE_ATTRIBUTE, self.source)
+            return klass()
+        except Exception as exc:  # the learner's code: report with its line
+            raise CustomInitializerError(*describe_error(exc)) from None
+
+
 def define_custom_initializer(
     source: str, worker: InitializerWorker, timeout_s: float, printed=None
 ):
-    """An instance of the Initializer subclass ``source`` defines.
+    """An instance of the Initializer subclass ``source`` defines (blocking).
 
     Raises
     ------
@@ -63,19 +117,12 @@ def define_custom_initializer(
         A syntax error, an exception or a timeout while defining the class, or
         no Initializer subclass in the code; the message names the line.
     """
-    code = check_syntax(source)
-    job = worker.submit(source, [], None, timeout_s, printed)
-    job.wait()
-    if job.error is not None:
-        raise job.error
-    namespace = {"init": init, "np": engine_np, "npx": _npx(), "__name__": "__initializer__"}
+    definition = CustomDefinition(source, worker, timeout_s)
     try:
-        exec(code, namespace)
-        klass = defined_initializer_class(namespace, init.Initializer)
-        setattr(klass, _SOURCE_ATTRIBUTE, source)
-        return klass()
-    except Exception as exc:  # the learner's code: report with its line
-        raise CustomInitializerError(*describe_error(exc)) from None
+        return definition.result()
+    finally:
+        if printed is not None and definition.printed:
+            printed("".join(definition.printed))
 
 
 def _npx():

@@ -134,24 +134,19 @@ def theory_text(initializer, shape: tuple, name: str = "") -> str:
     spread = theoretical_spread(initializer, shape, name)
     if isinstance(initializer, init.Xavier) and spread is not None and len(shape) >= 2:
         fan_in, fan_out = _fans(shape)
-        factor_type = initializer.factor_type
-        factor = {
-            "avg": f"(fan_in + fan_out)/2 = ({fan_in:g} + {fan_out:g})/2",
-            "in": f"fan_in = {fan_in:g}",
-            "out": f"fan_out = {fan_out:g}",
-        }[factor_type]
-        magnitude = initializer.magnitude
-        words = "bound ±" if spread.kind == "uniform" else "std σ = "
-        value = spread.high if spread.kind == "uniform" else spread.sigma
-        formula = (
-            "±√(6/(fan_in + fan_out))"
-            if factor_type == "avg" and magnitude == 3 and spread.kind == "uniform"
-            else f"√({magnitude:g}/factor)"
-        )
-        return (
-            f"{words}{value:.4g}: {formula}, factor {factor} "
-            f"(fan_in {fan_in:g}, fan_out {fan_out:g})"
-        )
+        factor_type, magnitude = initializer.factor_type, initializer.magnitude
+        factor = {"avg": (fan_in + fan_out) / 2, "in": fan_in, "out": fan_out}[factor_type]
+        uniform = spread.kind == "uniform"
+        value = spread.high if uniform else spread.sigma
+        if factor_type == "avg" and magnitude == 3 and uniform:
+            formula = f"√(6/(fan_in + fan_out)) = √(6/{fan_in + fan_out:g})"
+        else:
+            words = {"avg": "(fan_in + fan_out)/2", "in": "fan_in", "out": "fan_out"}
+            formula = (
+                f"√(magnitude/factor) = √({magnitude:g}/{factor:g}), factor = {words[factor_type]}"
+            )
+        what = "bound ±" if uniform else "std σ = "
+        return f"{what}{value:.4g} = {formula}; fan_in {fan_in:g}, fan_out {fan_out:g}"
     if spread is None:
         return ""
     if spread.kind == "uniform":
@@ -161,13 +156,32 @@ def theory_text(initializer, shape: tuple, name: str = "") -> str:
     return f"every value {spread.value:g}"
 
 
+def kept_own_summary(plan: InitPlan) -> str | None:
+    """The note for parameters that keep their own initializer, or None if none does."""
+    kept = plan.kept_own()
+    if not kept:
+        return None
+    owns = sorted(
+        {s.param.init if isinstance(s.param.init, str) else repr(s.param.init) for s in kept}
+    )
+    paths = ", ".join(s.path for s in kept[:4]) + (
+        f" and {len(kept) - 4} more" if len(kept) > 4 else ""
+    )
+    name = type(plan.initializer).__name__
+    return (
+        f"{name} on {plan.target.describe()} leaves {paths} at their own init "
+        f"({', '.join(owns)}) unless you override them: Block.initialize passes {name} "
+        f"only as the default."
+    )
+
+
 def _step_preview(step: InitStep, current) -> ParameterPreview:
     shape = tuple(step.param.shape or ())
     preview = ParameterPreview(step.path, step.param.name, shape, step.chosen)
     if current is not None:
         preview.current = value_histogram(current)
     if step.keeps_own:
-        preview.note = own_init_note(step.param) + " (tick 'override' to replace it too)"
+        preview.note = own_init_note(step.param)
     if step.deferred:
         preview.note = (
             "shape not known yet: the parameter becomes pending and is "

@@ -563,6 +563,13 @@ class Session:
             if printed:
                 self.printed.emit("".join(printed))
 
+    def start_custom_initializer(self, source: str, timeout: float | None = None):
+        """:meth:`custom_initializer` without blocking: poll it, then ``result()`` (the dialog)."""
+        from .custom_initializer import CustomDefinition
+
+        timeout_s = self.initializer_timeout_s if timeout is None else timeout
+        return CustomDefinition(source, self.initializer_worker, timeout_s)
+
     def _as_initializer(self, initializer):
         from .initialization import as_initializer
 
