@@ -146,6 +146,8 @@ class CodeEditor(QPlainTextEdit):
     def _apply_font(self) -> None:
         # Monospace at the app's text size (View → Larger text applies here too).
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setFixedPitch(True)
         size = QApplication.font().pointSizeF()
         if size > 0:
             font.setPointSizeF(size)
