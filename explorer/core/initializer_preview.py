@@ -194,9 +194,8 @@ def kept_own_summary(plan: InitPlan) -> str | None:
     )
     name = type(plan.initializer).__name__
     return (
-        f"{name} on {plan.target.describe()} leaves {paths} at their own init "
-        f"({', '.join(owns)}) unless you override them: Block.initialize passes {name} "
-        f"only as the default."
+        f"{name} leaves {paths} at their own init ({', '.join(owns)}) unless you override "
+        f"them: Block.initialize passes {name} only as the default."
     )
 
 

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -88,9 +89,7 @@ class InitializerDialog(QDialog):
         self._preview_timer.timeout.connect(self.refresh_preview)
         self._poll_timer = QTimer(self, interval=POLL_MS)
         self._poll_timer.timeout.connect(self._poll)
-        self.choice_list.setCurrentRow(
-            next(i for i, b in enumerate(BUILTINS) if b.name == "Xavier")
-        )
+        self.choose("Xavier")
         session.initializer_worker.start()  # warm: the first custom run costs no start-up
         self.refresh_preview()
 
@@ -107,7 +106,7 @@ class InitializerDialog(QDialog):
         )
         self.target_box.currentTextChanged.connect(self._target_changed)
         self.target_label = QLabel(self)
-        self.override_box = QCheckBox("Also override parameters' own initializers", self)
+        self.override_box = QCheckBox("Override parameters' own init too", self)
         self.override_box.setToolTip(
             "Gluon's Block.initialize passes your initializer as the default only: a parameter "
             "created with its own init= (a Dense bias's 'zeros') keeps it. Tick to give those "
@@ -121,8 +120,10 @@ class InitializerDialog(QDialog):
         top.addWidget(self.target_box, 1)
         top.addWidget(self.target_label, 1)
 
-        self.choice_list = QListWidget(self)
-        self.choice_list.currentRowChanged.connect(self._choice_changed)
+        # A drop-down, not a list: at the largest text a list would leave the form no room.
+        self.choice_box = QComboBox(self)
+        self.choice_box.setMaxVisibleItems(20)
+        self.choice_box.currentIndexChanged.connect(self._choice_changed)
         self.form = InitializerForm(self)
         self.form.changed.connect(self._schedule_preview)
         self.stack = QStackedWidget(self)
@@ -131,9 +132,13 @@ class InitializerDialog(QDialog):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel("Initializer", self))
-        left_layout.addWidget(self.choice_list, 2)
-        left_layout.addWidget(self.stack, 4)
+        choice_row = QHBoxLayout()
+        choice_row.addWidget(QLabel("Initializer:", self))
+        choice_row.addWidget(self.choice_box, 1)
+        left_layout.addLayout(choice_row)
+        left_layout.addWidget(self.stack, 1)
+        left_layout.addWidget(self.own_note_label)
+        left_layout.addWidget(self.override_box)
 
         self.param_box = QComboBox(self)
         self.param_box.currentIndexChanged.connect(self._schedule_preview)
@@ -167,6 +172,8 @@ class InitializerDialog(QDialog):
         self.message_label = QLabel(self)
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Wraps within the width the buttons leave; never widens the dialog.
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.apply_button = QPushButton("&Apply", self)
         self.apply_button.setDefault(True)
         self.apply_button.clicked.connect(self.apply)
@@ -182,11 +189,18 @@ class InitializerDialog(QDialog):
         buttons.addWidget(self.apply_button)
         buttons.addWidget(close)
 
+        # The body scrolls rather than clip or outgrow the screen at the largest text.
+        body = QWidget(self)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(top)
+        body_layout.addWidget(splitter, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.override_box)
-        layout.addWidget(self.own_note_label)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         self._fill_choices()
         self.resize(980, 660)
@@ -217,20 +231,19 @@ class InitializerDialog(QDialog):
         return page
 
     def _fill_choices(self, select: str | None = None) -> None:
-        self.choice_list.blockSignals(True)
-        self.choice_list.clear()
+        box = self.choice_box
+        box.blockSignals(True)
+        box.clear()
         for builtin in BUILTINS:
-            self.choice_list.addItem(builtin.name)
+            box.addItem(builtin.name)
+        box.insertSeparator(box.count())
         for saved in self.library.names():
-            item = QListWidgetItem(CUSTOM_PREFIX + saved)
-            item.setData(Qt.ItemDataRole.UserRole, saved)
-            self.choice_list.addItem(item)
-        self.choice_list.addItem(NEW_CUSTOM)
-        self.choice_list.blockSignals(False)
-        if select is not None:
-            matches = self.choice_list.findItems(select, Qt.MatchFlag.MatchExactly)
-            if matches:
-                self.choice_list.setCurrentItem(matches[0])
+            box.addItem(CUSTOM_PREFIX + saved, saved)
+        box.addItem(NEW_CUSTOM)
+        box.setCurrentIndex(-1)
+        box.blockSignals(False)
+        if select is not None and box.findText(select) >= 0:
+            box.setCurrentIndex(box.findText(select))
 
     # ------------------------------------------------------------------ state
     @property
@@ -240,9 +253,9 @@ class InitializerDialog(QDialog):
     def choose(self, name: str) -> None:
         """Pick a built-in (``'Xavier'``) or a saved initializer by name, as a click would."""
         for text in (name, CUSTOM_PREFIX + name):
-            matches = self.choice_list.findItems(text, Qt.MatchFlag.MatchExactly)
-            if matches:
-                self.choice_list.setCurrentItem(matches[0])
+            index = self.choice_box.findText(text)
+            if index >= 0:
+                self.choice_box.setCurrentIndex(index)
                 return
         raise KeyError(name)
 
@@ -252,12 +265,12 @@ class InitializerDialog(QDialog):
     def target(self) -> str:
         return self.target_box.currentText().strip() or "net"
 
-    def _choice_changed(self, row: int) -> None:
-        item = self.choice_list.item(row)
-        if item is None:
+    def _choice_changed(self, index: int) -> None:
+        text = self.choice_box.itemText(index)
+        if index < 0 or not text:
             return
-        saved = item.data(Qt.ItemDataRole.UserRole)
-        if item.text() == NEW_CUSTOM or saved:
+        saved = self.choice_box.itemData(index)
+        if text == NEW_CUSTOM or saved:
             source = self.library.load(saved).source if saved else DEFAULT_SOURCE
             self.name_edit.setText(saved or class_name_of(source) or "MyInit")
             self.editor.setPlainText(source)
@@ -265,7 +278,8 @@ class InitializerDialog(QDialog):
             self.delete_button.setEnabled(bool(saved))
             self._share_width(0.55)
         else:
-            self.form.show_builtin(next(b for b in BUILTINS if b.name == item.text()))
+            self.form.show_builtin(next(b for b in BUILTINS if b.name == text))
+            self.choice_box.setToolTip(self.form.summary)
             self.stack.setCurrentIndex(0)
             self._share_width(0.42)
         self._custom_job = None
@@ -372,7 +386,7 @@ class InitializerDialog(QDialog):
     def _show_preview(self, preview, index: int, hint: str = "") -> None:
         if preview is None:
             self.current_plot.show_histogram(None, "now")
-            self.proposed_plot.show_histogram(None, "after: Preview (F5)" if hint else "after")
+            self.proposed_plot.show_histogram(None, "after (F5)" if hint else "after")
             self.theory_label.setText("")
             self.note_label.setText(hint)
             current = self._current_histogram(index)
@@ -381,7 +395,7 @@ class InitializerDialog(QDialog):
             return
         shape = "×".join(str(d) for d in preview.shape)
         self.current_plot.show_histogram(
-            preview.current, f"now ({shape})" if preview.current else "now: no values yet"
+            preview.current, "now" if preview.current else "now: no values yet"
         )
         sampled = (
             f" (1/{preview.proposed.sample_step} sample)"
@@ -397,9 +411,9 @@ class InitializerDialog(QDialog):
             preview.spread,
         )
         theory = (
-            f"Theory: {preview.theory}"
+            f"{shape}: {preview.theory}"
             if preview.theory
-            else ("Theory: no formula known for this initializer")
+            else "No formula known for this initializer"
         )
         self.theory_label.setText(theory)
         notes = [n for n in (preview.error, preview.note) if n]
@@ -504,8 +518,7 @@ class InitializerDialog(QDialog):
         self.show_message(f"Saved {name} to your initializers ({self.library.folder})")
 
     def delete_custom(self) -> None:
-        item = self.choice_list.currentItem()
-        saved = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        saved = self.choice_box.currentData()
         if saved:
             self.library.delete(saved)
             self._fill_choices(select=NEW_CUSTOM)

@@ -106,7 +106,7 @@ class InitializerForm(QWidget):
         super().__init__(parent)
         self.layout_ = QFormLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
-        self.summary: QLabel | None = None
+        self.summary = ""
         self.builtin: Builtin | None = None
         self.editors: dict[str, QWidget] = {}
 
@@ -116,9 +116,7 @@ class InitializerForm(QWidget):
             self.layout_.removeRow(0)  # deletes the row's widgets too
         self.editors = {}
         self.builtin = builtin
-        self.summary = QLabel(f"init.{builtin.name}: {builtin.summary}", self)
-        self.summary.setWordWrap(True)
-        self.layout_.addRow(self.summary)
+        self.summary = f"init.{builtin.name}: {builtin.summary}"  # the choice's tooltip
         for field in builtin.fields:
             editor = self._editor(field)
             editor.setToolTip(field.tip)

@@ -38,7 +38,7 @@ class PreviewHistogram(QWidget):
         for axis in (count_axis, value_axis):
             axis.enableAutoSIPrefix(False)
         self.view = pg.GraphicsView(self)
-        self.view.setMinimumHeight(110)
+        self.view.setMinimumHeight(max(110, 6 * self.fontMetrics().height()))
         self.plot = LightPlot({"left": count_axis, "bottom": value_axis}, mouse_enabled=False)
         self.view.setCentralItem(self.plot)
         self.bars = pg.PlotDataItem(stepMode="center", fillLevel=0, fillOutline=True)
@@ -110,3 +110,4 @@ class PreviewHistogram(QWidget):
         self.bars.setBrush(pg.mkBrush(fill_colour(palette)))
         self.theory.setPen(pg.mkPen(theory_colour(palette), width=2, style=Qt.PenStyle.DashLine))
         self.title.setFont(plot_font())
+        self.view.setMinimumHeight(max(110, 6 * self.fontMetrics().height()))
