@@ -484,8 +484,13 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.session.initializer_timeout_s = self.settings.initializer_timeout_s
         dialog.applied.connect(self.refresh_views)
+        dialog.timeout_changed.connect(self._initializer_timeout_changed)
         dialog.show()
         return dialog
+
+    def _initializer_timeout_changed(self, seconds: float) -> None:
+        self.settings.initializer_timeout_s = seconds
+        self.settings_store.save(self.settings)
 
     # ---------------------------------------------------------------- polling
     def refresh_views(self) -> None:

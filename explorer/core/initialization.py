@@ -177,8 +177,11 @@ def initializer_code(initializer) -> str:
         patterns = [pattern.pattern for pattern, _ in initializer.map]
         inits = ", ".join(initializer_code(i) for _, i in initializer.map)
         return f"init.Mixed({patterns!r}, [{inits}])"
-    _name, kwargs = json.loads(initializer.dumps())
     prefix = "init." if getattr(init, klass.__name__, None) is klass else ""
+    try:
+        _name, kwargs = json.loads(initializer.dumps())
+    except (TypeError, ValueError):  # an argument JSON cannot hold (a NumPy scalar)
+        return prefix + repr(initializer)
     args = ", ".join(f"{key}={value!r}" for key, value in kwargs.items())
     return f"{prefix}{klass.__name__}({args})"
 

@@ -10,7 +10,7 @@ The preview and the apply start from the same point of the engine's random
 stream (:class:`~explorer.core.initialization.RandomDraw`), so what is
 previewed is what is applied. A custom initializer runs in the session's
 worker process; the dialog polls it on a timer (the window keeps answering)
-and Stop kills it.
+and Cancel kills it.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -64,9 +65,12 @@ class InitializerDialog(QDialog):
     -------
     applied()
         An initialization was applied (the window refreshes its views).
+    timeout_changed(seconds)
+        The learner changed the custom initializers' time limit (a preference).
     """
 
     applied = Signal()
+    timeout_changed = Signal(float)
 
     def __init__(
         self,
@@ -177,7 +181,7 @@ class InitializerDialog(QDialog):
         self.apply_button = QPushButton("&Apply", self)
         self.apply_button.setDefault(True)
         self.apply_button.clicked.connect(self.apply)
-        self.stop_button = QPushButton("&Stop", self)
+        self.stop_button = QPushButton("&Cancel", self)
         self.stop_button.setToolTip("Stop the running initializer (nothing changes)")
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.setEnabled(False)
@@ -219,8 +223,18 @@ class InitializerDialog(QDialog):
         self.run_button = QPushButton("Preview (F5)", page)
         self.run_button.clicked.connect(lambda: self.run_custom())
         QShortcut(QKeySequence("F5"), self, activated=lambda: self.run_custom())
+        self.timeout_box = QDoubleSpinBox(page)
+        self.timeout_box.setRange(0.5, 3600.0)
+        self.timeout_box.setDecimals(1)
+        self.timeout_box.setSuffix(" s")
+        self.timeout_box.setValue(self.session.initializer_timeout_s)
+        self.timeout_box.setToolTip(
+            "Time limit: a custom initializer still running after this is stopped (a preference)"
+        )
+        self.timeout_box.valueChanged.connect(self._timeout_changed)
         row = QHBoxLayout()
         row.addWidget(self.name_edit, 1)
+        row.addWidget(self.timeout_box)
         row.addWidget(self.save_button)
         row.addWidget(self.delete_button)
         row.addWidget(self.run_button)
@@ -229,6 +243,10 @@ class InitializerDialog(QDialog):
         layout.addWidget(self.editor, 1)
         layout.addLayout(row)
         return page
+
+    def _timeout_changed(self, seconds: float) -> None:
+        self.session.initializer_timeout_s = float(seconds)
+        self.timeout_changed.emit(float(seconds))
 
     def _fill_choices(self, select: str | None = None) -> None:
         box = self.choice_box
@@ -435,6 +453,7 @@ class InitializerDialog(QDialog):
         """Run the editor's initializer in the worker (F5); ``then_apply`` applies after."""
         self.stop()
         self.editor.mark_error(None)
+        self._draw = self.session.random_draw()
         try:
             definition = self.session.start_custom_initializer(self.editor.toPlainText())
         except CustomInitializerError as exc:
@@ -451,7 +470,7 @@ class InitializerDialog(QDialog):
         if running:
             self.show_message(
                 f"Running {self.name_edit.text() or 'the initializer'} in a "
-                f"separate process… (Stop to end it)"
+                f"separate process… (Cancel stops it)"
             )
             self._poll_timer.start()
         else:
@@ -505,7 +524,9 @@ class InitializerDialog(QDialog):
         _stage, job, _then = self._pending
         job.cancel()
         self._set_busy(None)
-        self.show_message("Stopped: nothing was changed.", error=True)
+        self.show_message(
+            "Cancelled: the initializer was stopped; nothing was changed.", error=True
+        )
 
     def save_custom(self) -> None:
         name = self.name_edit.text().strip()
@@ -527,6 +548,20 @@ class InitializerDialog(QDialog):
     def apply(self) -> None:
         """Apply what is previewed, as one undoable command."""
         if self._pending is not None:
+            return
+        if self.session.random_draw() != self._draw:
+            # Something drew random numbers since the preview (console code): applying from
+            # the preview's point would rewind the stream, and the code log would no longer
+            # reproduce the model. Preview again from where the stream is; the next Apply
+            # applies that.
+            self._draw = self.session.random_draw()
+            self._custom_job = None
+            self.refresh_preview()
+            self.show_message(
+                "The random stream moved since this preview (other code drew "
+                "numbers): the preview was drawn again. Apply applies it.",
+                error=True,
+            )
             return
         if self.is_custom:
             job = self._custom_job

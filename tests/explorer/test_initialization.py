@@ -133,6 +133,14 @@ def test_initializer_code_is_valid_python_giving_an_equal_initializer(initialize
         ]
 
 
+def test_initializer_code_of_a_numpy_scalar_argument_still_runs(session):
+    session.initialize("net", init.Normal(sigma=onp.float32(0.5)))
+    rebuilt = eval(
+        session.code_log[-1].split("init=")[1].split(", force")[0], {"init": init, "np": onp}
+    )
+    assert rebuilt.sigma == onp.float32(0.5)
+
+
 def test_constant_on_the_net_keeps_dense_biases_own_zeros_unless_overridden(session):
     session.initialize("net", init.Constant(1))
     assert float(session.net[0].bias.data().sum()) == 0.0

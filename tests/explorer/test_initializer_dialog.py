@@ -61,15 +61,29 @@ def test_preview_histogram_is_what_apply_writes(window, dialog, qtbot):
     dialog.refresh_preview()
     shown = dialog.proposed_plot.histogram
     previewed = dialog._previews[dialog.param_box.currentIndex()].values
-    np.random.uniform(size=(5,))  # something else draws meanwhile: the apply still matches
     click(qtbot, dialog.apply_button)
     applied = window.session.net[1].weight.data().asnumpy()
     assert applied.tobytes() == previewed.tobytes()
     assert value_histogram(applied).same_as(shown)
+    assert "Applied" in dialog.message_label.text()
     assert (
         window.session.code_log[-1]
         == "net.initialize(init=init.Normal(sigma=0.05), force_reinit=True)"
     )
+
+
+def test_a_draw_between_preview_and_apply_redraws_the_preview_first(window, dialog, qtbot):
+    dialog.choose("Uniform")
+    dialog.refresh_preview()
+    stale = dialog._previews[0].values
+    log = list(window.session.code_log)
+    np.random.uniform(size=(5,))  # console code draws meanwhile
+    click(qtbot, dialog.apply_button)
+    assert window.session.code_log == log and "moved" in dialog.message_label.text()
+    fresh = dialog._previews[0].values
+    assert fresh.tobytes() != stale.tobytes()
+    click(qtbot, dialog.apply_button)
+    assert window.session.net[0].weight.data().asnumpy().tobytes() == fresh.tobytes()
 
 
 def test_own_init_note_and_override(window, dialog, qtbot):
@@ -163,7 +177,7 @@ def test_broken_custom_initializer_says_why_window_answers_model_unchanged(
     assert values_of(window.session.net) == before
 
 
-def test_stop_button_ends_a_running_initializer(window, dialog, qtbot):
+def test_cancel_button_ends_a_running_initializer(window, dialog, qtbot):
     window.session.initializer_timeout_s = 60.0
     before = values_of(window.session.net)
     _custom(dialog, BROKEN["endless loop"][0])
@@ -171,7 +185,7 @@ def test_stop_button_ends_a_running_initializer(window, dialog, qtbot):
     qtbot.wait(300)
     assert dialog.stop_button.isEnabled()
     click(qtbot, dialog.stop_button)
-    assert dialog._pending is None and "Stopped" in dialog.message_label.text()
+    assert dialog._pending is None and "Cancelled" in dialog.message_label.text()
     assert values_of(window.session.net) == before
 
 
