@@ -51,19 +51,24 @@ def main() -> None:
     session.use_net(net)
     rng = onp.random.default_rng(0)
     for label, initializer, bare in (
-            ("Normal(0.01)", init.Normal(0.01),
-             lambda: rng.normal(0, 0.01, (n, n)).astype(onp.float32)),
-            ("Xavier()", init.Xavier(),
-             lambda: rng.uniform(-0.03, 0.03, (n, n)).astype(onp.float32))):
+        (
+            "Normal(0.01)",
+            init.Normal(0.01),
+            lambda: rng.normal(0, 0.01, (n, n)).astype(onp.float32),
+        ),
+        ("Xavier()", init.Xavier(), lambda: rng.uniform(-0.03, 0.03, (n, n)).astype(onp.float32)),
+    ):
+
         def preview(initializer=initializer):
             session.start_initialization("net[0].weight", initializer).previews()
 
         ours, base = median_ms(preview, args.repeats), median_ms(bare, args.repeats)
-        print(f"preview {label} on {n}x{n}: {ours:.0f} ms; bare draw {base:.0f} ms; "
-              f"ratio {ours / base:.2f}")
+        print(
+            f"preview {label} on {n}x{n}: {ours:.0f} ms; bare draw {base:.0f} ms; "
+            f"ratio {ours / base:.2f}"
+        )
 
-    python_start = median_ms(lambda: subprocess.run([sys.executable, "-c", "pass"],
-                                                    check=True), 3)
+    python_start = median_ms(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), 3)
     starts = []
     for _ in range(3):
         worker = InitializerWorker()
@@ -71,8 +76,10 @@ def main() -> None:
         starts.append(worker.start_seconds * 1e3)
         worker.close()
     start = statistics.median(starts)
-    print(f"worker start (spawn + imports until ready): {start:.0f} ms; bare python "
-          f"{python_start:.0f} ms; ratio {start / python_start:.2f}")
+    print(
+        f"worker start (spawn + imports until ready): {start:.0f} ms; bare python "
+        f"{python_start:.0f} ms; ratio {start / python_start:.2f}"
+    )
 
     chapter = Session()
     mlp = nn.Sequential()
@@ -82,8 +89,9 @@ def main() -> None:
     chapter.initializer_worker.wait_ready()
     my_init = chapter.custom_initializer(DEFAULT_SOURCE)
     trip = median_ms(lambda: chapter.initialize("net", my_init), args.repeats)
-    print(f"MyInit on the chapter's MLP through the warm worker (apply, one command): "
-          f"{trip:.1f} ms")
+    print(
+        f"MyInit on the chapter's MLP through the warm worker (apply, one command): {trip:.1f} ms"
+    )
     chapter.initializer_worker.close()
 
 

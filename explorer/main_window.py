@@ -480,6 +480,12 @@ class MainWindow(QMainWindow):
         selected = self.session.selected_path
         target = target_path_or_pattern or selected or pattern or "net"
         choices = tuple(c for c in (selected, pattern) if c)
+        for dialog in self.findChildren(InitializerDialog):  # one dialog: it shares one worker
+            if dialog.isVisible():
+                dialog.set_target(target)
+                dialog.raise_()
+                dialog.activateWindow()
+                return dialog
         dialog = InitializerDialog(self.session, target, library_folder, choices, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.session.initializer_timeout_s = self.settings.initializer_timeout_s

@@ -456,7 +456,7 @@ class InitializerDialog(QDialog):
         self._draw = self.session.random_draw()
         try:
             definition = self.session.start_custom_initializer(self.editor.toPlainText())
-        except CustomInitializerError as exc:
+        except (CustomInitializerError, RuntimeError) as exc:  # RuntimeError: worker busy
             self._custom_failed(exc)
             return
         self._set_busy(("define", definition, then_apply))
@@ -496,7 +496,7 @@ class InitializerDialog(QDialog):
                     override_own=self.override_box.isChecked(),
                     draw=self._draw,
                 )
-            except (CustomInitializerError, TargetError) as exc:
+            except (CustomInitializerError, TargetError, RuntimeError) as exc:
                 self._set_busy(None)
                 self._custom_failed(exc)
                 return

@@ -50,6 +50,8 @@ def test_ctrl_i_opens_the_dialog_for_the_selected_parameter(window, qtbot):
     dialogs = window.findChildren(InitializerDialog)
     assert dialogs and dialogs[-1].target() == "net[0].weight"
     assert window.initialize_action.shortcut().toString() == "Ctrl+I"
+    assert window.open_initializer_dialog("net[1]") is dialogs[-1]  # one dialog, retargeted
+    assert dialogs[-1].target() == "net[1]"
     dialogs[-1].close()
     window.session.initializer_worker.close()
 
@@ -279,3 +281,31 @@ def test_the_chapters_initialization_cells_by_mouse_equal_the_chapter_code(windo
     names = [p.name for p in session.net.collect_params().values()]
     assert f"Init {names[0]} (256, 20)\nInit {names[2]} (10, 256)\n" in "".join(printed)
     assert float(session.net[0].bias.data().max()) == 0.0
+
+
+def test_the_filter_boxs_pattern_is_a_target(window, qtbot, tmp_path):
+    window.tree_view.filter_edit.setText(".*bias")
+    window.tree_view.apply_filter()
+    dialog = window.open_initializer_dialog(library_folder=str(tmp_path / "lib"))
+    targets = [dialog.target_box.itemText(i) for i in range(dialog.target_box.count())]
+    assert ".*bias" in targets
+    dialog.set_target(".*bias")
+    dialog.choose("One")
+    dialog.refresh_preview()
+    assert [dialog.param_box.itemText(i) for i in range(dialog.param_box.count())] == [
+        "net[0].bias",
+        "net[1].bias",
+    ]
+    click(qtbot, dialog.apply_button)
+    assert (
+        window.session.code_log[-1]
+        == "net.collect_params('.*bias').initialize(init=init.One(), force_reinit=True)"
+    )
+    # ParameterDict.initialize passes One() as the default: the biases keep their zeros.
+    assert float(window.session.net[1].bias.data().max()) == 0.0
+    assert "net[0].bias, net[1].bias" in dialog.own_note_label.text()
+    dialog.override_box.setChecked(True)
+    click(qtbot, dialog.apply_button)
+    assert float(window.session.net[1].bias.data().min()) == 1.0
+    dialog.close()
+    window.session.initializer_worker.close()
