@@ -30,6 +30,7 @@ from .init_worker import (
     InitializerWorker,
     defined_initializer_class,
     describe_error,
+    wait_pumping,
 )
 from .initialization import InitPlan, RandomDraw
 
@@ -257,9 +258,8 @@ class CustomRun:
         return True
 
     def wait(self) -> None:
-        """Block until finished (console, scripts)."""
-        while not self.poll(0.05):
-            pass
+        """Block until finished (console, scripts; the window stays alive, Stop works)."""
+        wait_pumping(self.poll, self.cancel)
 
     def cancel(self) -> None:
         """Stop now (Cancel): the worker is killed; nothing changes."""

@@ -293,6 +293,26 @@ class InitializerWorker:
         self.kill()
 
 
+def wait_pumping(poll, cancel) -> None:
+    """Call ``poll(0.05)`` until it returns True; inside console code, keep the window alive.
+
+    A custom initializer called from the console (``session.initialize(...,
+    my_init)``) waits here on the GUI thread: the user-code runner's pump
+    repaints the window and answers its Stop button every ~50 ms, as it does
+    for the console's own loops. Stop (``StopRequested``) cancels the job, so
+    the worker is killed and nothing changes.
+    """
+    from .user_code import RUNNER
+
+    while not poll(0.05):
+        if RUNNER.running and not RUNNER.pumping:
+            try:
+                RUNNER._pump()  # repaint + Stop, as between the console's own lines
+            except BaseException:
+                cancel()
+                raise
+
+
 def _start_without_main(process) -> None:
     """``process.start()`` without the child re-running the parent's ``__main__`` script.
 
@@ -374,8 +394,7 @@ class WorkerJob:
 
     def wait(self) -> None:
         """Block until finished (the console and scripts; the dialog polls instead)."""
-        while not self.poll(0.05):
-            pass
+        wait_pumping(self.poll, self.cancel)
 
     def cancel(self) -> None:
         """Stop the job now (Cancel): the worker is killed; nothing changes."""

@@ -333,3 +333,31 @@ def test_cancel_stops_the_worker_and_changes_nothing(custom_session):
     with pytest.raises(CustomInitializerError, match="Cancelled"):
         job.apply()
     assert values_of(s.net) == before
+
+
+def test_console_waits_keep_the_window_alive_and_stop_cancels(custom_session):
+    from explorer.core.user_code import RUNNER, StopRequested
+
+    s = custom_session
+    source = (
+        "class MyInit(init.Initializer):\n    def _init_weight(self, name, data):\n"
+        "        while True:\n            pass\n"
+    )
+    loop_init = s.custom_initializer(source)
+    before = values_of(s.net)
+    pumps = []
+
+    def pump():  # the window's processEvents, and a click on Stop at the fifth
+        pumps.append(1)
+        if len(pumps) == 5:
+            RUNNER.request_stop()
+
+    previous, RUNNER.pump_events = RUNNER.pump_events, pump
+    try:
+        with pytest.raises(StopRequested):
+            RUNNER.run(lambda: s.initialize("net", loop_init, timeout=60))
+    finally:
+        RUNNER.pump_events = previous
+    assert len(pumps) == 5
+    assert values_of(s.net) == before
+    assert not s.initializer_worker.alive  # killed, not left spinning
