@@ -23,11 +23,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -40,9 +38,10 @@ from PySide6.QtWidgets import (
 from ..core.init_worker import CustomInitializerError
 from ..core.initialization import TargetError, initializer_code
 from ..core.initializer_library import DEFAULT_SOURCE, InitializerLibrary, class_name_of
-from .code_editor import CodeEditor
+from ..core.initializer_preview import current_histogram
+from .custom_initializer_page import CustomInitializerPage
 from .initializer_forms import BUILTINS, InitializerForm
-from .preview_histogram import PreviewHistogram
+from .preview_panel import PreviewPanel
 
 __all__ = ["InitializerDialog", "default_library_folder"]
 
@@ -144,27 +143,12 @@ class InitializerDialog(QDialog):
         left_layout.addWidget(self.own_note_label)
         left_layout.addWidget(self.override_box)
 
-        self.param_box = QComboBox(self)
+        self.preview_panel = right = PreviewPanel(self)
+        # The panel's widgets, by the names tests and scripted demos use.
+        self.param_box = right.param_box
+        self.current_plot, self.proposed_plot = right.current_plot, right.proposed_plot
+        self.theory_label, self.note_label = right.theory_label, right.note_label
         self.param_box.currentIndexChanged.connect(self._schedule_preview)
-        self.current_plot = PreviewHistogram("now", self)
-        self.proposed_plot = PreviewHistogram("after", self)
-        plots = QHBoxLayout()
-        plots.addWidget(self.current_plot, 1)
-        plots.addWidget(self.proposed_plot, 1)
-        self.theory_label = QLabel(self)
-        self.theory_label.setWordWrap(True)
-        self.note_label = QLabel(self)
-        self.note_label.setWordWrap(True)
-        right = QWidget(self)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Parameter:", self))
-        row.addWidget(self.param_box, 1)
-        right_layout.addLayout(row)
-        right_layout.addLayout(plots, 1)
-        right_layout.addWidget(self.theory_label)
-        right_layout.addWidget(self.note_label)
 
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
@@ -210,38 +194,21 @@ class InitializerDialog(QDialog):
         self.resize(980, 660)
 
     def _build_editor_page(self) -> QWidget:
-        page = QWidget(self)
-        self.editor = CodeEditor(page)
-        self.editor.setPlainText(DEFAULT_SOURCE)
+        page = CustomInitializerPage(self.session.initializer_timeout_s, self)
+        # The page's widgets, by the names tests and scripted demos use.
+        self.editor, self.name_edit, self.timeout_box = (
+            page.editor,
+            page.name_edit,
+            page.timeout_box,
+        )
+        self.save_button, self.delete_button = page.save_button, page.delete_button
+        self.run_button = page.run_button
         self.editor.textChanged.connect(self._source_changed)
-        self.name_edit = QLineEdit("MyInit", page)
-        self.name_edit.setToolTip("The name it is saved under in your library")
-        self.save_button = QPushButton("Save", page)
         self.save_button.clicked.connect(self.save_custom)
-        self.delete_button = QPushButton("Delete", page)
         self.delete_button.clicked.connect(self.delete_custom)
-        self.run_button = QPushButton("Preview (F5)", page)
         self.run_button.clicked.connect(lambda: self.run_custom())
         QShortcut(QKeySequence("F5"), self, activated=lambda: self.run_custom())
-        self.timeout_box = QDoubleSpinBox(page)
-        self.timeout_box.setRange(0.5, 3600.0)
-        self.timeout_box.setDecimals(1)
-        self.timeout_box.setSuffix(" s")
-        self.timeout_box.setValue(self.session.initializer_timeout_s)
-        self.timeout_box.setToolTip(
-            "Time limit: a custom initializer still running after this is stopped (a preference)"
-        )
         self.timeout_box.valueChanged.connect(self._timeout_changed)
-        row = QHBoxLayout()
-        row.addWidget(self.name_edit, 1)
-        row.addWidget(self.timeout_box)
-        row.addWidget(self.save_button)
-        row.addWidget(self.delete_button)
-        row.addWidget(self.run_button)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.editor, 1)
-        layout.addLayout(row)
         return page
 
     def _timeout_changed(self, seconds: float) -> None:
@@ -338,14 +305,7 @@ class InitializerDialog(QDialog):
             self.apply_button.setEnabled(False)
             return None
         self.target_label.setText(target.describe())
-        if [self.param_box.itemText(i) for i in range(self.param_box.count())] != target.paths:
-            self.param_box.blockSignals(True)
-            selected = self.param_box.currentText()
-            self.param_box.clear()
-            self.param_box.addItems(target.paths)
-            if selected in target.paths:
-                self.param_box.setCurrentText(selected)
-            self.param_box.blockSignals(False)
+        self.preview_panel.set_paths(target.paths)
         return target
 
     def refresh_preview(self) -> None:
@@ -402,51 +362,14 @@ class InitializerDialog(QDialog):
         self.own_note_label.setVisible(bool(note))
 
     def _show_preview(self, preview, index: int, hint: str = "") -> None:
+        current = None
         if preview is None:
-            self.current_plot.show_histogram(None, "now")
-            self.proposed_plot.show_histogram(None, "after (F5)" if hint else "after")
-            self.theory_label.setText("")
-            self.note_label.setText(hint)
-            current = self._current_histogram(index)
-            if current is not None:
-                self.current_plot.show_histogram(current, "now")
-            return
-        shape = "×".join(str(d) for d in preview.shape)
-        self.current_plot.show_histogram(
-            preview.current, "now" if preview.current else "now: no values yet"
-        )
-        sampled = (
-            f" (1/{preview.proposed.sample_step} sample)"
-            if preview.proposed and preview.proposed.sample_step > 1
-            else ""
-        )
-        chosen = (
-            preview.chosen if isinstance(preview.chosen, str) else type(preview.chosen).__name__
-        )
-        self.proposed_plot.show_histogram(
-            preview.proposed,
-            f"after: {chosen}{sampled}" if preview.proposed else "after: —",
-            preview.spread,
-        )
-        theory = (
-            f"{shape}: {preview.theory}"
-            if preview.theory
-            else "No formula known for this initializer"
-        )
-        self.theory_label.setText(theory)
-        notes = [n for n in (preview.error, preview.note) if n]
-        self.note_label.setText("\n".join(notes))
-        self.note_label.setStyleSheet("color: #e0413a;" if preview.error else "")
-
-    def _current_histogram(self, index: int):
-        from ..core.initializer_preview import value_histogram
-
-        try:
-            target = self.session.initialization_target(self.target())
-            values = self.session.snapshot(target.params[index])
-        except (TargetError, IndexError, RuntimeError):
-            return None
-        return None if values is None else value_histogram(values)
+            try:
+                param = self.session.initialization_target(self.target()).params[index]
+                current = current_histogram(param, self.session.snapshot)
+            except (TargetError, IndexError, RuntimeError):
+                current = None
+        self.preview_panel.show_preview(preview, hint, current)
 
     # ----------------------------------------------------------------- custom
     def run_custom(self, then_apply: bool = False) -> None:
