@@ -190,6 +190,14 @@ class MainWindow(QMainWindow):
             "&Zero gradients", lambda: self._guarded(self.session.zero_gradients))
         self.zero_grad_action.setStatusTip("Every gradient back to 0, as before any batch: "
                                            "net.collect_params().zero_grad()")
+        # ---- initialization: the dialog (Ctrl+I), also a button beside the tree's filter
+        self.initialize_action = model_menu.addAction(
+            "&Initialize…", self.open_initializer_dialog, QKeySequence("Ctrl+I"))
+        self.initialize_action.setStatusTip("Initialize the selected parameter or block, the "
+                                            "filtered parameters or the whole net, with a preview")
+        # Beside the filter (whose selection or pattern it targets): a toolbar row would
+        # cost the tensor view its statistics at 1024×768.
+        self.initialize_button = self.tree_view.add_tool_button(self.initialize_action)
         model_menu.addAction("&Filter parameters…", self._focus_filter,
                              QKeySequence.StandardKey.Find)
         model_menu.addAction("Focus block &tree", self.tree_view.focus_tree,
@@ -237,6 +245,7 @@ class MainWindow(QMainWindow):
         self.tree_view.set_tie_checker(self.session.tie_problem)
         self.tree_view.tie_requested.connect(self.tie)
         self.tree_view.untie_requested.connect(self.untie)
+        self.tree_view.initialize_requested.connect(self.open_initializer_dialog)
         self.tree_view.drop_hint.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.tree_view.filter_requested.connect(self._filter_requested)
         self.tree_view.totals_changed.connect(self._show_totals)
@@ -503,6 +512,37 @@ class MainWindow(QMainWindow):
             text = f"Parameters {totals.parameters:,}   trainable {totals.trainable:,}"
         text += f"   shared {totals.shared:,}"
         self.totals_label.setText(text)
+
+    # ---- initialization
+    def open_initializer_dialog(self, target_path_or_pattern: str | None = None,
+                                library_folder: str | None = None):
+        """Model → Initialize… (Ctrl+I): for ``target_path_or_pattern``, else the selection,
+        else the filter's pattern, else ``'net'``. Returns the (non-modal) dialog."""
+        from .dialogs.initializer_dialog import InitializerDialog
+
+        if self.session.net is None:
+            return None
+        pattern = self.tree_view.filter_text()
+        selected = self.session.selected_path
+        target = target_path_or_pattern or selected or pattern or "net"
+        choices = tuple(c for c in (selected, pattern) if c)
+        for dialog in self.findChildren(InitializerDialog):  # one dialog: it shares one worker
+            if dialog.isVisible():
+                dialog.set_target(target)
+                dialog.raise_()
+                dialog.activateWindow()
+                return dialog
+        dialog = InitializerDialog(self.session, target, library_folder, choices, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.session.initializer_timeout_s = self.settings.initializer_timeout_s
+        dialog.applied.connect(self.refresh_views)
+        dialog.timeout_changed.connect(self._initializer_timeout_changed)
+        dialog.show()
+        return dialog
+
+    def _initializer_timeout_changed(self, seconds: float) -> None:
+        self.settings.initializer_timeout_s = seconds
+        self.settings_store.save(self.settings)
 
     # ---------------------------------------------------------------- polling
     def refresh_views(self) -> None:

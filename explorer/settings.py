@@ -27,6 +27,7 @@ class Settings:
     font_size: int = 0  # 0: the platform's default point size
     window_geometry: bytes = b""
     window_state: bytes = b""
+    initializer_timeout_s: float = 10.0  # a custom initializer is stopped after this
 
     def add_recent_file(self, path: str) -> None:
         """Put ``path`` first in the recent files, without duplicates, at most MAX_RECENT_FILES."""
@@ -59,6 +60,11 @@ class SettingsStore:
             settings.font_size = max(0, int(s.value("font_size", 0)))
         except (TypeError, ValueError):
             settings.font_size = 0
+        try:
+            settings.initializer_timeout_s = max(0.1, float(s.value("initializer_timeout_s",
+                                                                    10.0)))
+        except (TypeError, ValueError):
+            settings.initializer_timeout_s = 10.0
         settings.window_geometry = _bytes(s.value("window_geometry"))
         settings.window_state = _bytes(s.value("window_state"))
         return settings
@@ -68,6 +74,7 @@ class SettingsStore:
         s.setValue("recent_files", json.dumps(list(settings.recent_files)))
         s.setValue("theme", settings.theme)
         s.setValue("font_size", settings.font_size)
+        s.setValue("initializer_timeout_s", settings.initializer_timeout_s)
         s.setValue("window_geometry", QByteArray(settings.window_geometry))
         s.setValue("window_state", QByteArray(settings.window_state))
         s.sync()

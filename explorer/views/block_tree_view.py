@@ -6,10 +6,12 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -100,7 +102,10 @@ class BlockTreeView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
-        layout.addWidget(self.filter_edit)
+        self._filter_row = QHBoxLayout()
+        self._filter_row.setSpacing(4)
+        self._filter_row.addWidget(self.filter_edit, 1)
+        layout.addLayout(self._filter_row)
         layout.addWidget(self.filter_error)
         layout.addWidget(self.tree)
 
@@ -139,6 +144,14 @@ class BlockTreeView(QWidget):
     def totals(self):
         """Element counts of the shown model (``TreeTotals``), or None."""
         return self.model.totals()
+
+    def add_tool_button(self, action) -> QToolButton:
+        """A button for ``action`` beside the filter box (acts on the selection or filter)."""
+        button = QToolButton(self)
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._filter_row.addWidget(button)
+        return button
 
     def set_tie_checker(self, checker) -> None:
         """``checker(target_path, source_path)`` says why a tie would fail (None: it works)."""

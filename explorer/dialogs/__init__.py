@@ -1,0 +1,1 @@
+"""Dialogs: the initializer dialog and the custom-initializer editor."""
