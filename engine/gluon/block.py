@@ -222,53 +222,43 @@ class Block:
                         cast_dtype=False, dtype_source="current") -> None:
         """Load a file written by ``save_parameters``.
 
-        Every check (missing keys, extra keys, shapes) runs before any value is
-        written, so a failed load changes nothing (MXNet checks shapes while
-        loading and can leave a model half loaded).
+        Every check (missing keys, extra keys, shapes, dtypes, whether the values
+        fit) runs before any value is written, so a failed load changes nothing
+        (MXNet checks shapes while loading and can leave a model half loaded).
+        Only regular files are read, and an array's data is read only after its
+        declared shape matched (``ParameterFileError`` for anything else).
         """
-        from .serialization import load_arrays
+        from .parameter_loading import load_checked
+        from .serialization import open_parameter_file
 
-        loaded = load_arrays(filename)
-        params = self._collect_params_with_prefix()
-        if not loaded and not params:
-            return
-        if not any("." in key for key in loaded):
-            # Files saved by ParameterDict.save carry full names instead of structural keys.
-            self.collect_params().load(filename, ctx, allow_missing, ignore_extra,
-                                       self.prefix, cast_dtype=cast_dtype,
-                                       dtype_source=dtype_source)
-            return
-        if not allow_missing:
-            names_of = defaultdict(list)
-            for key, param in params.items():
-                names_of[param].append(key)
-            for key, param in params.items():
-                if not any(k in loaded for k in names_of[param]):
-                    raise AssertionError(
-                        f"Parameter '{key}' is missing in file '{filename}', which contains "
-                        f"parameters: {_brief_print_list(loaded.keys())}. Set "
-                        f"allow_missing=True to ignore missing parameters.")
-        for key in loaded:
-            if not ignore_extra and key not in params:
-                raise ValueError(
-                    f"Parameter '{key}' loaded from file '{filename}' is not present in "
-                    f"ParameterDict, which contains parameters "
-                    f"{_brief_print_list(self._params.keys())}. Set ignore_extra=True to "
-                    f"ignore. ")
-        for key, values in loaded.items():
-            if key not in params:
-                continue
-            param = params[key]
-            if param.shape:
-                for own, saved in zip(param.shape, values.shape):
-                    if own not in (-1, saved) or len(param.shape) != values.ndim:
+        with open_parameter_file(filename) as stored:
+            loaded = stored.index
+            params = self._collect_params_with_prefix()
+            if not loaded and not params:
+                return
+            if not any("." in key for key in loaded):
+                # Files saved by ParameterDict.save carry full names instead of structural keys.
+                self.collect_params()._load_from(stored, filename, ctx, allow_missing,
+                                                 ignore_extra, self.prefix)
+                return
+            if not allow_missing:
+                names_of = defaultdict(list)
+                for key, param in params.items():
+                    names_of[param].append(key)
+                for key, param in params.items():
+                    if not any(k in loaded for k in names_of[param]):
                         raise AssertionError(
-                            f"Failed loading Parameter '{param.name}' from saved params: "
-                            f"shape incompatible expected {param.shape} vs saved "
-                            f"{values.shape}")
-        for key, values in loaded.items():
-            if key in params:
-                params[key]._load_init(values, ctx)
+                            f"Parameter '{key}' is missing in file '{filename}', which "
+                            f"contains parameters: {_brief_print_list(loaded.keys())}. Set "
+                            f"allow_missing=True to ignore missing parameters.")
+            for key in loaded:
+                if not ignore_extra and key not in params:
+                    raise ValueError(
+                        f"Parameter '{key}' loaded from file '{filename}' is not present in "
+                        f"ParameterDict, which contains parameters "
+                        f"{_brief_print_list(self._params.keys())}. Set ignore_extra=True to "
+                        f"ignore. ")
+            load_checked(stored, [(key, params[key]) for key in loaded if key in params], ctx)
 
     save_params = save_parameters
     load_params = load_parameters
