@@ -11,9 +11,10 @@ import warnings
 from collections import OrderedDict, defaultdict
 
 from .. import initializer as _init
+from .block_walk import block_repr, check_can_nest, walk
 from .change_tracking import bump_structure, structure_version
 from .naming import BlockScope
-from .parameter import Parameter, _indent
+from .parameter import Parameter
 from .parameter_dict import ParameterDict, _brief_print_list
 
 __all__ = ["Block", "HybridBlock", "HookHandle"]
@@ -63,9 +64,8 @@ class Block:
         self._forward_pre_hooks: OrderedDict = OrderedDict()
 
     def __repr__(self) -> str:
-        modstr = "\n".join(f"  ({key}): {_indent(repr(block), 2)}"
-                           for key, block in self.__dict__.items() if isinstance(block, Block))
-        return f"{self.__class__.__name__}(\n{modstr}\n)"
+        # Built with a stack, not recursion: a model nested 1,000 deep still prints.
+        return block_repr(self)
 
     def __setattr__(self, name, value) -> None:
         if hasattr(self, name):
@@ -144,6 +144,10 @@ class Block:
 
     def register_child(self, block, name=None) -> None:
         """Register ``block`` as a child (named ``0``, ``1``, ... when no name is given)."""
+        if not isinstance(block, Block):
+            raise ValueError(f"Children of {type(self).__name__} must be Blocks, but {block!r} "
+                             f"has type {type(block)}.")
+        check_can_nest(self, block)
         if name is None:
             name = str(len(self._children))
         self._children[name] = block
@@ -155,24 +159,23 @@ class Block:
         ``select`` is matched with ``re.match`` (anchored at the start) against
         each full parameter name; a shared parameter appears once.
         """
-        self._check_container_with_block()
         ret = ParameterDict(self._params.prefix)
-        if not select:
-            ret.update(self.params)
-        else:
-            pattern = re.compile(select)
-            ret.update({name: value for name, value in self.params.items()
-                        if pattern.match(name)})
-        for child in self._children.values():
-            ret.update(child.collect_params(select=select))
+        pattern = re.compile(select) if select else None
+        for _path, block in walk(self):  # a stack, not recursion: deep models work
+            block._check_container_with_block()
+            if pattern is None:
+                ret.update(block.params)
+            else:
+                ret.update({name: value for name, value in block.params.items()
+                            if pattern.match(name)})
         return ret
 
     def _collect_params_with_prefix(self, prefix: str = "") -> dict:
-        if prefix:
-            prefix += "."
-        ret = {prefix + key: value for key, value in self._reg_params.items()}
-        for name, child in self._children.items():
-            ret.update(child._collect_params_with_prefix(prefix + name))
+        ret = {}
+        for path, block in walk(self):
+            base = ".".join((prefix, *path) if prefix else path)
+            for key, value in block._reg_params.items():
+                ret[f"{base}.{key}" if base else key] = value
         return ret
 
     def initialize(self, init=None, ctx=None, verbose=False, force_reinit=False) -> None:
@@ -188,21 +191,23 @@ class Block:
         """No-op: the engine has one device."""
 
     def cast(self, dtype) -> None:
-        for child in self._children.values():
-            child.cast(dtype)
-        for param in self.params.values():
-            param.cast(dtype)
+        for _path, block in walk(self, "post"):
+            if block is self or type(block).cast is Block.cast:
+                for param in block.params.values():
+                    param.cast(dtype)
+            else:
+                block.cast(dtype)  # its own rule (BatchNorm keeps float32 statistics)
 
     def hybridize(self, active=True, **kwargs) -> None:
         """Accepted for compatibility; the engine always runs imperatively."""
-        for child in self._children.values():
-            child.hybridize(active, **kwargs)
+        for _path, block in walk(self):
+            if block is not self and type(block).hybridize is not Block.hybridize:
+                block.hybridize(active, **kwargs)
 
     def apply(self, fn):
         """Call ``fn(block)`` on every descendant (children first), then on this block."""
-        for child in self._children.values():
-            child.apply(fn)
-        fn(self)
+        for _path, block in walk(self, "post"):
+            fn(block)
         return self
 
     # ------------------------------------------------------------------- files
