@@ -10,7 +10,10 @@ import re
 import warnings
 from collections import OrderedDict, defaultdict
 
+import numpy as _onp
+
 from .. import initializer as _init
+from ..ndarray import ndarray
 from .block_walk import block_repr, check_can_nest, walk
 from .change_tracking import bump_structure, structure_version
 from .naming import BlockScope
@@ -18,6 +21,14 @@ from .parameter import Parameter
 from .parameter_dict import ParameterDict, _brief_print_list
 
 __all__ = ["Block", "HybridBlock", "HookHandle"]
+
+# What a HybridBlock takes as input: engine arrays, and NumPy arrays for convenience.
+_ARRAY_TYPES = (ndarray, _onp.ndarray, _onp.generic)
+
+
+def _brief_repr(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class HookHandle:
@@ -308,6 +319,15 @@ class HybridBlock(Block):
     ``F`` is the engine namespace with ``np``/``npx`` functions, and each
     registered parameter arrives as a keyword argument holding its data.
     """
+
+    def __call__(self, x, *args):
+        # MXNet's check: without it, Dense(3)('abc') failed deep inside with
+        # "AttributeError: 'str' object has no attribute 'shape'".
+        if not isinstance(x, _ARRAY_TYPES) and not any(isinstance(a, _ARRAY_TYPES) for a in args):
+            raise ValueError(
+                f"In HybridBlock, there must be one NDArray or one Symbol in the input. Please "
+                f"check the type of the args.\n(got {type(x).__name__} {_brief_repr(x)})")
+        return super().__call__(x, *args)
 
     def forward(self, x, *args):
         from . import _hybrid_namespace
