@@ -92,3 +92,32 @@ def test_parameters_of_non_real_dtype_are_refused(dtype):
     with pytest.raises(TypeError, match="parameters hold real numbers"):
         param.cast(dtype)
     assert param.dtype == onp.float32
+
+
+def _writing(values):
+    class Writes(init.Initializer):
+        def _init_weight(self, name, arr):
+            arr[:] = values
+
+    return Writes()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        onp.full((2, 2), None, dtype=object),
+        onp.ones((2, 2), dtype=complex) * 1j,
+    ],
+)
+def test_initializer_writing_object_or_complex_values_is_refused(values):
+    layer = nn.Dense(2, in_units=2)
+    with pytest.raises(ValueError, match="would be silently changed"):
+        layer.initialize(_writing(values))
+    assert not layer.weight.is_initialized
+
+
+def test_in_place_write_of_complex_values_changes_nothing(weight):
+    version = weight.version
+    with pytest.raises(ValueError, match="Cannot store complex128 values in a float32 array"):
+        weight.data()[:] = onp.full((2, 2), 1 + 2j)
+    assert weight.version == version
