@@ -31,6 +31,17 @@ def _brief_repr(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _refuse_non_array_input(block, args, err) -> None:
+    """MXNet's error for a HybridBlock called without any array, checked only after a
+    failure (free on the normal path); ``Dense(3)('abc')`` otherwise surfaced as
+    "AttributeError: 'str' object has no attribute 'shape'" from deep inside."""
+    if isinstance(block, HybridBlock) and not any(isinstance(a, _ARRAY_TYPES) for a in args):
+        got = ", ".join(f"{type(a).__name__} {_brief_repr(a)}" for a in args)
+        raise ValueError(
+            f"In HybridBlock, there must be one NDArray or one Symbol in the input. Please "
+            f"check the type of the args.\n(got {got})") from err
+
+
 class HookHandle:
     """Returned by ``register_forward_hook``; ``detach()`` removes the hook."""
 
@@ -297,7 +308,11 @@ class Block:
         if self._forward_pre_hooks:
             for hook in list(self._forward_pre_hooks.values()):
                 hook(self, args)
-        out = self.forward(*args)
+        try:
+            out = self.forward(*args)
+        except (AttributeError, TypeError) as err:
+            _refuse_non_array_input(self, args, err)
+            raise
         if self._forward_hooks:
             for hook in list(self._forward_hooks.values()):
                 hook(self, args, out)
@@ -319,15 +334,6 @@ class HybridBlock(Block):
     ``F`` is the engine namespace with ``np``/``npx`` functions, and each
     registered parameter arrives as a keyword argument holding its data.
     """
-
-    def __call__(self, x, *args):
-        # MXNet's check: without it, Dense(3)('abc') failed deep inside with
-        # "AttributeError: 'str' object has no attribute 'shape'".
-        if not isinstance(x, _ARRAY_TYPES) and not any(isinstance(a, _ARRAY_TYPES) for a in args):
-            raise ValueError(
-                f"In HybridBlock, there must be one NDArray or one Symbol in the input. Please "
-                f"check the type of the args.\n(got {type(x).__name__} {_brief_repr(x)})")
-        return super().__call__(x, *args)
 
     def forward(self, x, *args):
         from . import _hybrid_namespace
