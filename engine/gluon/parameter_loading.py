@@ -25,14 +25,18 @@ def _check_declared(param: Parameter, stored: StoredArray) -> None:
             f"saved {stored.dtype} is not a real number type"
         )
     shape = param.shape
-    if shape is None:
-        return
-    if len(shape) != len(stored.shape) or any(
-        own not in (-1, saved) for own, saved in zip(shape, stored.shape)
+    if shape is not None and (
+        len(shape) != len(stored.shape)
+        or any(own not in (-1, saved) for own, saved in zip(shape, stored.shape))
     ):
         raise AssertionError(
             f"Failed loading Parameter '{param.name}' from saved params: shape incompatible "
             f"expected {shape} vs saved {stored.shape}"
+        )
+    if 0 in stored.shape:
+        raise AssertionError(
+            f"Failed loading Parameter '{param.name}' from saved params: saved shape "
+            f"{stored.shape} is empty, and a parameter has no empty dimension"
         )
 
 

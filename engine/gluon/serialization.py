@@ -176,9 +176,9 @@ def _atomic_write(filename, write) -> None:
     # 0o666 filtered by the umask, as open() would create it; a replaced file keeps its mode.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
-        if existing is not None:
-            os.fchmod(fd, stat.S_IMODE(existing.st_mode))
         with os.fdopen(fd, "wb") as stream:
+            if existing is not None:
+                os.fchmod(stream.fileno(), stat.S_IMODE(existing.st_mode))
             write(stream)
         os.replace(tmp, target)
     except BaseException:

@@ -276,3 +276,17 @@ def test_saved_file_gets_the_umask_mode_and_a_replaced_file_keeps_its_mode(tmp_p
     finally:
         os.umask(old)
     assert [p.name for p in tmp_path.iterdir()] == ["fresh.params"]
+
+
+def test_empty_array_for_a_deferred_parameter_is_refused(tmp_path):
+    arrays = good_arrays()
+    arrays["0.weight"] = onp.zeros((8, 0), "f4")
+    path = tmp_path / "empty.params"
+    with open(path, "wb") as stream:
+        onp.savez(stream, **arrays)
+    deferred = nn.Sequential()
+    deferred.add(nn.Dense(8, activation="relu"), nn.Dense(3))
+    deferred.initialize()
+    with pytest.raises(AssertionError, match=r"saved shape \(8, 0\) is empty"):
+        deferred.load_parameters(str(path))
+    assert not deferred[0].weight.is_initialized
