@@ -90,8 +90,7 @@ def full_like(a, fill_value, dtype=None, order="C", ctx=None, out=None):
 
 
 def empty_like(prototype, dtype=None, order="C", subok=False, shape=None):
-    return ndarray._wrap(_onp.empty_like(_data(prototype), dtype=dtype, order=order,
-                                         shape=shape))
+    return ndarray._wrap(_onp.empty_like(_data(prototype), dtype=dtype, order=order, shape=shape))
 
 
 def arange(start, stop=None, step=1, dtype=None, ctx=None, device=None):
@@ -99,8 +98,9 @@ def arange(start, stop=None, step=1, dtype=None, ctx=None, device=None):
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, ctx=None):
-    values = _onp.linspace(start, stop, num, endpoint=endpoint, retstep=retstep,
-                           dtype=_dtype(dtype), axis=axis)
+    values = _onp.linspace(
+        start, stop, num, endpoint=endpoint, retstep=retstep, dtype=_dtype(dtype), axis=axis
+    )
     if retstep:
         return ndarray._wrap(values[0]), values[1]
     return ndarray._wrap(values)
@@ -217,13 +217,16 @@ def __getattr__(name: str):
 
     def numpy_function(*args, **kwargs):
         if _ag.is_recording() and any(
-                getattr(a, "_node", None) is not None or getattr(a, "_grad", None) is not None
-                for a in args):
+            getattr(a, "_node", None) is not None or getattr(a, "_grad", None) is not None
+            for a in args
+        ):
             raise NotImplementedError(
                 f"np.{name} has no gradient in the engine; compute it outside "
-                f"autograd.record() or build it from differentiable ops")
-        return _wrap_results(target(*_unwrap_args(args),
-                                    **{k: _unwrap_args(v) for k, v in kwargs.items()}))
+                f"autograd.record() or build it from differentiable ops"
+            )
+        return _wrap_results(
+            target(*_unwrap_args(args), **{k: _unwrap_args(v) for k, v in kwargs.items()})
+        )
 
     numpy_function.__name__ = name
     numpy_function.__doc__ = f"NumPy's ``{name}`` on engine arrays (no gradient)."

@@ -49,8 +49,7 @@ def randint(low, high=None, size=None, dtype=None, ctx=None, out=None, device=No
 
 
 def choice(a, size=None, replace=True, p=None, ctx=None, out=None):
-    values = random_state.generator().choice(_value(a), size=size, replace=replace,
-                                             p=_value(p))
+    values = random_state.generator().choice(_value(a), size=size, replace=replace, p=_value(p))
     return _out(values, _onp.asarray(values).dtype, out)
 
 
