@@ -231,6 +231,10 @@ def pick(
     return _into(out, picked)
 
 
+def waitall() -> None:
+    """No-op: the engine computes eagerly."""
+
+
 def save(file, arr) -> None:
     """Save an array, a list of arrays or a dict of arrays (``.npz``, no pickle)."""
     from .gluon.serialization import save_arrays

@@ -17,7 +17,7 @@ from ..ops import shape as _shape
 from ..ops._common import data as _data
 from ..ops._common import result as _result
 from . import linalg, random  # noqa: F401 - np.linalg, np.random
-from . import mxnet_signatures as _mx
+from . import _mxnet_signatures as _mx
 
 float16 = _onp.float16
 float32 = _onp.float32
