@@ -14,6 +14,7 @@ Trainer) under a time limit and classifies what happened:
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import signal
@@ -155,6 +156,11 @@ _JSON_VALUES = [
 ]
 
 
+def _json_value(rng: onp.random.Generator):
+    # A fresh copy: the values are lists and dicts that the generators insert and mutate.
+    return copy.deepcopy(_JSON_VALUES[int(rng.integers(0, len(_JSON_VALUES)))])
+
+
 def structured_safetensors(rng: onp.random.Generator) -> bytes:
     """A .safetensors file whose JSON header has random structure and values."""
     header = {}
@@ -166,10 +172,8 @@ def structured_safetensors(rng: onp.random.Generator) -> bytes:
         }
         for field in list(entry):
             if rng.random() < 0.2:
-                entry[field] = _JSON_VALUES[int(rng.integers(0, len(_JSON_VALUES)))]
-        header[str(key)] = (
-            entry if rng.random() > 0.1 else _JSON_VALUES[int(rng.integers(0, len(_JSON_VALUES)))]
-        )
+                entry[field] = _json_value(rng)
+        header[str(key)] = entry if rng.random() > 0.1 else _json_value(rng)
     encoded = json.dumps(header if rng.random() > 0.05 else list(header)).encode()
     return struct.pack("<Q", len(encoded)) + encoded + rng.bytes(int(rng.integers(0, 300)))
 
@@ -181,13 +185,9 @@ def structured_states(rng: onp.random.Generator, valid_arrays: dict) -> bytes:
     for _ in range(int(rng.integers(1, 3))):
         target = int(rng.integers(0, 3))
         if target == 0:
-            meta[str(rng.choice(list(meta) + ["extra"]))] = _JSON_VALUES[
-                int(rng.integers(0, len(_JSON_VALUES)))
-            ]
+            meta[str(rng.choice(list(meta) + ["extra"]))] = _json_value(rng)
         elif target == 1 and isinstance(meta.get("layout"), dict):
-            meta["layout"][str(rng.integers(0, 6))] = _JSON_VALUES[
-                int(rng.integers(0, len(_JSON_VALUES)))
-            ]
+            meta["layout"][str(rng.integers(0, 6))] = _json_value(rng)
         else:
             name = str(rng.choice([k for k in arrays if k != "__meta__"] + ["state_9"]))
             arrays[name] = _random_array(rng)
