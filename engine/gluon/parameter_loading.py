@@ -40,31 +40,39 @@ def _check_declared(param: Parameter, stored: StoredArray) -> None:
         )
 
 
-def _check_values(param: Parameter, values: _onp.ndarray) -> None:
-    target = _onp.dtype(param.dtype)
+def values_misfit(values: _onp.ndarray, target) -> str | None:
+    """Why ``values`` cannot be stored as ``target`` without changing, or None if they can.
+
+    Float values beyond the target's range would become inf; fractional,
+    infinite or out-of-range values would be cut into an integer type.
+    """
+    target = _onp.dtype(target)
     if values.size == 0 or values.dtype.kind == "b":
-        return
-    if target.kind == "f" and values.dtype.kind == "f" and values.dtype.itemsize > target.itemsize:
-        finite = values[_onp.isfinite(values)]
-        if finite.size and _onp.abs(finite).max() > _onp.finfo(target).max:
-            raise AssertionError(
-                f"Failed loading Parameter '{param.name}' from saved params: values up to "
-                f"{_onp.abs(finite).max():g} do not fit in {target}"
-            )
+        return None
+    if target.kind == "f":
+        if values.dtype.kind == "f" and values.dtype.itemsize <= target.itemsize:
+            return None
+        wide = values.astype(_onp.float64)
+        finite = _onp.abs(wide[_onp.isfinite(wide)])
+        if finite.size and finite.max() > _onp.finfo(target).max:
+            return f"values up to {finite.max():g} do not fit in {target}"
     elif target.kind in "iu":
-        limits = _onp.iinfo(target)
         if values.dtype.kind == "f" and not (
             _onp.isfinite(values).all() and (values == _onp.round(values)).all()
         ):
-            raise AssertionError(
-                f"Failed loading Parameter '{param.name}' from saved params: saved values "
-                f"are not whole numbers, but the parameter holds {target}"
-            )
+            return f"saved values are not whole numbers, but the parameter holds {target}"
+        limits = _onp.iinfo(target)
         if values.min() < limits.min or values.max() > limits.max:
-            raise AssertionError(
-                f"Failed loading Parameter '{param.name}' from saved params: values do not "
-                f"fit in {target}"
-            )
+            return f"values do not fit in {target}"
+    return None
+
+
+def _check_values(param: Parameter, values: _onp.ndarray) -> None:
+    problem = values_misfit(values, param.dtype)
+    if problem:
+        raise AssertionError(
+            f"Failed loading Parameter '{param.name}' from saved params: {problem}"
+        )
 
 
 def load_checked(stored: ParameterFile, targets: list, ctx=None) -> None:

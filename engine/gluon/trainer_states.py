@@ -19,6 +19,7 @@ import numpy as _onp
 
 from ..ndarray import ndarray
 from ..optimizer.base import check_learning_rate
+from .parameter_loading import values_misfit
 from .serialization import ParameterFileError, open_parameter_file
 
 # The JSON metadata of even a large model is a few kilobytes.
@@ -144,6 +145,10 @@ def read_trainer_states(fname, params: list, optimizer):
         _check_meta(meta, fname, optimizer, len(params))
         names = _check_arrays(stored, fname, meta["layout"], params, optimizer)
         values = {part: stored.read(part) for _index, part in names}
+    for index, part in names:
+        problem = values_misfit(values[part], params[index].dtype)
+        if problem:
+            raise ParameterFileError(f"'{fname}': the state array '{part}': {problem}")
     states = {}
     for key, parts in meta["layout"].items():
         index = int(key)

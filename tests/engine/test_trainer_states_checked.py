@@ -132,3 +132,9 @@ def test_valid_states_still_load(states_file):
     trainer.load_states(str(path))
     assert (trainer._updaters[0].states[1].asnumpy() == momentum).all()
     assert trainer.optimizer.num_update == 1
+
+
+def test_state_values_beyond_float32_are_refused(states_file):
+    trainer, path = states_file
+    rewrite(path, lambda arrays, meta: arrays.update(state_1=onp.full((4, 3), 1e300)))
+    refused(trainer, path, "values up to 1e.300 do not fit in float32")
