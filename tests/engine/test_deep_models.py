@@ -67,6 +67,17 @@ def test_deep_collect_initialize_forward_save_load(deep, tmp_path):
     assert (clone(np.ones((1, 2))) == out).all()
 
 
+def test_deep_apply_hybridize_and_cast(deep):
+    visited = []
+    deep.apply(visited.append)
+    assert len(visited) == DEPTH + 1  # every Sequential and the Dense
+    assert visited[-1] is deep  # children first, as Gluon
+    deep.hybridize()
+    deep.cast("float64")
+    assert all(p.dtype == "float64" for p in deep.collect_params().values())
+    deep.cast("float32")
+
+
 def test_hooks_of_nested_sequentials_still_run(deep):
     seen = []
     middle = deep
