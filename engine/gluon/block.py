@@ -10,13 +10,36 @@ import re
 import warnings
 from collections import OrderedDict, defaultdict
 
+import numpy as _onp
+
 from .. import initializer as _init
+from ..ndarray import ndarray
+from .block_walk import block_repr, check_can_nest, walk
 from .change_tracking import ChildDict, init_tracking, structure_changed
 from .naming import BlockScope
-from .parameter import Parameter, _indent
+from .parameter import Parameter
 from .parameter_dict import ParameterDict, _brief_print_list
 
 __all__ = ["Block", "HybridBlock", "HookHandle"]
+
+# What a HybridBlock takes as input: engine arrays, and NumPy arrays for convenience.
+_ARRAY_TYPES = (ndarray, _onp.ndarray, _onp.generic)
+
+
+def _brief_repr(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _refuse_non_array_input(block, args, err) -> None:
+    """MXNet's error for a HybridBlock called without any array, checked only after a
+    failure (free on the normal path); ``Dense(3)('abc')`` otherwise surfaced as
+    "AttributeError: 'str' object has no attribute 'shape'" from deep inside."""
+    if isinstance(block, HybridBlock) and not any(isinstance(a, _ARRAY_TYPES) for a in args):
+        got = ", ".join(f"{type(a).__name__} {_brief_repr(a)}" for a in args)
+        raise ValueError(
+            f"In HybridBlock, there must be one NDArray or one Symbol in the input. Please "
+            f"check the type of the args.\n(got {got})") from err
 
 
 class HookHandle:
@@ -85,9 +108,8 @@ class Block:
             param._owners.add(self)
 
     def __repr__(self) -> str:
-        modstr = "\n".join(f"  ({key}): {_indent(repr(block), 2)}"
-                           for key, block in self.__dict__.items() if isinstance(block, Block))
-        return f"{self.__class__.__name__}(\n{modstr}\n)"
+        # Built with a stack, not recursion: a model nested 1,000 deep still prints.
+        return block_repr(self)
 
     def __setattr__(self, name, value) -> None:
         if hasattr(self, name):
@@ -172,6 +194,10 @@ class Block:
 
     def register_child(self, block, name=None) -> None:
         """Register ``block`` as a child (named ``0``, ``1``, ... when no name is given)."""
+        if not isinstance(block, Block):
+            raise ValueError(f"Children of {type(self).__name__} must be Blocks, but {block!r} "
+                             f"has type {type(block)}.")
+        check_can_nest(self, block)
         if name is None:
             name = str(len(self._children))
         self._children[name] = block  # a ChildDict: links the parent, moves the counters
@@ -245,24 +271,23 @@ class Block:
         ``select`` is matched with ``re.match`` (anchored at the start) against
         each full parameter name; a shared parameter appears once.
         """
-        self._check_container_with_block()
         ret = ParameterDict(self._params.prefix)
-        if not select:
-            ret.update(self.params)
-        else:
-            pattern = re.compile(select)
-            ret.update({name: value for name, value in self.params.items()
-                        if pattern.match(name)})
-        for child in self._children.values():
-            ret.update(child.collect_params(select=select))
+        pattern = re.compile(select) if select else None
+        for _path, block in walk(self):  # a stack, not recursion: deep models work
+            block._check_container_with_block()
+            if pattern is None:
+                ret.update(block.params)
+            else:
+                ret.update({name: value for name, value in block.params.items()
+                            if pattern.match(name)})
         return ret
 
     def _collect_params_with_prefix(self, prefix: str = "") -> dict:
-        if prefix:
-            prefix += "."
-        ret = {prefix + key: value for key, value in self._reg_params.items()}
-        for name, child in self._children.items():
-            ret.update(child._collect_params_with_prefix(prefix + name))
+        ret = {}
+        for path, block in walk(self):
+            base = ".".join((prefix, *path) if prefix else path)
+            for key, value in block._reg_params.items():
+                ret[f"{base}.{key}" if base else key] = value
         return ret
 
     def initialize(self, init=None, ctx=None, verbose=False, force_reinit=False) -> None:
@@ -278,21 +303,23 @@ class Block:
         """No-op: the engine has one device."""
 
     def cast(self, dtype) -> None:
-        for child in self._children.values():
-            child.cast(dtype)
-        for param in self.params.values():
-            param.cast(dtype)
+        for _path, block in walk(self, "post"):
+            if block is self or type(block).cast is Block.cast:
+                for param in block.params.values():
+                    param.cast(dtype)
+            else:
+                block.cast(dtype)  # its own rule (BatchNorm keeps float32 statistics)
 
     def hybridize(self, active=True, **kwargs) -> None:
         """Accepted for compatibility; the engine always runs imperatively."""
-        for child in self._children.values():
-            child.hybridize(active, **kwargs)
+        for _path, block in walk(self):
+            if block is not self and type(block).hybridize is not Block.hybridize:
+                block.hybridize(active, **kwargs)
 
     def apply(self, fn):
         """Call ``fn(block)`` on every descendant (children first), then on this block."""
-        for child in self._children.values():
-            child.apply(fn)
-        fn(self)
+        for _path, block in walk(self, "post"):
+            fn(block)
         return self
 
     # ------------------------------------------------------------------- files
@@ -312,53 +339,43 @@ class Block:
                         cast_dtype=False, dtype_source="current") -> None:
         """Load a file written by ``save_parameters``.
 
-        Every check (missing keys, extra keys, shapes) runs before any value is
-        written, so a failed load changes nothing (MXNet checks shapes while
-        loading and can leave a model half loaded).
+        Every check (missing keys, extra keys, shapes, dtypes, whether the values
+        fit) runs before any value is written, so a failed load changes nothing
+        (MXNet checks shapes while loading and can leave a model half loaded).
+        Only regular files are read, and an array's data is read only after its
+        declared shape matched (``ParameterFileError`` for anything else).
         """
-        from .serialization import load_arrays
+        from .parameter_loading import load_checked
+        from .serialization import open_parameter_file
 
-        loaded = load_arrays(filename)
-        params = self._collect_params_with_prefix()
-        if not loaded and not params:
-            return
-        if not any("." in key for key in loaded):
-            # Files saved by ParameterDict.save carry full names instead of structural keys.
-            self.collect_params().load(filename, ctx, allow_missing, ignore_extra,
-                                       self.prefix, cast_dtype=cast_dtype,
-                                       dtype_source=dtype_source)
-            return
-        if not allow_missing:
-            names_of = defaultdict(list)
-            for key, param in params.items():
-                names_of[param].append(key)
-            for key, param in params.items():
-                if not any(k in loaded for k in names_of[param]):
-                    raise AssertionError(
-                        f"Parameter '{key}' is missing in file '{filename}', which contains "
-                        f"parameters: {_brief_print_list(loaded.keys())}. Set "
-                        f"allow_missing=True to ignore missing parameters.")
-        for key in loaded:
-            if not ignore_extra and key not in params:
-                raise ValueError(
-                    f"Parameter '{key}' loaded from file '{filename}' is not present in "
-                    f"ParameterDict, which contains parameters "
-                    f"{_brief_print_list(self._params.keys())}. Set ignore_extra=True to "
-                    f"ignore. ")
-        for key, values in loaded.items():
-            if key not in params:
-                continue
-            param = params[key]
-            if param.shape:
-                for own, saved in zip(param.shape, values.shape):
-                    if own not in (-1, saved) or len(param.shape) != values.ndim:
+        with open_parameter_file(filename) as stored:
+            loaded = stored.index
+            params = self._collect_params_with_prefix()
+            if not loaded and not params:
+                return
+            if not any("." in key for key in loaded):
+                # Files saved by ParameterDict.save carry full names instead of structural keys.
+                self.collect_params()._load_from(stored, filename, ctx, allow_missing,
+                                                 ignore_extra, self.prefix)
+                return
+            if not allow_missing:
+                names_of = defaultdict(list)
+                for key, param in params.items():
+                    names_of[param].append(key)
+                for key, param in params.items():
+                    if not any(k in loaded for k in names_of[param]):
                         raise AssertionError(
-                            f"Failed loading Parameter '{param.name}' from saved params: "
-                            f"shape incompatible expected {param.shape} vs saved "
-                            f"{values.shape}")
-        for key, values in loaded.items():
-            if key in params:
-                params[key]._load_init(values, ctx)
+                            f"Parameter '{key}' is missing in file '{filename}', which "
+                            f"contains parameters: {_brief_print_list(loaded.keys())}. Set "
+                            f"allow_missing=True to ignore missing parameters.")
+            for key in loaded:
+                if not ignore_extra and key not in params:
+                    raise ValueError(
+                        f"Parameter '{key}' loaded from file '{filename}' is not present in "
+                        f"ParameterDict, which contains parameters "
+                        f"{_brief_print_list(self._params.keys())}. Set ignore_extra=True to "
+                        f"ignore. ")
+            load_checked(stored, [(key, params[key]) for key in loaded if key in params], ctx)
 
     save_params = save_parameters
     load_params = load_parameters
@@ -381,7 +398,11 @@ class Block:
         if self._forward_pre_hooks:
             for hook in list(self._forward_pre_hooks.values()):
                 hook(self, args)
-        out = self.forward(*args)
+        try:
+            out = self.forward(*args)
+        except (AttributeError, TypeError) as err:
+            _refuse_non_array_input(self, args, err)
+            raise
         if self._forward_hooks:
             for hook in list(self._forward_hooks.values()):
                 hook(self, args, out)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 import weakref
+from numbers import Integral
 
 import numpy as _onp
 
@@ -18,6 +19,8 @@ from .. import autograd
 from .. import initializer as _init
 from ..ndarray import ndarray
 from .change_tracking import structure_changed
+
+_REAL_KINDS = "biuf"
 
 __all__ = ["Parameter", "Constant", "DeferredInitializationError"]
 
@@ -39,6 +42,48 @@ def _indent(text: str, spaces: int) -> str:
 
 def _dtype_name(dtype) -> str:
     return str(dtype)
+
+
+def _checked_shape(shape):
+    """``shape`` as a tuple of ints ≥ -1 (0 and -1: unknown yet), else a clear error.
+
+    MXNet accepts ``Dense(-5)`` and fails at ``initialize``; the engine refuses
+    when the parameter is made, with MXNet's message.
+    """
+    if shape is None:
+        return None
+    if isinstance(shape, Integral):
+        shape = (shape,)
+    shape = tuple(shape)
+    for dim in shape:
+        if not isinstance(dim, Integral) or isinstance(dim, bool):
+            raise TypeError(f"shape dimensions must be integers, got {dim!r} in {shape}")
+        if dim < -1:
+            raise AssertionError(
+                f"shape dimension size cannot be less than -1, while received {dim}")
+    return tuple(int(d) for d in shape)
+
+
+def _checked_dtype(dtype, name: str):
+    """``dtype`` unchanged if it is a real number type (bool, int, float), else an error."""
+    try:
+        kind = _onp.dtype(dtype).kind
+    except TypeError:
+        raise TypeError(f"Parameter '{name}': {dtype!r} is not a dtype") from None
+    if kind not in _REAL_KINDS:
+        raise TypeError(f"Parameter '{name}' cannot hold {_onp.dtype(dtype)} values: "
+                        f"parameters hold real numbers (float, int or bool)")
+    return dtype
+
+
+def _real_values(data, name: str) -> _onp.ndarray:
+    """NumPy values of ``data`` for a parameter, refusing complex, object and text arrays."""
+    values = data._data if isinstance(data, ndarray) else _onp.asarray(data)
+    if values.dtype.kind not in _REAL_KINDS:
+        raise ValueError(
+            f"Cannot set Parameter '{name}' from {values.dtype} values: a parameter holds "
+            f"real numbers (complex, object and text arrays are refused)")
+    return values
 
 
 class Parameter:
@@ -64,11 +109,9 @@ class Parameter:
         self._differentiable = differentiable
         self._allow_deferred_init = allow_deferred_init
         self._grad_req = None
-        if isinstance(shape, int):
-            shape = (shape,)
-        self._shape = tuple(shape) if shape is not None else None
+        self._shape = _checked_shape(shape)
         self.name = name
-        self._dtype = dtype
+        self._dtype = _checked_dtype(dtype, name)
         self.lr_mult = lr_mult
         self.wd_mult = wd_mult
         self.grad_req = grad_req
@@ -139,7 +182,7 @@ class Parameter:
 
     @shape.setter
     def shape(self, new_shape) -> None:
-        new_shape = tuple(new_shape)
+        new_shape = _checked_shape(new_shape)
         if self._shape is None:
             self._shape = new_shape
             return
@@ -351,7 +394,7 @@ class Parameter:
 
     def set_data(self, data) -> None:
         """Set the values (shape must agree); before initialization they become the init."""
-        values = data._data if isinstance(data, ndarray) else _onp.asarray(data)
+        values = _real_values(data, self.name)
         self.shape = values.shape
         if self._data is None:
             if not self._deferred_init:
@@ -376,7 +419,7 @@ class Parameter:
 
     def cast(self, dtype) -> None:
         """Convert data and gradient to ``dtype``."""
-        self._dtype = dtype
+        self._dtype = _checked_dtype(dtype, self.name)
         if self._data is None:
             return
         self._data._data = self._data._data.astype(_onp.dtype(dtype))

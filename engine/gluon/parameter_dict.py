@@ -182,9 +182,17 @@ class ParameterDict:
 
     def load(self, filename: str, ctx=None, allow_missing=False, ignore_extra=False,
              restore_prefix="", cast_dtype=False, dtype_source="current") -> None:
-        from .serialization import load_arrays
+        """Load a file written by ``save``; every check runs before anything is written."""
+        from .serialization import open_parameter_file
 
-        loaded = {restore_prefix + k: v for k, v in load_arrays(filename).items()}
+        with open_parameter_file(filename) as stored:
+            self._load_from(stored, filename, ctx, allow_missing, ignore_extra, restore_prefix)
+
+    def _load_from(self, stored, filename, ctx, allow_missing, ignore_extra,
+                   restore_prefix) -> None:
+        from .parameter_loading import load_checked
+
+        loaded = {restore_prefix + k: k for k in stored.index}
         if not allow_missing:
             for name in self.keys():
                 if name not in loaded:
@@ -200,9 +208,8 @@ class ParameterDict:
                     f"is not present in ParameterDict, choices are: "
                     f"{_brief_print_list(self.keys())}. Set ignore_extra to True to ignore. "
                     f"Please make sure source and target networks have the same prefix.")
-        for name, values in loaded.items():
-            if name in self._params:
-                self._params[name]._load_init(values, ctx)
+        load_checked(stored, [(key, self._params[name]) for name, key in loaded.items()
+                              if name in self._params], ctx)
 
 
 # MXNet defines ParameterDict in gluon/parameter.py, and type() names it so.

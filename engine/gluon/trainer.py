@@ -191,36 +191,24 @@ class Trainer:
         save_arrays(fname, arrays)
 
     def load_states(self, fname) -> None:
-        """Load optimizer states written by :meth:`save_states` (checked before applying)."""
-        from .serialization import load_arrays
+        """Load optimizer states written by :meth:`save_states`.
 
-        arrays = load_arrays(fname)
-        if "__meta__" not in arrays:
-            raise ValueError(f"'{fname}' is not a Trainer states file (no __meta__ entry)")
-        meta = json.loads(str(arrays["__meta__"].reshape(-1)[0]))
+        The file is checked against this Trainer first (optimizer, number of
+        parameters, each state's layout, shape and dtype, the metadata's
+        types); a file that does not fit raises ``ValueError`` and changes
+        nothing.
+        """
+        from .trainer_states import read_trainer_states
+
         optimizer = self._optimizer
-        if meta["optimizer"] != type(optimizer).__name__.lower():
-            raise ValueError(f"'{fname}' holds states of optimizer '{meta['optimizer']}', but "
-                             f"this Trainer uses '{type(optimizer).__name__.lower()}'")
-        states = {}
-        for key, count in meta["layout"].items():
-            index = int(key)
-            if count is None:
-                states[index] = None
-            elif count == -1:
-                states[index] = ndarray._wrap(arrays[f"state_{index}"].copy())
-            else:
-                states[index] = tuple(ndarray._wrap(arrays[f"state_{index}_{k}"].copy())
-                                      for k in range(count))
-            if index >= len(self._params):
-                raise ValueError(f"'{fname}' holds a state for parameter #{index}, but this "
-                                 f"Trainer has {len(self._params)} parameters")
+        states, meta = read_trainer_states(fname, self._params, optimizer)
         updater = self._updaters[0]
         updater.states = states
         optimizer.num_update = meta["num_update"]
-        optimizer._index_update_count = {int(k): v for k, v in
-                                         meta["index_update_count"].items()}
-        optimizer.lr = meta["learning_rate"]
+        optimizer._index_update_count = {
+            int(k): v for k, v in meta["index_update_count"].items()
+        }
+        optimizer.lr = float(meta["learning_rate"])
 
 
 def _check_batch_size(batch_size) -> float:

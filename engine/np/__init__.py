@@ -13,12 +13,11 @@ from .. import autograd as _ag
 from ..ndarray import DEFAULT_DTYPE, ndarray
 from ..ops import arithmetic as _arith
 from ..ops import linalg as _linalg
-from ..ops import reduce as _reduce
 from ..ops import shape as _shape
-from ..ops import unary as _unary
 from ..ops._common import data as _data
 from ..ops._common import result as _result
 from ..ops._common import write_out as _write_out
+from . import _mxnet_signatures as _mx
 from . import linalg, random  # noqa: F401 - np.linalg, np.random
 
 float16 = _onp.float16
@@ -67,25 +66,33 @@ def empty(shape, dtype=None, order="C", ctx=None, device=None):
     return ndarray._wrap(_onp.empty(shape, dtype=_dtype(dtype), order=order))
 
 
-def full(shape, fill_value, dtype=None, order="C", ctx=None, device=None, out=None):
+def full(shape, fill_value, dtype=None, order="C", ctx=None, out=None, device=None):
     res = ndarray._wrap(_onp.full(shape, _data(fill_value), dtype=_dtype(dtype), order=order))
     return _write_out(res, out)
 
 
-def zeros_like(a, dtype=None, ctx=None, device=None):
-    return ndarray._wrap(_onp.zeros_like(_data(a), dtype=dtype))
+def _into(out, value):
+    if out is None:
+        return value
+    out[...] = value
+    return out
 
 
-def ones_like(a, dtype=None, ctx=None, device=None):
-    return ndarray._wrap(_onp.ones_like(_data(a), dtype=dtype))
+def zeros_like(a, dtype=None, order="C", ctx=None, out=None):
+    return _into(out, ndarray._wrap(_onp.zeros_like(_data(a), dtype=dtype, order=order)))
 
 
-def full_like(a, fill_value, dtype=None, ctx=None, device=None):
-    return ndarray._wrap(_onp.full_like(_data(a), fill_value, dtype=dtype))
+def ones_like(a, dtype=None, order="C", ctx=None, out=None):
+    return _into(out, ndarray._wrap(_onp.ones_like(_data(a), dtype=dtype, order=order)))
 
 
-def empty_like(a, dtype=None, ctx=None, device=None):
-    return ndarray._wrap(_onp.empty_like(_data(a), dtype=dtype))
+def full_like(a, fill_value, dtype=None, order="C", ctx=None, out=None):
+    values = _onp.full_like(_data(a), _data(fill_value), dtype=dtype, order=order)
+    return _into(out, ndarray._wrap(values))
+
+
+def empty_like(prototype, dtype=None, order="C", subok=False, shape=None):
+    return ndarray._wrap(_onp.empty_like(_data(prototype), dtype=dtype, order=order, shape=shape))
 
 
 def arange(start, stop=None, step=1, dtype=None, ctx=None, device=None):
@@ -93,8 +100,9 @@ def arange(start, stop=None, step=1, dtype=None, ctx=None, device=None):
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, ctx=None):
-    values = _onp.linspace(start, stop, num, endpoint=endpoint, retstep=retstep,
-                           dtype=_dtype(dtype), axis=axis)
+    values = _onp.linspace(
+        start, stop, num, endpoint=endpoint, retstep=retstep, dtype=_dtype(dtype), axis=axis
+    )
     if retstep:
         return ndarray._wrap(values[0]), values[1]
     return ndarray._wrap(values)
@@ -112,116 +120,68 @@ def meshgrid(*xi, **kwargs):
     return [ndarray._wrap(m) for m in _onp.meshgrid(*[_data(x) for x in xi], **kwargs)]
 
 
-# -------------------------------------------------------------- arithmetic
-add = _arith.add
-subtract = _arith.subtract
-multiply = _arith.multiply
-divide = _arith.true_divide
-true_divide = _arith.true_divide
-power = _arith.power
-maximum = _arith.maximum
-minimum = _arith.minimum
-mod = _arith.mod
-remainder = _arith.mod
+# ------------------------------------------------------------------ operators
+# Under MXNet 1.9.1's signatures (argument names, order, ``out=``, ``decimals``).
+globals().update(_mx.UNARY)
+globals().update(_mx.BINARY)
+globals().update(_mx.COMPARISONS)
 floor_divide = _arith.floor_divide
-equal = _arith.equal
-not_equal = _arith.not_equal
-less = _arith.less
-less_equal = _arith.less_equal
-greater = _arith.greater
-greater_equal = _arith.greater_equal
 logical_and = _arith.logical_and
 logical_or = _arith.logical_or
 logical_xor = _arith.logical_xor
-
-negative = _unary.negative
-abs = _unary.absolute  # noqa: A001 - numpy name
-absolute = _unary.absolute
-exp = _unary.exp
-expm1 = _unary.expm1
-log = _unary.log
-log1p = _unary.log1p
-log2 = _unary.log2
-log10 = _unary.log10
-sqrt = _unary.sqrt
-square = _unary.square
-reciprocal = _unary.reciprocal
-sin = _unary.sin
-cos = _unary.cos
-tan = _unary.tan
-tanh = _unary.tanh
-sinh = _unary.sinh
-cosh = _unary.cosh
-arctan = _unary.arctan
-sign = _unary.sign
-floor = _unary.floor
-ceil = _unary.ceil
-rint = _unary.rint
-round = _unary.round_  # noqa: A001 - numpy name
-around = _unary.round_
-trunc = _unary.trunc
-fix = _unary.trunc
-logical_not = _unary.logical_not
-isnan = _unary.isnan
-isinf = _unary.isinf
-isfinite = _unary.isfinite
+round = _mx.round  # noqa: A001 - numpy name
+around = _mx.around
 
 # --------------------------------------------------------------- reductions
-sum = _reduce.sum  # noqa: A001 - numpy name
-mean = _reduce.mean
-max = _reduce.max  # noqa: A001 - numpy name
-min = _reduce.min  # noqa: A001 - numpy name
-amax = _reduce.max
-amin = _reduce.min
-prod = _reduce.prod
-var = _reduce.var
-std = _reduce.std
-argmax = _reduce.argmax
-argmin = _reduce.argmin
-any = _reduce.any  # noqa: A001 - numpy name
-all = _reduce.all  # noqa: A001 - numpy name
+sum = _mx.sum  # noqa: A001 - numpy name
+mean = _mx.mean
+max = _mx.max  # noqa: A001 - numpy name
+min = _mx.min  # noqa: A001 - numpy name
+amax = _mx.amax
+amin = _mx.amin
+prod = _mx.prod
+var = _mx.var
+std = _mx.std
+argmax = _mx.argmax
+argmin = _mx.argmin
+any = _mx.any  # noqa: A001 - numpy name
+all = _mx.all  # noqa: A001 - numpy name
 
 # -------------------------------------------------------------------- shape
-reshape = _shape.reshape
-transpose = _shape.transpose
-swapaxes = _shape.swapaxes
-moveaxis = _shape.moveaxis
-expand_dims = _shape.expand_dims
-squeeze = _shape.squeeze
-ravel = _shape.ravel
-broadcast_to = _shape.broadcast_to
-concatenate = _shape.concatenate
-concat = _shape.concatenate
+reshape = _mx.reshape
+transpose = _mx.transpose
+swapaxes = _mx.swapaxes
+moveaxis = _mx.moveaxis
+expand_dims = _mx.expand_dims
+squeeze = _mx.squeeze
+ravel = _mx.ravel
+broadcast_to = _mx.broadcast_to
+concatenate = _mx.concatenate
+concat = _mx.concatenate
 stack = _shape.stack
-split = _shape.split
-where = _shape.where
-clip = _shape.clip
-tile = _shape.tile
-repeat = _shape.repeat
-flip = _shape.flip
-copy = _shape.copy
+split = _mx.split
+where = _mx.where
+clip = _mx.clip
+tile = _mx.tile
+repeat = _mx.repeat
+flip = _mx.flip
+copy = _mx.copy
 
-dot = _linalg.dot
-matmul = _linalg.matmul
+dot = _mx.dot
+matmul = _mx.matmul
 outer = _linalg.outer
 inner = _linalg.inner
+vstack = _mx.vstack
+size = _mx.size
+array_equal = _mx.array_equal
 
 
 def shape(a):
     return _onp.shape(_data(a))
 
 
-def size(a):
-    return _onp.size(_data(a))
-
-
 def ndim(a):
     return _onp.ndim(_data(a))
-
-
-def vstack(arrays):
-    return concatenate([_shape.reshape(a, (1, -1)) if _onp.ndim(_data(a)) == 1 else a
-                        for a in arrays], axis=0)
 
 
 def hstack(arrays):
@@ -231,10 +191,6 @@ def hstack(arrays):
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     return _onp.allclose(_data(a), _data(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
-
-
-def array_equal(a, b):
-    return _onp.array_equal(_data(a), _data(b))
 
 
 def _unwrap_args(value):
@@ -288,11 +244,13 @@ def __getattr__(name: str):
 
     def numpy_function(*args, **kwargs):
         if _ag.is_recording() and any(
-                getattr(a, "_node", None) is not None or getattr(a, "_grad", None) is not None
-                for a in args):
+            getattr(a, "_node", None) is not None or getattr(a, "_grad", None) is not None
+            for a in args
+        ):
             raise NotImplementedError(
                 f"np.{name} has no gradient in the engine; compute it outside "
-                f"autograd.record() or build it from differentiable ops")
+                f"autograd.record() or build it from differentiable ops"
+            )
         written = _written_arrays(name, args, kwargs)
         values = target(*_unwrap_args(args), **{k: _unwrap_args(v) for k, v in kwargs.items()})
         for array in written:

@@ -23,9 +23,9 @@ def det(a):
     return _result(_onp.linalg.det(_data(a)))
 
 
-def eigh(a):
-    return tuple(_result(m) for m in _onp.linalg.eigh(_data(a)))
+def eigh(a, UPLO="L"):  # noqa: N803 - MXNet's name
+    return tuple(_result(m) for m in _onp.linalg.eigh(_data(a), UPLO=UPLO))
 
 
-def qr(a):
-    return tuple(_result(m) for m in _onp.linalg.qr(_data(a)))
+def qr(a, mode="reduced"):
+    return tuple(_result(m) for m in _onp.linalg.qr(_data(a), mode=mode))

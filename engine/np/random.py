@@ -25,12 +25,12 @@ def seed(seed=None, ctx="all") -> None:
     random_state.seed(seed)
 
 
-def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, device=None, out=None):
+def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, out=None, device=None):
     values = random_state.generator().uniform(_value(low), _value(high), size)
     return _out(values, dtype, out)
 
 
-def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, device=None, out=None):
+def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, out=None, device=None):
     values = random_state.generator().normal(_value(loc), _value(scale), size)
     return _out(values, dtype, out)
 
@@ -43,14 +43,13 @@ def rand(*size):
     return _out(random_state.generator().random(size), None)
 
 
-def randint(low, high=None, size=None, dtype=None, ctx=None, device=None, out=None):
+def randint(low, high=None, size=None, dtype=None, ctx=None, out=None, device=None):
     values = random_state.generator().integers(low, high, size)
     return _out(values, _onp.int64 if dtype is None else dtype, out)
 
 
 def choice(a, size=None, replace=True, p=None, ctx=None, out=None):
-    values = random_state.generator().choice(_value(a), size=size, replace=replace,
-                                             p=_value(p))
+    values = random_state.generator().choice(_value(a), size=size, replace=replace, p=_value(p))
     return _out(values, _onp.asarray(values).dtype, out)
 
 

@@ -14,6 +14,7 @@ import numpy as _onp
 from .. import autograd as _ag
 from . import arithmetic, linalg, reduce, shape, unary
 from ._common import data
+from .value_checks import check_storable
 
 
 def _tracked(x) -> bool:
@@ -47,6 +48,7 @@ def _setitem(self, key, value):
     if _ag._state.recording and (self._node is not None or _tracked(value)):
         self._take_recorded(shape.setitem_recorded(self, key, value))
         return
+    check_storable(self._data, data(value))
     self._data[shape._index_key(key)] = data(value)
     self._bump()
 

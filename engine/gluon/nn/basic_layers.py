@@ -8,7 +8,7 @@ from ... import autograd, random_state
 from ...ops import nn as _nn_ops
 from ...ops._common import attach, data, result, tape_entries
 from ..block import Block, HybridBlock
-from ..parameter import _indent
+from ..block_walk import block_repr, check_can_nest, run_sequential
 from .activations import Activation
 
 __all__ = ["Sequential", "HybridSequential", "Dense", "Flatten", "Dropout",
@@ -22,27 +22,31 @@ class Sequential(Block):
         super().__init__(prefix=prefix, params=params)
         self._layers = []
 
+    # MXNet 1.9.1's Sequential accepts add(5) and fails later (AttributeError in
+    # collect_params); the engine refuses at once, with HybridSequential's message.
+    _NOT_A_BLOCK = ("Children of Sequential must be Blocks, but {block} has type {kind}. "
+                    "Add layers such as nn.Dense(10), not their arguments.")
+
     def add(self, *blocks) -> None:
-        """Append blocks; each is registered as child ``'0'``, ``'1'``, ..."""
+        """Append blocks; each is registered as child ``'0'``, ``'1'``, ...
+
+        Every block is checked first (a Block, no cycle, not too deep), so a
+        failed ``add`` adds nothing.
+        """
+        for block in blocks:
+            if not isinstance(block, Block):
+                raise ValueError(self._NOT_A_BLOCK.format(block=block, kind=type(block)))
+            check_can_nest(self, block)
         for block in blocks:
             self._layers.append(block)
             self.register_child(block)
 
     def forward(self, x, *args):
-        for block in self._children.values():
-            x = block(x, *args)
-            args = []
-            if isinstance(x, (tuple, list)):
-                args = x[1:]
-                x = x[0]
-        if args:
-            x = tuple([x] + list(args))
-        return x
+        # Nested plain Sequentials run in one loop (block_walk), so depth costs no stack.
+        return run_sequential(self, x, args)
 
     def __repr__(self) -> str:
-        modstr = "\n".join(f"  ({key}): {_indent(repr(block), 2)}"
-                           for key, block in self._children.items())
-        return f"{self.__class__.__name__}(\n{modstr}\n)"
+        return block_repr(self)
 
     def __getitem__(self, key):
         layers = list(self._children.values())[key]
@@ -59,6 +63,9 @@ class Sequential(Block):
 
 class HybridSequential(Sequential):
     """Sequential (hybridization is a no-op in the engine)."""
+
+    _NOT_A_BLOCK = ("Children of HybridBlock must also be HybridBlock, but {block} has type "
+                    "{kind}. If you are using Sequential, please try HybridSequential instead.")
 
 
 class Dense(HybridBlock):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from numbers import Integral
 
+from ...base import MXNetError
 from ...ops import conv as _conv_ops
 from ...ops._common import data
 from ..block import HybridBlock
@@ -21,6 +22,23 @@ def _is_int(value) -> bool:
     return isinstance(value, Integral) and not isinstance(value, bool)
 
 
+def _check_window(op: str, **sizes) -> None:
+    """MXNetError, as MXNet's operator checks raise, for sizes that cannot work.
+
+    Without this, ``Conv2D(strides=0)`` was accepted and failed later with a
+    ZeroDivisionError from inside the op.
+    """
+    for name, values in sizes.items():
+        if values is None:
+            continue
+        minimum = 0 if name == "pad" else 1
+        if not all(_is_int(v) for v in values) or any(v < minimum for v in values):
+            shown = "[" + ",".join(str(v) for v in values) + "]"
+            kind = "non-negative" if name == "pad" else "positive"
+            raise MXNetError(f"Error in operator {op}: incorrect {name} size: {shown} (each "
+                             f"must be a {kind} integer)")
+
+
 class _Conv(HybridBlock):
     """Shared machinery of convolution layers (weight, bias, fused activation, repr)."""
 
@@ -28,6 +46,13 @@ class _Conv(HybridBlock):
                  in_channels=0, activation=None, use_bias=True, weight_initializer=None,
                  bias_initializer="zeros", op_name="Convolution", **kwargs):
         super().__init__(**kwargs)
+        if not _is_int(groups) or groups < 1:
+            raise MXNetError(f"Error in operator {op_name}: num_group must be a positive "
+                             f"integer, got {groups!r}")
+        for what, count in (("channels", channels), ("in_channels", in_channels)):
+            if not _is_int(count) or count < 0:
+                raise MXNetError(f"Error in operator {op_name}: {what} must be a "
+                                 f"non-negative integer, got {count!r}")
         if channels % groups:
             raise ValueError(f"channels ({channels}) must be divisible by groups ({groups})")
         if in_channels and in_channels % groups:
@@ -42,6 +67,8 @@ class _Conv(HybridBlock):
                 padding = (padding,) * len(kernel_size)
             if _is_int(dilation):
                 dilation = (dilation,) * len(kernel_size)
+            _check_window(op_name, kernel=kernel_size, stride=strides, dilate=dilation,
+                          pad=padding)
             self._op_name = op_name
             self._kwargs = {
                 "kernel": kernel_size, "stride": strides, "dilate": dilation,
@@ -173,6 +200,8 @@ class _Pooling(HybridBlock):
             strides = (strides,) * len(pool_size)
         if _is_int(padding):
             padding = (padding,) * len(pool_size)
+        if not global_pool:
+            _check_window("Pooling", kernel=pool_size, stride=strides, pad=padding)
         self._kwargs = {
             "kernel": pool_size, "stride": strides, "pad": padding,
             "global_pool": global_pool, "pool_type": pool_type, "layout": layout,

@@ -1,0 +1,185 @@
+"""Walking a block tree without recursion, so deep models work.
+
+A Sequential nested 1,000 deep used to fail in ``repr`` at 200 levels, in
+``forward`` at 500 and in ``collect_params``/``save_parameters`` at 1,000
+(RecursionError). The walks here use explicit stacks instead: their depth is
+bounded by ``MAX_NESTING_DEPTH``, checked when a child is registered
+(``check_can_nest``) and again by every walk (a tree can also grow from its
+bottom, or a block can put itself into ``_children`` directly). A block that
+contains itself is refused at registration; a walk that meets one raises
+instead of looping forever.
+"""
+
+from __future__ import annotations
+
+from ..base import MXNetError
+
+# Printing a tree costs depth² characters (its indentation); 2,000 levels print
+# in a few MB. Deeper trees are refused with this number in the message.
+MAX_NESTING_DEPTH = 2000
+
+
+class NestingError(MXNetError):
+    """A block tree nests deeper than MAX_NESTING_DEPTH, or contains itself."""
+
+
+def _too_deep(block, depth: int) -> NestingError:
+    return NestingError(
+        f"{type(block).__name__} '{block.name}' would nest blocks {depth} levels deep; the "
+        f"engine supports at most {MAX_NESTING_DEPTH} levels of nested blocks"
+    )
+
+
+def _cycle(block) -> NestingError:
+    return NestingError(
+        f"{type(block).__name__} '{block.name}' contains itself; a block "
+        f"cannot be its own descendant"
+    )
+
+
+def check_can_nest(parent, child) -> None:
+    """Refuse ``parent.register_child(child)`` if it makes a cycle or a too-deep tree."""
+    if child is parent:
+        raise _cycle(parent)
+    height = 0
+    stack = [(child, 1)]
+    while stack:
+        block, depth = stack.pop()
+        if block is parent:
+            raise _cycle(parent)
+        height = max(height, depth)
+        if height >= MAX_NESTING_DEPTH:
+            raise _too_deep(parent, height + 1)
+        stack.extend((c, depth + 1) for c in block._children.values())
+
+
+def walk(root, order: str = "pre"):
+    """Yield ``(path, block)`` for ``root`` and every descendant, depth-first.
+
+    ``path`` is the tuple of child keys from ``root``. ``order='pre'`` yields a
+    block before its children (registration order), ``'post'`` after them.
+    A block reachable along two paths is yielded for each.
+    """
+    on_path = {id(root)}
+    stack = [(root, (), iter(list(root._children.items())))]
+    if order == "pre":
+        yield (), root
+    while stack:
+        block, path, children = stack[-1]
+        entry = next(children, None)
+        if entry is None:
+            stack.pop()
+            on_path.discard(id(block))
+            if order == "post":
+                yield path, block
+            continue
+        key, child = entry
+        if id(child) in on_path:
+            raise _cycle(child)
+        if len(stack) >= MAX_NESTING_DEPTH:
+            raise _too_deep(root, len(stack) + 1)
+        child_path = path + (key,)
+        on_path.add(id(child))
+        stack.append((child, child_path, iter(list(child._children.items()))))
+        if order == "pre":
+            yield child_path, child
+
+
+# ------------------------------------------------------------------------ repr
+def _repr_children(block):
+    """The ``(key, child)`` pairs a generic Block/Sequential repr lists, or None for a leaf."""
+    from .block import Block
+    from .nn.basic_layers import Sequential
+
+    method = type(block).__repr__
+    if method is Block.__repr__:
+        return [(k, v) for k, v in block.__dict__.items() if isinstance(v, Block)]
+    if method is Sequential.__repr__:
+        return list(block._children.items())
+    return None
+
+
+def _indent_rest(text: str, spaces: int) -> list:
+    lines = text.split("\n")
+    return [lines[0]] + [" " * spaces + line for line in lines[1:]]
+
+
+def block_repr(root) -> str:
+    """``repr(root)`` as the recursive Gluon repr prints it, built with a stack."""
+    lines: list[str] = []
+    stack = [("open", root, "", 0)]
+    on_path: set[int] = set()
+    while stack:
+        action, block, lead, indent = stack.pop()
+        if action == "close":
+            on_path.discard(id(block))
+            lines.append(" " * indent + ")")
+            continue
+        children = _repr_children(block)
+        if children is None:
+            text = _indent_rest(repr(block), indent)
+            lines.append(lead + text[0])
+            lines.extend(text[1:])
+            continue
+        if id(block) in on_path:
+            raise _cycle(block)
+        if len(on_path) >= MAX_NESTING_DEPTH:
+            raise _too_deep(root, len(on_path) + 1)
+        on_path.add(id(block))
+        lines.append(f"{lead}{type(block).__name__}(")
+        if not children:
+            lines.append(" " * indent)
+        stack.append(("close", block, "", indent))
+        for key, child in reversed(children):
+            stack.append(("open", child, f"{' ' * indent}  ({key}): ", indent + 2))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------- forward
+def _runs_inline(block) -> bool:
+    from .block import Block
+    from .nn.basic_layers import Sequential
+
+    cls = type(block)
+    return cls.forward is Sequential.forward and cls.__call__ is Block.__call__
+
+
+def _split(out):
+    if isinstance(out, (tuple, list)):
+        return out[0], list(out[1:])
+    return out, []
+
+
+def _join(x, args):
+    return tuple([x] + list(args)) if args else x
+
+
+def run_sequential(seq, x, args):
+    """``Sequential.forward``: each child's output feeds the next.
+
+    A child that is itself a plain Sequential is entered in place rather than
+    called, with its hooks run around it as ``Block.__call__`` would, so
+    nesting depth costs no Python stack.
+    """
+    frames = [(seq, iter(list(seq._children.values())), None)]
+    while frames:
+        block, children, inputs = frames[-1]
+        child = next(children, None)
+        if child is None:
+            frames.pop()
+            out = _join(x, args)
+            if inputs is not None and block._forward_hooks:
+                for hook in list(block._forward_hooks.values()):
+                    hook(block, inputs, out)
+            x, args = _split(out) if frames else (out, [])
+            continue
+        if _runs_inline(child):
+            if len(frames) >= MAX_NESTING_DEPTH:
+                raise _too_deep(seq, len(frames) + 1)
+            child_inputs = (x, *args)
+            for hook in list(child._forward_pre_hooks.values()):
+                hook(child, child_inputs)
+            frames.append((child, iter(list(child._children.values())), child_inputs))
+            continue
+        x, args = _split(child(x, *args))
+    return x
