@@ -373,3 +373,32 @@ def test_after_a_tie_the_gradient_view_shows_the_sum_of_both_uses(qtbot, window)
     first, second = net[2].weight.grad().asnumpy(), net[3].weight.grad().asnumpy()
     onp.testing.assert_allclose(shown, first + second, rtol=1e-5, atol=1e-7)
     assert onp.abs(first).max() > 0 and onp.abs(second).max() > 0
+
+
+def test_a_model_a_thousand_blocks_deep_opens_and_its_weight_can_be_selected(qtbot, window,
+                                                                             tmp_path):
+    deep = tmp_path / "deep.py"
+    deep.write_text(
+        "from engine.gluon import nn\n"
+        "net = nn.Sequential()\n"
+        "block = net\n"
+        "for _ in range(1000):\n"
+        "    inner = nn.Sequential()\n"
+        "    block.add(inner)\n"
+        "    block = inner\n"
+        "block.add(nn.Dense(3, in_units=2))\n"
+        "net.initialize()\n")
+    assert window.open_model(str(deep))
+    path = "net" + "[0]" * 1001 + ".weight"
+    assert window.select(path)
+    assert window.session.selected_path == path
+    assert window.tensor_view.parameter is window.session.selected_parameter()
+    assert window.tensor_view.parameter.shape == (3, 2)
+
+
+def test_adding_a_non_block_in_the_console_is_refused_and_the_tree_stays(qtbot, window):
+    rows_before = window.tree_view.model.shown_parameters()
+    window.console_view.run_command("net.add(5)")
+    assert "Error" in window.console_view.console.output.toPlainText().splitlines()[-1]
+    assert window.tree_view.model.shown_parameters() == rows_before
+    assert window.select("net[1].weight")
