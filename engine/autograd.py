@@ -164,12 +164,20 @@ def tape_entries(inputs: Sequence) -> tuple | None:
     """Return graph entries of ``inputs`` when the op must be recorded, else None."""
     if not _state.recording:
         return None
-    entries = tuple(map(_entry_of, inputs))
-    # (Not ``any(entries)`` nor ``None in entries``: both would compare arrays with ``==``.)
-    for entry in entries:
-        if entry is not None:
-            return entries
-    return None
+    # _entry_of inlined: every recorded op runs this.
+    entries = []
+    tracked = False
+    for x in inputs:
+        node = getattr(x, "_node", None)
+        if node is not None:
+            entries.append(node)
+            tracked = True
+        elif getattr(x, "_grad", None) is not None and x._grad_req != "null":
+            entries.append(x)
+            tracked = True
+        else:
+            entries.append(None)
+    return tuple(entries) if tracked else None
 
 
 def attach(result, entries: tuple, backward: Callable, saved=(), op_name: str = "op"):
@@ -215,17 +223,8 @@ def is_default_head_grad(g) -> bool:
     return _ONES.get((g.shape, g.dtype)) is g
 
 
-def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=frozenset()):
-    """Propagate head gradients through the recorded graph.
-
-    Returns ``(leaves, leaf_grads, kept)``: the leaves reached and their summed
-    gradients, both keyed by ``id(leaf)``, and the gradients arriving at the
-    ``wanted`` nodes.
-
-    Nodes are taken from a heap ordered by creation (latest first), which is a
-    topological order: when a node is taken, every node that consumed its value
-    has already sent its gradient.
-    """
+def _head_lists(heads, head_grads) -> tuple:
+    """``heads`` and ``head_grads`` as two sequences of equal length."""
     from .ndarray import ndarray
 
     if isinstance(heads, ndarray):
@@ -237,7 +236,21 @@ def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=frozenset(
         head_grads = [head_grads]
     if len(heads) != len(head_grads):
         raise ValueError("heads and head_grads must have the same length")
+    return heads, head_grads
 
+
+def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=frozenset()):
+    """Propagate head gradients through the recorded graph.
+
+    ``heads`` and ``head_grads`` are sequences of equal length (see ``_head_lists``).
+    Returns ``(leaves, leaf_grads, kept)``: the leaves reached and their summed
+    gradients, both keyed by ``id(leaf)``, and the gradients arriving at the
+    ``wanted`` nodes.
+
+    Nodes are taken from a heap ordered by creation (latest first), which is a
+    topological order: when a node is taken, every node that consumed its value
+    has already sent its gradient.
+    """
     # node -> its summed output gradient so far (None: reached, but no gradient yet)
     node_grads: dict[Node, object] = {}
     heap: list = []
@@ -245,11 +258,12 @@ def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=frozenset(
     leaf_grads: dict[int, object] = {}
     kept: dict[Node, object] = {}
     for head, head_grad in zip(heads, head_grads):
+        values = head._data
         if head_grad is None:
-            g = _ones(head.shape, head.dtype)
+            g = _ones(values.shape, values.dtype)
         else:
             g = _onp.broadcast_to(_onp.asarray(getattr(head_grad, "_data", head_grad),
-                                               dtype=head.dtype), head.shape)
+                                               dtype=values.dtype), values.shape)
         entry = _entry_of(head)
         if entry is None:
             from .base import MXNetError
@@ -333,13 +347,25 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
     with ``grad_req='write'`` have their gradient overwritten, ``'add'``
     accumulates across calls.
     """
-    leaves, leaf_grads, _ = _run_backward(heads, head_grads, retain_graph, train_mode)
+    heads, head_grads = _head_lists(heads, head_grads)
+    _write_leaf_grads(*_run_backward(heads, head_grads, retain_graph, train_mode)[:2])
+
+
+def backward_of(head, head_grad=None, retain_graph: bool = False,
+                train_mode: bool = True) -> None:
+    """``backward`` of one head array (``ndarray.backward``), without normalizing lists."""
+    _write_leaf_grads(*_run_backward((head,), (head_grad,), retain_graph, train_mode)[:2])
+
+
+def _write_leaf_grads(leaves: dict, leaf_grads: dict) -> None:
     take = leaf_grads.pop
     for key, leaf in leaves.items():
         g = take(key)
-        # Only this frame holds `g` (the local name and getrefcount's argument):
-        # the leaf may adopt the buffer instead of copying it.
-        leaf._receive_grad(g, sys.getrefcount(g) <= 2)
+        # Only this frame holds `g` (the local name and getrefcount's argument): the leaf
+        # may adopt the buffer instead of copying it. (On a line of its own: inside the
+        # call's argument list, the pending first argument would be one more reference.)
+        unshared = sys.getrefcount(g) <= 2
+        leaf._receive_grad(g, unshared)
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
@@ -356,6 +382,7 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     # A recorded intermediate is found by its node, a leaf by its identity.
     keys = [v._node if v._node is not None else id(v) for v in variables]
     wanted = frozenset(k for k in keys if type(k) is Node)
+    heads, head_grads = _head_lists(heads, head_grads)
     _, leaf_grads, kept = _run_backward(heads, head_grads, bool(retain_graph), train_mode,
                                         wanted=wanted)
     out = []

@@ -200,7 +200,7 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
 
     def backward(self, out_grad=None, retain_graph: bool = False, train_mode: bool = True):
         """Compute gradients of this array with respect to the tracked leaves."""
-        _ag.backward([self], [out_grad], retain_graph=retain_graph, train_mode=train_mode)
+        _ag.backward_of(self, out_grad, retain_graph, train_mode)
 
     def detach(self):
         """The same values and storage, cut from the graph."""
@@ -219,12 +219,12 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
         if self._grad_req == "add":
             current += g
         elif (unshared and type(g) is _onp.ndarray and g.base is None
-              and g.dtype == current.dtype and g.shape == current.shape
+              and g.shape == current.shape and g.dtype == current.dtype
               and g.flags.c_contiguous and g.flags.writeable):
             grad._data = g
         else:
             current[...] = g
-        grad._vc.value += 1
+        grad._bump()
         self._fresh_grad = True
 
     # ---------------------------------------------------------- construction

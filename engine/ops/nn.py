@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as _onp
 
 from ..base import MXNetError
-from ._common import attach, data, result, tape_entries
+from ..autograd import Node
+from ._common import attach, data, ndarray, result, tape_entries
 from .unary import _sigmoid
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "softrelu", "softsign")
@@ -55,13 +56,15 @@ def _activation_grad(g, act, y, kept):
 def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatten=True,
                     act_type=None):
     """``act(x · weightᵀ + bias)``; ``flatten`` folds all but the first axis of ``x``."""
-    xd, wd = data(x), data(weight)
-    bd = None if (no_bias or bias is None) else data(bias)
-    in_shape = xd.shape
-    if flatten:
-        x2 = xd.reshape(in_shape[0], -1) if xd.ndim != 2 else xd
+    # The hot path of every training step: plain attribute reads instead of helper calls.
+    xd = x._data if isinstance(x, ndarray) else x
+    wd = weight._data if isinstance(weight, ndarray) else weight
+    if no_bias or bias is None:
+        bd = None
     else:
-        x2 = xd
+        bd = bias._data if isinstance(bias, ndarray) else bias
+    in_shape = xd.shape
+    x2 = xd.reshape(in_shape[0], -1) if flatten and xd.ndim != 2 else xd
     if x2.shape[-1] != wd.shape[1]:
         raise MXNetError(
             f"Shape inconsistent, Provided = [{wd.shape[0]},{wd.shape[1]}], inferred "
@@ -72,27 +75,34 @@ def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatte
     if bd is not None:
         z += bd
     kept = _activate_inplace(z, act_type) if act_type else None
-    out = result(z)
+    out = ndarray._wrap(z)
     entries = tape_entries((x, weight) if bd is None else (x, weight, bias))
     if entries is not None:
         y = z
+        reshape_gx = x2 is not xd
 
         def backward(g):
             gz = _activation_grad(g, act_type, y, kept) if act_type else g
             gx = gw = gb = None
             if entries[0] is not None:
-                gx = (gz @ wd).reshape(in_shape)
-            if entries[1] is not None:
-                if gz.ndim == 2:
+                gx = gz @ wd
+                if reshape_gx:
+                    gx = gx.reshape(in_shape)
+            if gz.ndim == 2:
+                if entries[1] is not None:
                     gw = gz.T @ x2
-                else:
-                    gw = gz.reshape(-1, gz.shape[-1]).T @ x2.reshape(-1, x2.shape[-1])
-            if bd is not None and entries[2] is not None:
-                gb = gz.reshape(-1, gz.shape[-1]).sum(axis=0)
+                if bd is not None and entries[2] is not None:
+                    gb = _onp.add.reduce(gz, axis=0)  # what gz.sum(axis=0) calls
+            else:
+                gz2 = gz.reshape(-1, gz.shape[-1])
+                if entries[1] is not None:
+                    gw = gz2.T @ x2.reshape(-1, x2.shape[-1])
+                if bd is not None and entries[2] is not None:
+                    gb = gz2.sum(axis=0)
             return (gx, gw) if bd is None else (gx, gw, gb)
 
-        attach(out, entries, backward, [s for s in (x, weight, out) if hasattr(s, "_vc")],
-               "fully_connected")
+        saved = [(s._vc, s._vc.value) for s in (x, weight, out) if isinstance(s, ndarray)]
+        out._node = Node(entries, backward, tuple(saved), "fully_connected")
     return out
 
 

@@ -33,9 +33,7 @@ class AdaGrad(Optimizer):
         return self._zeros_like(weight)  # history
 
     def update(self, index, weight, grad, state) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         w = weight._data
         history = state._data
         g = self._scaled_grad(index, grad._data, 1.0)
@@ -50,5 +48,5 @@ class AdaGrad(Optimizer):
             tmp += g
         tmp *= lr
         w -= tmp
-        state._vc.value += 1
-        weight._vc.value += 1
+        state._bump()
+        weight._bump()

@@ -47,9 +47,7 @@ class Adam(Optimizer):
         return (self._zeros_like(weight), self._zeros_like(weight))  # mean, variance
 
     def update(self, index, weight, grad, state) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         t = self._index_update_count[index]
         lr *= math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
         w = weight._data
@@ -69,6 +67,6 @@ class Adam(Optimizer):
         _onp.divide(mean, tmp, out=tmp)
         tmp *= lr
         w -= tmp
-        mean_arr._vc.value += 1
-        var_arr._vc.value += 1
-        weight._vc.value += 1
+        mean_arr._bump()
+        var_arr._bump()
+        weight._bump()

@@ -36,9 +36,7 @@ class NAG(Optimizer):
         return None
 
     def update(self, index, weight, grad, state) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         w = weight._data
         if state is None:
             sgd_step(self, index, w, grad._data, lr, wd)
@@ -55,5 +53,5 @@ class NAG(Optimizer):
             tmp += g
             tmp *= lr
             w -= tmp
-            state._vc.value += 1
-        weight._vc.value += 1
+            state._bump()
+        weight._bump()

@@ -59,9 +59,7 @@ class RMSProp(Optimizer):
         return (self._zeros_like(weight),)  # n
 
     def update(self, index, weight, grad, state) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         w = weight._data
         g = self._rescaled_grad_with_wd(index, grad._data, w, wd)
         tmp = self._buffer(index, w, slot=1)
@@ -94,5 +92,5 @@ class RMSProp(Optimizer):
         if self.clip_weights:
             _onp.clip(w, -self.clip_weights, self.clip_weights, out=w)
         for s in state:
-            s._vc.value += 1
-        weight._vc.value += 1
+            s._bump()
+        weight._bump()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as _onp
 
+from .axpy import MIN_SIZE as AXPY_MIN_SIZE
 from .axpy import axpy
 from .base import Optimizer, _check_number, register
 
@@ -27,8 +28,13 @@ def sgd_step(optimizer: Optimizer, index, w, g, lr: float, wd: float) -> None:
     if optimizer.clip_gradient:
         w -= optimizer._scaled_grad(index, g, lr)
     else:
-        # One fused pass over the weights: w += (-lr · rescale) · g.
-        axpy(-lr * optimizer.rescale_grad, g, w, optimizer._buffer(index, g))
+        # One fused pass over the weights: w += (-lr · rescale) · g. A small array takes
+        # NumPy's two passes through a temporary: cheaper than finding its work buffer.
+        alpha = -lr * optimizer.rescale_grad
+        if w.size < AXPY_MIN_SIZE:
+            w += g * alpha  # (inlined in SGD._update_many)
+        else:
+            axpy(alpha, g, w, optimizer._buffer(index, g))
 
 
 @register
@@ -53,21 +59,42 @@ class SGD(Optimizer):
         return None
 
     def update(self, index, weight, grad, state) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
-        w = weight._data
-        if state is None:
-            sgd_step(self, index, w, grad._data, lr, wd)
-        else:
-            mom = state._data
-            step = self._scaled_grad(index, grad._data, lr)
-            mom *= self.momentum
-            mom -= step
-            if wd:
-                _onp.multiply(w, lr * wd, out=step)
-                mom -= step
-            w += mom
-            state._vc.value += 1
-        weight._vc.value += 1
+        lr, wd = self._count_and_rates(index)
+        self._step(index, weight._data, grad._data, state, lr, wd)
+        weight._bump()
 
+    def _step(self, index, w, g, state, lr: float, wd: float) -> None:
+        """The update on NumPy buffers (the version bumps are the caller's)."""
+        if state is None:
+            sgd_step(self, index, w, g, lr, wd)
+            return
+        mom = state._data
+        step = self._scaled_grad(index, g, lr)
+        mom *= self.momentum
+        mom -= step
+        if wd:
+            _onp.multiply(w, lr * wd, out=step)
+            mom -= step
+        w += mom
+        state._bump()
+
+    def _update_many(self, indices, weights, grads, states) -> None:
+        # The same arithmetic as ``update`` per parameter, in one loop: a small network's
+        # step is mostly this loop's overhead.
+        cls = type(self)
+        if (cls.update is not SGD.update
+                or cls.update_multi_precision is not Optimizer.update_multi_precision):
+            super()._update_many(indices, weights, grads, states)
+            return
+        count_and_rates = self._count_and_rates
+        step = self._step
+        rescale = self.rescale_grad
+        plain = not self.clip_gradient
+        for index, weight, grad, state in zip(indices, weights, grads, states):
+            lr, wd = count_and_rates(index)
+            w = weight._data
+            if plain and state is None and not wd and w.size < AXPY_MIN_SIZE:
+                w += grad._data * (-lr * rescale)  # sgd_step's small-array case
+            else:
+                step(index, w, grad._data, state, lr, wd)
+            weight._bump()

@@ -107,14 +107,15 @@ class Dense(HybridBlock):
             self._infer_in_units(x)
         bias = self.bias
         act = self.act
-        if act is not None and (act._forward_hooks or act._forward_pre_hooks):
+        bias_data = None if bias is None else bias.data()
+        if act is None:
+            return _nn_ops.fully_connected(x, weight.data(), bias_data, flatten=self._flatten)
+        if act._forward_hooks or act._forward_pre_hooks:
             # Someone watches the activation (summary, a user hook): run it as its own block.
-            out = _nn_ops.fully_connected(x, weight.data(), None if bias is None else bias.data(),
-                                          flatten=self._flatten)
-            return act(out)
-        return _nn_ops.fully_connected(
-            x, weight.data(), None if bias is None else bias.data(), flatten=self._flatten,
-            act_type=None if act is None else act._act_type)
+            return act(_nn_ops.fully_connected(x, weight.data(), bias_data,
+                                               flatten=self._flatten))
+        return _nn_ops.fully_connected(x, weight.data(), bias_data, flatten=self._flatten,
+                                       act_type=act._act_type)
 
     def __repr__(self) -> str:
         shape = self.weight.shape
