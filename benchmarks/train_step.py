@@ -3,14 +3,16 @@
 Two models, each timed in one run against
 (a) the same step hand-written in plain NumPy (float32, fused by hand: the
     softmax gradient, the 1/batch_size rescale and the learning rate are folded
-    into one buffer, matmuls write into preallocated outputs), and
+    into one buffer, matrix products use ``np.dot`` (less per-call overhead than
+    ``@`` on small matrices; the engine uses it too) and the forward ones write
+    into preallocated outputs), and
 (b) PyTorch CPU eager (``torch.nn.Linear``, ``CrossEntropyLoss``,
     ``torch.optim.SGD``) when torch is installed.
 
 * big:   MLP 784-256-256-10, ReLU, batch 128, softmax cross-entropy.
   Targets: engine time ≤ 1.15 × NumPy time, and faster than PyTorch.
 * small: Playground MLP 2-8-8-2, tanh, batch 10.
-  Target: engine steps/s ≥ 1.5 × PyTorch steps/s.
+  Targets: engine time ≤ 2 × NumPy time, engine steps/s ≥ 3 × PyTorch steps/s.
 
 The engine variant uses only the public API: ``nn.Sequential`` of ``Dense``,
 ``gluon.loss.SoftmaxCrossEntropyLoss``, ``autograd.record``, ``backward`` and
@@ -116,7 +118,7 @@ def numpy_step_fn(weights, act, batches):
         for k, (w, b) in enumerate(params):
             inputs.append(h)
             out = acts[k]
-            onp.matmul(h, w.T, out=out)
+            onp.dot(h, w.T, out=out)
             out += b
             if k < len(params) - 1:
                 if relu:
@@ -137,12 +139,12 @@ def numpy_step_fn(weights, act, batches):
             h_in = inputs[k]
             g_prev = None
             if k > 0:
-                g_prev = g @ w
+                g_prev = onp.dot(g, w)
                 if relu:
                     g_prev *= h_in > 0
                 else:
                     g_prev *= 1 - h_in * h_in
-            w -= g.T @ h_in
+            w -= onp.dot(g.T, h_in)
             b -= g.sum(axis=0)
             g = g_prev
 
@@ -263,10 +265,11 @@ def main(argv=None) -> int:
         ok &= ratio > 1.0
         print(f"  big:   engine steps/s / torch steps/s  = {ratio:.3f}  [> 1.0]")
         ratio = small["torch"] / small["engine (vs torch)"]
-        ok &= ratio >= 1.5
-        print(f"  small: engine steps/s / torch steps/s  = {ratio:.3f}  [>= 1.5]")
+        ok &= ratio >= 3.0
+        print(f"  small: engine steps/s / torch steps/s  = {ratio:.3f}  [>= 3.0]")
     ratio = small["engine"] / small["numpy"]
-    print(f"  small: engine time / NumPy time       = {ratio:.3f}  (for information)")
+    ok &= ratio <= 2.0
+    print(f"  small: engine time / NumPy time       = {ratio:.3f}  [<= 2.0]")
     print("\nall targets met" if ok else "\nsome targets missed")
     return 0
 
