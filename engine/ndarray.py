@@ -212,13 +212,15 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
 
         ``unshared`` says nobody else references ``g``; a fresh, owned buffer of
         the right shape and dtype is then adopted instead of copied, which saves
-        one pass over every weight per training step.
+        one pass over every weight per training step. A gradient buffer that is
+        a view (packed by the optimizer, ``engine/optimizer/packing.py``) is
+        always written in place.
         """
         grad = self._grad
         current = grad._data
         if self._grad_req == "add":
             current += g
-        elif (unshared and type(g) is _onp.ndarray and g.base is None
+        elif (unshared and current.base is None and type(g) is _onp.ndarray and g.base is None
               and g.shape == current.shape and g.dtype == current.dtype
               and g.flags.c_contiguous and g.flags.writeable):
             grad._data = g
