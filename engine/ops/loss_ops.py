@@ -51,7 +51,10 @@ def _class_indices(label, pred_shape: tuple, axis: int) -> _onp.ndarray:
             raise ValueError("SoftmaxCrossEntropyLoss: sparse labels must be whole numbers "
                              "(class indices); got fractional values.")
     elif kind in "iu":
-        idx = ld  # NumPy indexes with any integer type: no copy
+        # NumPy indexes with any integer type: no copy, except for uint64, which NumPy
+        # would promote to float64 in the flat-index arithmetic (the check below still
+        # sees a value beyond the intp range, now negative).
+        idx = ld.astype(_onp.intp) if ld.dtype == _onp.uint64 else ld
     elif kind == "b":
         idx = ld.astype(_onp.intp)
     else:
@@ -59,9 +62,10 @@ def _class_indices(label, pred_shape: tuple, axis: int) -> _onp.ndarray:
     # MXNet's pick clips out-of-range labels silently; a wrong label is always a bug in the
     # caller's data, and a negative one would even wrap around. One reduction checks both
     # ends: read as unsigned, a negative label is larger than any class index.
+    # (argmax, then the value there: on a small array several times cheaper than max.)
     if idx.size:
         unsigned = idx.view(_UNSIGNED[idx.dtype.itemsize]) if idx.dtype.kind == "i" else idx
-        if _onp.maximum.reduce(unsigned, axis=None) >= pred_shape[axis]:
+        if unsigned.item(unsigned.argmax()) >= pred_shape[axis]:
             raise _bad_label_error(idx, pred_shape[axis])
     return idx
 

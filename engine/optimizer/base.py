@@ -305,12 +305,14 @@ class Updater:
             index, grad, weight = [index], [grad], [weight]
         optimizer = self.optimizer
         states = self.states
+        step_states = []
         for i, w in zip(index, weight):
             state = states.get(i, _MISSING)
             if state is _MISSING or (state is not None and not _state_matches(state, w)):
-                states[i] = optimizer.create_state_multi_precision(i, w)
+                state = states[i] = optimizer.create_state_multi_precision(i, w)
                 self.states_synced[i] = True
-        optimizer._update_many(index, weight, grad, [states[i] for i in index])
+            step_states.append(state)
+        optimizer._update_many(index, weight, grad, step_states)
 
 
 _MISSING = object()
