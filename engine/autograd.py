@@ -166,17 +166,18 @@ def tape_entries(inputs: Sequence) -> tuple | None:
         return None
     # _entry_of inlined: every recorded op runs this.
     entries = []
+    append = entries.append
     tracked = False
     for x in inputs:
         node = getattr(x, "_node", None)
         if node is not None:
-            entries.append(node)
+            append(node)
             tracked = True
         elif getattr(x, "_grad", None) is not None and x._grad_req != "null":
-            entries.append(x)
+            append(x)
             tracked = True
         else:
-            entries.append(None)
+            append(None)
     return tuple(entries) if tracked else None
 
 

@@ -57,8 +57,10 @@ def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatte
                     act_type=None):
     """``act(x · weightᵀ + bias)``; ``flatten`` folds all but the first axis of ``x``."""
     # The hot path of every training step: plain attribute reads instead of helper calls.
-    xd = x._data if isinstance(x, ndarray) else x
-    wd = weight._data if isinstance(weight, ndarray) else weight
+    x_is_array = isinstance(x, ndarray)
+    weight_is_array = isinstance(weight, ndarray)
+    xd = x._data if x_is_array else x
+    wd = weight._data if weight_is_array else weight
     if no_bias or bias is None:
         bd = None
     else:
@@ -104,8 +106,14 @@ def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatte
                     gb = gz2.sum(axis=0)
             return (gx, gw) if bd is None else (gx, gw, gb)
 
-        saved = [(s._vc, s._vc.value) for s in (x, weight, out) if isinstance(s, ndarray)]
-        out._node = Node(entries, backward, tuple(saved), "fully_connected")
+        out_vc = out._vc
+        if x_is_array and weight_is_array:
+            x_vc, w_vc = x._vc, weight._vc
+            saved = ((x_vc, x_vc.value), (w_vc, w_vc.value), (out_vc, out_vc.value))
+        else:
+            saved = tuple([(s._vc, s._vc.value) for s in (x, weight, out)
+                           if isinstance(s, ndarray)])
+        out._node = Node(entries, backward, saved, "fully_connected")
     return out
 
 
