@@ -127,7 +127,8 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
     if sparse_label:
         idx = _class_indices(label, pd.shape, axis)
         if fast_2d:
-            flat = _row_offsets(*pd.shape, idx.dtype) + idx  # flat position of each row's label entry
+            # the flat position of each row's label entry
+            flat = _row_offsets(*pd.shape, idx.dtype) + idx
             if from_logits:
                 loss = logp.reshape(-1).take(flat)
                 _onp.negative(loss, out=loss)

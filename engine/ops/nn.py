@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as _onp
 
-from ..base import MXNetError
 from ..autograd import Node
+from ..base import MXNetError
 from ._common import attach, data, ndarray, result, tape_entries
 from .unary import _sigmoid
 

@@ -49,8 +49,10 @@ class PackedParams:
         for weight, grad in zip(weights, grads):
             shape = weight._data.shape
             end = offset + weight._data.size
-            for array, flat, views in ((weight, self.flat_weights, self._weight_views),
-                                       (grad, self.flat_grads, self._grad_views)):
+            for array, flat, views in (
+                (weight, self.flat_weights, self._weight_views),
+                (grad, self.flat_grads, self._grad_views),
+            ):
                 view = flat[offset:end].reshape(shape)
                 view[...] = array._data
                 array._data = view
@@ -61,8 +63,9 @@ class PackedParams:
         """Whether exactly these arrays, in this order, still use the packed buffers."""
         if len(weights) != len(self._weight_views):
             return False
-        for weight, grad, weight_view, grad_view in zip(weights, grads, self._weight_views,
-                                                        self._grad_views):
+        for weight, grad, weight_view, grad_view in zip(
+            weights, grads, self._weight_views, self._grad_views
+        ):
             if weight._data is not weight_view or grad._data is not grad_view:
                 return False
         return True

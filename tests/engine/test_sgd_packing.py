@@ -15,8 +15,11 @@ BATCH = 4
 def _mlp(big_layer: bool = False):
     net = nn.Sequential()
     # 70 * 64 = 4480 weights: at or above the size updated through the BLAS axpy path.
-    net.add(nn.Dense(64 if big_layer else 5, activation="tanh", in_units=70 if big_layer else 3),
-            nn.Dense(4, activation="relu"), nn.Dense(2))
+    net.add(
+        nn.Dense(64 if big_layer else 5, activation="tanh", in_units=70 if big_layer else 3),
+        nn.Dense(4, activation="relu"),
+        nn.Dense(2),
+    )
     net.initialize(init.Xavier())
     rng = onp.random.default_rng(0)
     x = rng.normal(size=(BATCH, 70 if big_layer else 3)).astype(onp.float32)
@@ -40,8 +43,10 @@ def _backward(net, x, seed):
 def _expected_after_step(params, lr_mults=None):
     """w - lr · lr_mult · g / batch, computed the way SGD does (w + g · (-lr / batch))."""
     lr_mults = lr_mults or [1.0] * len(params)
-    return [p.data().asnumpy() + p.grad().asnumpy() * (-LR * m * (1.0 / BATCH))
-            for p, m in zip(params, lr_mults)]
+    return [
+        p.data().asnumpy() + p.grad().asnumpy() * (-LR * m * (1.0 / BATCH))
+        for p, m in zip(params, lr_mults)
+    ]
 
 
 @pytest.mark.parametrize("big_layer", [False, True])
