@@ -72,6 +72,8 @@ class Optimizer:
     opt_registry: dict = {}
     # Whether this class overrides _update_count, _get_lr or _get_wd (see _count_and_rates).
     _custom_rates = False
+    # Small parameters packed for updating together (packing.py); set by _update_many.
+    _packed = None
 
     def __init__(self, rescale_grad=1.0, param_idx2name=None, wd=0.0, clip_gradient=None,
                  learning_rate=0.01, lr_scheduler=None, sym=None, begin_num_update=0,
@@ -243,6 +245,13 @@ class Optimizer:
         update = self.update_multi_precision if self.multi_precision else self.update
         for index, weight, grad, state in zip(indices, weights, grads, states):
             update(index, weight, grad, state)
+
+    def _own_update(self, cls) -> bool:
+        """Whether ``update`` is ``cls``'s own, so a leaner ``_update_many`` of ``cls``
+        computes exactly what it would (a subclass that overrides it gets the plain loop)."""
+        own = type(self)
+        return (own.update is cls.update
+                and own.update_multi_precision is Optimizer.update_multi_precision)
 
     @staticmethod
     def _zeros_like(weight) -> ndarray:

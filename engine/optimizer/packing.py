@@ -13,69 +13,115 @@ gives one of them a buffer of its own (a re-initialization with another shape,
 ``cast``, ``attach_grad``) shows up in :meth:`PackedParams.holds`, and the caller
 packs again. Backward copies a gradient into a packed buffer instead of adopting
 a fresh one (``ndarray._receive_grad`` never swaps out a view).
+
+Optimizers with state (momentum, Adam's moments) pack their state arrays the same
+way, one more flat buffer each, and run their usual arithmetic on the flat buffers.
 """
 
 from __future__ import annotations
 
 import numpy as _onp
 
-__all__ = ["PackedParams"]
+from .axpy import MIN_SIZE as AXPY_MIN_SIZE
+
+__all__ = ["PackedParams", "can_pack", "packed_for", "largest_group", "PACK_MAX_SIZE"]
+
+# Arrays this large are updated on their own: per-call overhead no longer matters there,
+# a packed gradient is copied by backward where a fresh one would be adopted, and SGD
+# updates them through the BLAS axpy (which rounds its own way) from the same size on.
+PACK_MAX_SIZE = AXPY_MIN_SIZE
 
 
 class PackedParams:
-    """Weights and gradients of several parameters as views into two flat buffers.
+    """Same-shaped arrays of several parameters as views into one flat buffer per kind.
 
     Parameters
     ----------
-    weights, grads : list of engine ndarray
-        The arrays to pack, pairwise of one shape and all of one dtype.
+    columns : sequence of lists of engine ndarray
+        One list per kind of array (weights, gradients, then any optimizer
+        states), each with one array per parameter; the arrays of one
+        parameter share a shape, and all share one dtype (see ``can_pack``).
 
     Attributes
     ----------
-    flat_weights, flat_grads : numpy.ndarray
-        The 1-D buffers every packed array is a view of.
+    flats : list of numpy.ndarray
+        One 1-D buffer per column; every packed array is a view of its column's.
     """
 
-    __slots__ = ("_weight_views", "_grad_views", "flat_weights", "flat_grads")
+    __slots__ = ("_views", "flats")
 
-    def __init__(self, weights: list, grads: list) -> None:
-        dtype = weights[0]._data.dtype
-        total = sum(w._data.size for w in weights)
-        self.flat_weights = _onp.empty(total, dtype)
-        self.flat_grads = _onp.empty(total, dtype)
-        self._weight_views = []
-        self._grad_views = []
+    def __init__(self, columns) -> None:
+        first = columns[0]
+        dtype = first[0]._data.dtype
+        total = sum(array._data.size for array in first)
+        self.flats = [_onp.empty(total, dtype) for _ in columns]
+        self._views = []
         offset = 0
-        for weight, grad in zip(weights, grads):
-            shape = weight._data.shape
-            end = offset + weight._data.size
-            for array, flat, views in (
-                (weight, self.flat_weights, self._weight_views),
-                (grad, self.flat_grads, self._grad_views),
-            ):
+        for row in zip(*columns):
+            shape = row[0]._data.shape
+            end = offset + row[0]._data.size
+            for array, flat in zip(row, self.flats):
                 view = flat[offset:end].reshape(shape)
                 view[...] = array._data
                 array._data = view
-                views.append(view)
+                self._views.append(view)
             offset = end
 
-    def holds(self, weights: list, grads: list) -> bool:
+    def holds(self, columns) -> bool:
         """Whether exactly these arrays, in this order, still use the packed buffers."""
-        if len(weights) != len(self._weight_views):
+        views = self._views
+        if len(columns[0]) * len(columns) != len(views):
             return False
-        for weight, grad, weight_view, grad_view in zip(
-            weights, grads, self._weight_views, self._grad_views
-        ):
-            if weight._data is not weight_view or grad._data is not grad_view:
-                return False
+        k = 0
+        for row in zip(*columns):
+            for array in row:
+                if array._data is not views[k]:
+                    return False
+                k += 1
         return True
 
 
-def can_pack(weights: list, grads: list) -> bool:
-    """Whether the arrays share one dtype, each gradient shaped like its weight."""
-    dtype = weights[0]._data.dtype
-    for weight, grad in zip(weights, grads):
-        w, g = weight._data, grad._data
-        if w.dtype != dtype or g.dtype != dtype or w.shape != g.shape:
-            return False
+def can_pack(columns) -> bool:
+    """Whether the arrays share one dtype, and each parameter's arrays one shape."""
+    dtype = columns[0][0]._data.dtype
+    for row in zip(*columns):
+        shape = row[0]._data.shape
+        for array in row:
+            values = array._data
+            if values.dtype != dtype or values.shape != shape:
+                return False
     return True
+
+
+def packed_for(optimizer, columns) -> PackedParams | None:
+    """``optimizer._packed`` when it holds ``columns``, else a new packing of them.
+
+    None when they cannot be packed (fewer than two parameters, mixed dtypes).
+    """
+    pack = optimizer._packed
+    if pack is not None and pack.holds(columns):
+        return pack
+    if len(columns[0]) > 1 and can_pack(columns):
+        pack = optimizer._packed = PackedParams(columns)
+        return pack
+    return None
+
+
+def largest_group(keyed_rows: list) -> tuple:
+    """Split ``(key, row)`` pairs: ``(key, rows)`` of the most common key, and the rest.
+
+    The key is what must be equal for parameters to be updated together (their
+    step size, weight decay); the rest are updated one by one.
+    """
+    first = keyed_rows[0][0]
+    for key, _ in keyed_rows:
+        if key != first:
+            break
+    else:  # the usual case: one group
+        return first, [row for _, row in keyed_rows], []
+    groups: dict = {}
+    for key, row in keyed_rows:
+        groups.setdefault(key, []).append(row)
+    best = max(groups, key=lambda key: len(groups[key]))
+    rest = [(key, row) for key, rows in groups.items() if key != best for row in rows]
+    return best, groups[best], rest

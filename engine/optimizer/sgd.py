@@ -17,7 +17,7 @@ import numpy as _onp
 from .axpy import MIN_SIZE as AXPY_MIN_SIZE
 from .axpy import axpy
 from .base import Optimizer, _check_number, register
-from .packing import PackedParams, can_pack
+from .packing import PACK_MAX_SIZE, largest_group, packed_for
 
 __all__ = ["SGD"]
 
@@ -53,7 +53,6 @@ class SGD(Optimizer):
         super().__init__(**kwargs)
         self.momentum = _check_number(momentum, "momentum")
         self.lazy_update = lazy_update
-        self._packed: PackedParams | None = None  # the small parameters, see _update_small
 
     def create_state(self, index, weight):
         if self.momentum != 0.0:
@@ -84,44 +83,44 @@ class SGD(Optimizer):
         # The same arithmetic as ``update`` per parameter, in one loop: a small network's
         # step is mostly this loop's overhead. Small plain updates sharing one step size
         # are applied together, on packed buffers (see packing.py).
-        cls = type(self)
-        if (cls.update is not SGD.update
-                or cls.update_multi_precision is not Optimizer.update_multi_precision):
+        if not self._own_update(SGD):
             super()._update_many(indices, weights, grads, states)
             return
         count_and_rates = self._count_and_rates
         step = self._step
         rescale = self.rescale_grad
         plain = not self.clip_gradient
-        small_weights, small_grads, small_alpha = [], [], None
+        small_weights, small_grads, alphas = [], [], []
         for index, weight, grad, state in zip(indices, weights, grads, states):
             lr, wd = count_and_rates(index)
             w = weight._data
-            if plain and state is None and not wd and w.size < AXPY_MIN_SIZE:
-                alpha = -lr * rescale  # sgd_step's small-array case
-                if small_alpha is None or alpha == small_alpha:
-                    small_alpha = alpha
-                    small_weights.append(weight)
-                    small_grads.append(grad)
-                    continue
-                w += grad._data * alpha
-            else:
-                step(index, w, grad._data, state, lr, wd)
+            if plain and state is None and not wd and w.size < PACK_MAX_SIZE:
+                small_weights.append(weight)  # sgd_step's small-array case
+                small_grads.append(grad)
+                alphas.append(-lr * rescale)
+                continue
+            step(index, w, grad._data, state, lr, wd)
             weight._bump()
-        if small_weights:
-            self._update_small(small_weights, small_grads, small_alpha)
+        if not alphas:
+            return
+        alpha = alphas[0]
+        if alphas.count(alpha) != len(alphas):  # step sizes differ (lr_mult)
+            alpha, rows, rest = largest_group(list(zip(alphas, zip(small_weights, small_grads))))
+            for other_alpha, (weight, grad) in rest:
+                weight._data += grad._data * other_alpha
+                weight._bump()
+            small_weights = [row[0] for row in rows]
+            small_grads = [row[1] for row in rows]
+        self._update_small(small_weights, small_grads, alpha)
 
     def _update_small(self, weights: list, grads: list, alpha: float) -> None:
         """``w += alpha · g`` for each pair, as two NumPy calls on packed buffers."""
-        pack = self._packed
-        if pack is None or not pack.holds(weights, grads):
-            pack = None
-            if len(weights) > 1 and can_pack(weights, grads):
-                pack = self._packed = PackedParams(weights, grads)
+        pack = packed_for(self, (weights, grads))
         if pack is None:
             for weight, grad in zip(weights, grads):
                 weight._data += grad._data * alpha
         else:
-            pack.flat_weights += pack.flat_grads * alpha
+            flat_weights, flat_grads = pack.flats
+            flat_weights += flat_grads * alpha
         for weight in weights:
             weight._bump()

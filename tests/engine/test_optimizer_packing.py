@@ -1,11 +1,11 @@
-"""SGD on small parameters: packed into one buffer, updated together, same values as one by one."""
+"""Optimizers on small parameters: packed into flat buffers, updated together, same values."""
 
 from __future__ import annotations
 
 import numpy as onp
 import pytest
 
-from engine import autograd, gluon, init, np
+from engine import autograd, gluon, init, np, optimizer
 from engine.gluon import nn
 
 LR = 0.1
@@ -119,3 +119,54 @@ def test_cast_after_packing_is_picked_up():
     for p, want in zip(params, expected):
         assert p.data().dtype == onp.float64
         onp.testing.assert_array_equal(p.data().asnumpy(), want)
+
+
+def _per_parameter(cls):
+    """``cls`` with an ``update`` of its own: the Updater then calls it parameter by parameter."""
+
+    class PerParameter(cls):
+        def update(self, index, weight, grad, state):
+            super().update(index, weight, grad, state)
+
+    return PerParameter
+
+
+@pytest.mark.parametrize(
+    "name, cls, kwargs",
+    [
+        ("sgd", optimizer.SGD, {}),
+        ("sgd", optimizer.SGD, {"momentum": 0.9, "wd": 0.01}),
+        ("nag", optimizer.NAG, {"momentum": 0.9}),
+        ("nag", optimizer.NAG, {"momentum": 0.9, "wd": 0.01, "clip_gradient": 0.05}),
+        ("adam", optimizer.Adam, {}),
+        ("adam", optimizer.Adam, {"wd": 0.01, "clip_gradient": 0.05}),
+    ],
+)
+def test_packed_updates_equal_per_parameter_updates_bit_for_bit(name, cls, kwargs):
+    nets = [_mlp()[0] for _ in range(2)]
+    x = _mlp()[1]
+    for p_a, p_b in zip(_params(nets[0]), _params(nets[1])):
+        p_b.set_data(p_a.data())
+    kwargs = {"learning_rate": LR, **kwargs}
+    trainers = [
+        gluon.Trainer(nets[0].collect_params(), name, dict(kwargs)),
+        gluon.Trainer(nets[1].collect_params(), _per_parameter(cls)(**kwargs)),
+    ]
+    _params(nets[0])[1].lr_mult = 2.0  # one parameter on its own step size
+    _params(nets[1])[1].lr_mult = 2.0
+    start = [[p.version for p in _params(net)] for net in nets]
+    for step in range(3):
+        for net, trainer in zip(nets, trainers):
+            _backward(net, x, step)
+            trainer.step(BATCH)
+        for p_a, p_b, start_a, start_b in zip(_params(nets[0]), _params(nets[1]), *start):
+            onp.testing.assert_array_equal(p_a.data().asnumpy(), p_b.data().asnumpy())
+            assert p_a.version - start_a == p_b.version - start_b == step + 1
+    states = [trainer._updaters[0].states for trainer in trainers]
+    for index, state in states[1].items():
+        parts = () if state is None else (state,) if not isinstance(state, tuple) else state
+        packed = states[0][index]
+        packed = () if packed is None else (packed,) if not isinstance(packed, tuple) else packed
+        for a, b in zip(packed, parts):
+            onp.testing.assert_array_equal(a.asnumpy(), b.asnumpy())
+            assert a.version == b.version
