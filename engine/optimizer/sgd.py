@@ -90,28 +90,30 @@ class SGD(Optimizer):
         step = self._step
         rescale = self.rescale_grad
         plain = not self.clip_gradient
-        small_weights, small_grads, alphas = [], [], []
+        alphas = []  # per parameter: its step size when updated with the small ones, else None
         for index, weight, grad, state in zip(indices, weights, grads, states):
             lr, wd = count_and_rates(index)
             w = weight._data
             if plain and state is None and not wd and w.size < PACK_MAX_SIZE:
-                small_weights.append(weight)  # sgd_step's small-array case
-                small_grads.append(grad)
-                alphas.append(-lr * rescale)
+                alphas.append(-lr * rescale)  # sgd_step's small-array case
                 continue
+            alphas.append(None)
             step(index, w, grad._data, state, lr, wd)
             weight._bump()
         if not alphas:
             return
         alpha = alphas[0]
-        if alphas.count(alpha) != len(alphas):  # step sizes differ (lr_mult)
-            alpha, rows, rest = largest_group(list(zip(alphas, zip(small_weights, small_grads))))
-            for other_alpha, (weight, grad) in rest:
-                weight._data += grad._data * other_alpha
-                weight._bump()
-            small_weights = [row[0] for row in rows]
-            small_grads = [row[1] for row in rows]
-        self._update_small(small_weights, small_grads, alpha)
+        if alpha is not None and alphas.count(alpha) == len(alphas):
+            self._update_small(weights, grads, alpha)  # the usual case: all of them
+            return
+        small = [(a, (w, g)) for a, w, g in zip(alphas, weights, grads) if a is not None]
+        if not small:
+            return
+        alpha, rows, rest = largest_group(small)
+        for other_alpha, (weight, grad) in rest:
+            weight._data += grad._data * other_alpha
+            weight._bump()
+        self._update_small([row[0] for row in rows], [row[1] for row in rows], alpha)
 
     def _update_small(self, weights: list, grads: list, alpha: float) -> None:
         """``w += alpha · g`` for each pair, as two NumPy calls on packed buffers."""
