@@ -3,19 +3,23 @@
 Two models, each timed in one run against
 (a) the same step hand-written in plain NumPy (float32, fused by hand: the
     softmax gradient, the 1/batch_size rescale and the learning rate are folded
-    into one buffer, matmuls write into preallocated outputs), and
+    into one buffer, matrix products use ``np.dot`` (less per-call overhead than
+    ``@`` on small matrices; the engine uses it too) and the forward ones write
+    into preallocated outputs), and
 (b) PyTorch CPU eager (``torch.nn.Linear``, ``CrossEntropyLoss``,
     ``torch.optim.SGD``) when torch is installed.
 
 * big:   MLP 784-256-256-10, ReLU, batch 128, softmax cross-entropy.
   Targets: engine time ≤ 1.15 × NumPy time, and faster than PyTorch.
 * small: Playground MLP 2-8-8-2, tanh, batch 10.
-  Target: engine steps/s ≥ 1.5 × PyTorch steps/s.
+  Targets: engine time ≤ 2 × NumPy time, engine steps/s ≥ 3 × PyTorch steps/s.
 
 The engine variant uses only the public API: ``nn.Sequential`` of ``Dense``,
 ``gluon.loss.SoftmaxCrossEntropyLoss``, ``autograd.record``, ``backward`` and
 ``Trainer.step``. Timing: warm-up, then several rounds that interleave the
-variants (so drift hits all of them alike); the median round is reported.
+variants (so drift hits all of them alike); the median round is reported and
+judged, the ratio of the fastest rounds is printed beside it (on a shared machine
+the fastest rounds are the ones nothing else disturbed).
 PyTorch uses as many threads as NumPy's BLAS (``--threads`` overrides both
 where possible).
 
@@ -116,7 +120,7 @@ def numpy_step_fn(weights, act, batches):
         for k, (w, b) in enumerate(params):
             inputs.append(h)
             out = acts[k]
-            onp.matmul(h, w.T, out=out)
+            onp.dot(h, w.T, out=out)
             out += b
             if k < len(params) - 1:
                 if relu:
@@ -137,12 +141,12 @@ def numpy_step_fn(weights, act, batches):
             h_in = inputs[k]
             g_prev = None
             if k > 0:
-                g_prev = g @ w
+                g_prev = onp.dot(g, w)
                 if relu:
                     g_prev *= h_in > 0
                 else:
                     g_prev *= 1 - h_in * h_in
-            w -= g.T @ h_in
+            w -= onp.dot(g.T, h_in)
             b -= g.sum(axis=0)
             g = g_prev
 
@@ -178,7 +182,8 @@ def torch_step_fn(weights, act, batches, torch):
 
 # ------------------------------------------------------------------- timing
 def time_variants(variants: dict, steps_per_round: int, rounds: int, warmup: int,
-                  clock=time.perf_counter) -> dict:
+                  clock=time.perf_counter) -> tuple[dict, dict]:
+    """Median and fastest seconds per step of each variant, rounds interleaved."""
     for step in variants.values():
         for _ in range(warmup):
             step()
@@ -196,7 +201,7 @@ def time_variants(variants: dict, steps_per_round: int, rounds: int, warmup: int
     best = {name: min(times) for name, times in samples.items()}
     print("  (fastest rounds: " + ", ".join(f"{n} {t * 1e6:.1f} us" for n, t in best.items())
           + ")")
-    return {name: statistics.median(times) for name, times in samples.items()}
+    return {name: statistics.median(times) for name, times in samples.items()}, best
 
 
 def run_case(title, sizes, act, batch, steps_per_round, rounds, torch, clock):
@@ -211,18 +216,25 @@ def run_case(title, sizes, act, batch, steps_per_round, rounds, torch, clock):
     # steps and take the cores from whatever runs next, so the NumPy comparison runs
     # before PyTorch has run at all; the PyTorch comparison interleaves the two (the
     # engine, timed right after PyTorch's spinning workers, is the one at a disadvantage).
-    times = time_variants({"engine": engine, "numpy": numpy_step_fn(weights, act, batches)},
-                          steps_per_round, rounds, warmup, clock=clock)
+    times, fastest = time_variants(
+        {"engine": engine, "numpy": numpy_step_fn(weights, act, batches)},
+        steps_per_round, rounds, warmup, clock=clock)
     if torch is not None:
-        versus_torch = time_variants(
+        versus_torch, fastest_vs_torch = time_variants(
             {"engine": engine, "torch": torch_step_fn(weights, act, batches, torch)},
             steps_per_round, rounds, warmup, clock=clock)
         times["torch"] = versus_torch["torch"]
         times["engine (vs torch)"] = versus_torch["engine"]
+        fastest["torch"] = fastest_vs_torch["torch"]
+        fastest["engine (vs torch)"] = fastest_vs_torch["engine"]
     print(f"  {title}")
     for name, seconds in times.items():
         print(f"  {name:<17} {1.0 / seconds:>10.1f} steps/s   {seconds * 1e6:>9.1f} us/step")
-    return times
+    return times, fastest
+
+
+def ratio_line(label: str, ratio: float, fastest_ratio: float, target: str) -> None:
+    print(f"  {label} = {ratio:.3f}  [{target}]   (fastest rounds: {fastest_ratio:.3f})")
 
 
 def main(argv=None) -> int:
@@ -248,25 +260,38 @@ def main(argv=None) -> int:
     else:
         print("PyTorch not installed: comparing against NumPy only")
 
-    big = run_case("MLP 784-256-256-10, ReLU, batch 128", (784, 256, 256, 10), "relu", 128,
-                   steps_per_round=5, rounds=args.rounds * 4, torch=torch, clock=clock)
-    small = run_case("Playground MLP 2-8-8-2, tanh, batch 10", (2, 8, 8, 2), "tanh", 10,
-                     steps_per_round=400, rounds=args.rounds, torch=torch, clock=clock)
+    big, big_fastest = run_case(
+        "MLP 784-256-256-10, ReLU, batch 128", (784, 256, 256, 10), "relu", 128,
+        steps_per_round=5, rounds=args.rounds * 4, torch=torch, clock=clock)
+    small, small_fastest = run_case(
+        "Playground MLP 2-8-8-2, tanh, batch 10", (2, 8, 8, 2), "tanh", 10,
+        steps_per_round=400, rounds=args.rounds, torch=torch, clock=clock)
 
+    # Targets are judged on the median rounds; the fastest rounds are what the machine
+    # gives when nothing else runs (on a shared machine the two can differ a lot).
     print("\nRatios (target in brackets)")
     ok = True
-    ratio = big["engine"] / big["numpy"]
-    ok &= ratio <= 1.15
-    print(f"  big:   engine time / NumPy time       = {ratio:.3f}  [<= 1.15]")
+
+    def ratio(times, slower, faster):
+        return times[slower] / times[faster]
+
+    value = ratio(big, "engine", "numpy")
+    ok &= value <= 1.15
+    ratio_line("big:   engine time / NumPy time      ", value,
+               ratio(big_fastest, "engine", "numpy"), "<= 1.15")
     if torch is not None:
-        ratio = big["torch"] / big["engine (vs torch)"]
-        ok &= ratio > 1.0
-        print(f"  big:   engine steps/s / torch steps/s  = {ratio:.3f}  [> 1.0]")
-        ratio = small["torch"] / small["engine (vs torch)"]
-        ok &= ratio >= 1.5
-        print(f"  small: engine steps/s / torch steps/s  = {ratio:.3f}  [>= 1.5]")
-    ratio = small["engine"] / small["numpy"]
-    print(f"  small: engine time / NumPy time       = {ratio:.3f}  (for information)")
+        value = ratio(big, "torch", "engine (vs torch)")
+        ok &= value > 1.0
+        ratio_line("big:   engine steps/s / torch steps/s", value,
+                   ratio(big_fastest, "torch", "engine (vs torch)"), "> 1.0")
+        value = ratio(small, "torch", "engine (vs torch)")
+        ok &= value >= 3.0
+        ratio_line("small: engine steps/s / torch steps/s", value,
+                   ratio(small_fastest, "torch", "engine (vs torch)"), ">= 3.0")
+    value = ratio(small, "engine", "numpy")
+    ok &= value <= 2.0
+    ratio_line("small: engine time / NumPy time      ", value,
+               ratio(small_fastest, "engine", "numpy"), "<= 2.0")
     print("\nall targets met" if ok else "\nsome targets missed")
     return 0
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
+from contextlib import ContextDecorator
+from heapq import heappop, heappush
+from itertools import count
 
 import numpy as _onp
 
@@ -60,17 +62,33 @@ def set_training(train_mode: bool) -> bool:
     return previous
 
 
-@contextmanager
-def _scope(recording: bool | None, training: bool | None):
-    previous = (_state.recording, _state.training)
-    if recording is not None:
-        _state.recording = recording
-    if training is not None:
-        _state.training = training
-    try:
-        yield
-    finally:
-        _state.recording, _state.training = previous
+class _Scope(ContextDecorator):
+    """Set the recording/training state for a ``with`` block, then restore the previous one.
+
+    A plain class rather than ``@contextmanager``: ``record()`` opens every training step,
+    and a generator-based manager costs several times more to enter and leave.
+    """
+
+    __slots__ = ("_recording", "_training", "_previous")
+
+    def __init__(self, recording: bool | None, training: bool | None) -> None:
+        self._recording = recording
+        self._training = training
+
+    def __enter__(self):
+        state = _state
+        self._previous = (state.recording, state.training)
+        if self._recording is not None:
+            state.recording = self._recording
+        if self._training is not None:
+            state.training = self._training
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _state.recording, _state.training = self._previous
+
+
+_scope = _Scope
 
 
 def record(train_mode: bool = True):
@@ -93,6 +111,9 @@ def predict_mode():
     return _scope(None, False)
 
 
+_next_sequence = count().__next__
+
+
 class Node:
     """One recorded op: how to send its output gradient back to its inputs.
 
@@ -108,17 +129,25 @@ class Node:
     saved : tuple
         ``(version_counter, version)`` pairs of the storages whose values
         ``backward`` reads.
+    op_name : str
+        Named in the error raised when a saved value was overwritten.
+
+    Attributes
+    ----------
+    seq : int
+        Creation order. A node is always created after the nodes of its inputs,
+        so taking nodes from the highest ``seq`` down is a topological order:
+        ``backward`` needs no separate sort of the graph.
     """
 
-    __slots__ = ("entries", "backward", "saved", "op_name", "shape", "dtype")
+    __slots__ = ("entries", "backward", "saved", "op_name", "seq")
 
-    def __init__(self, entries, backward, saved, op_name, shape, dtype):
+    def __init__(self, entries, backward, saved, op_name):
         self.entries = entries
         self.backward = backward
         self.saved = saved
         self.op_name = op_name
-        self.shape = shape
-        self.dtype = dtype
+        self.seq = _next_sequence()
 
 
 def _entry_of(x):
@@ -135,70 +164,68 @@ def tape_entries(inputs: Sequence) -> tuple | None:
     """Return graph entries of ``inputs`` when the op must be recorded, else None."""
     if not _state.recording:
         return None
-    entries = tuple(_entry_of(x) for x in inputs)
-    for entry in entries:
-        if entry is not None:
-            return entries
-    return None
+    # _entry_of inlined: every recorded op runs this.
+    entries = []
+    append = entries.append
+    tracked = False
+    for x in inputs:
+        node = getattr(x, "_node", None)
+        if node is not None:
+            append(node)
+            tracked = True
+        elif getattr(x, "_grad", None) is not None and x._grad_req != "null":
+            append(x)
+            tracked = True
+        else:
+            append(None)
+    return tuple(entries) if tracked else None
 
 
 def attach(result, entries: tuple, backward: Callable, saved=(), op_name: str = "op"):
     """Attach a Node to ``result`` (an engine ndarray); ``saved`` are arrays read by backward."""
-    result._node = Node(
-        entries,
-        backward,
-        tuple((s._vc, s._vc.value) for s in saved),
-        op_name,
-        result._data.shape,
-        result._data.dtype,
-    )
+    result._node = Node(entries, backward, tuple([(s._vc, s._vc.value) for s in saved]),
+                        op_name)
     return result
 
 
-def _topological_order(head_nodes: list[Node]) -> list[Node]:
-    order: list[Node] = []
-    visited: set[int] = set()
-    for head in head_nodes:
-        if id(head) in visited:
-            continue
-        visited.add(id(head))
-        stack = [(head, iter(head.entries))]
-        while stack:
-            node, children = stack[-1]
-            for child in children:
-                if isinstance(child, Node) and id(child) not in visited:
-                    visited.add(id(child))
-                    stack.append((child, iter(child.entries)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    order.reverse()
-    return order
+def _modified_error(node: Node, current: int, expected: int) -> RuntimeError:
+    return RuntimeError(
+        f"Cannot compute the gradient: an array read by the recorded "
+        f"'{node.op_name}' op was modified in place after it was used "
+        f"(its version is {current}, expected {expected}). Write "
+        f"out of place (x = x * 2 instead of x *= 2), or change parameters "
+        f"with set_data() outside autograd.record()."
+    )
 
 
-def _check_saved(node: Node) -> None:
-    for counter, version in node.saved:
-        if counter.value != version:
-            raise RuntimeError(
-                f"Cannot compute the gradient: an array read by the recorded "
-                f"'{node.op_name}' op was modified in place after it was used "
-                f"(its version is {counter.value}, expected {version}). Write "
-                f"out of place (x = x * 2 instead of x *= 2), or change parameters "
-                f"with set_data() outside autograd.record()."
-            )
+# Read-only arrays of ones, the default head gradient of small heads (a loss per sample):
+# allocating one costs as much as a small op. Read-only, so a backward that tried to write
+# into its incoming gradient would fail loudly instead of corrupting the next call's.
+_ONES: dict = {}
+_ONES_MAX_SIZE = 4096
 
 
-def _accumulate(grads: dict, key: int, grad) -> None:
-    existing = grads.get(key)
-    if existing is None:
-        grads[key] = grad
-    else:
-        grads[key] = existing + grad
+def _ones(shape: tuple, dtype) -> _onp.ndarray:
+    key = (shape, dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        ones = _onp.ones(shape, dtype=dtype)
+        if ones.size <= _ONES_MAX_SIZE and len(_ONES) < 256:
+            ones.flags.writeable = False
+            _ONES[key] = ones
+    return ones
 
 
-def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=()):
-    """Propagate head gradients; return (grads by entry id, leaves by id, kept wanted grads)."""
+def is_default_head_grad(g) -> bool:
+    """Whether ``g`` is the all-ones head gradient ``backward()`` starts from by default.
+
+    An op may then skip multiplying by its incoming gradient (``x · 1`` is ``x``).
+    """
+    return _ONES.get((g.shape, g.dtype)) is g
+
+
+def _head_lists(heads, head_grads) -> tuple:
+    """``heads`` and ``head_grads`` as two sequences of equal length."""
     from .ndarray import ndarray
 
     if isinstance(heads, ndarray):
@@ -210,18 +237,34 @@ def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=()):
         head_grads = [head_grads]
     if len(heads) != len(head_grads):
         raise ValueError("heads and head_grads must have the same length")
+    return heads, head_grads
 
-    grads: dict[int, object] = {}
+
+def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=frozenset()):
+    """Propagate head gradients through the recorded graph.
+
+    ``heads`` and ``head_grads`` are sequences of equal length (see ``_head_lists``).
+    Returns ``(leaves, leaf_grads, kept)``: the leaves reached and their summed
+    gradients, both keyed by ``id(leaf)``, and the gradients arriving at the
+    ``wanted`` nodes.
+
+    Nodes are taken from a heap ordered by creation (latest first), which is a
+    topological order: when a node is taken, every node that consumed its value
+    has already sent its gradient.
+    """
+    # node -> its summed output gradient so far (None: reached, but no gradient yet)
+    node_grads: dict[Node, object] = {}
+    heap: list = []
     leaves: dict[int, object] = {}
-    kept: dict[int, object] = {}
-    wanted = set(wanted)
-    head_nodes: list[Node] = []
+    leaf_grads: dict[int, object] = {}
+    kept: dict[Node, object] = {}
     for head, head_grad in zip(heads, head_grads):
+        values = head._data
         if head_grad is None:
-            g = _onp.ones(head.shape, dtype=head.dtype)
+            g = _ones(values.shape, values.dtype)
         else:
             g = _onp.broadcast_to(_onp.asarray(getattr(head_grad, "_data", head_grad),
-                                               dtype=head.dtype), head.shape)
+                                               dtype=values.dtype), values.shape)
         entry = _entry_of(head)
         if entry is None:
             from .base import MXNetError
@@ -230,39 +273,72 @@ def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=()):
                 "Cannot differentiate a value that was not recorded: run the "
                 "computation inside `with autograd.record():` and call attach_grad() "
                 "on the inputs (parameters are attached by initialize()).")
-        if isinstance(entry, Node):
-            if entry.backward is None:
-                raise RuntimeError(_FREED_MESSAGE)
-            head_nodes.append(entry)
+        if type(entry) is Node:
+            if entry in node_grads:
+                node_grads[entry] = node_grads[entry] + g
+            else:
+                if entry.backward is None:
+                    raise RuntimeError(_FREED_MESSAGE)
+                node_grads[entry] = g
+                heappush(heap, (-entry.seq, entry))
         else:
-            leaves[id(entry)] = entry
-        _accumulate(grads, id(entry), g)
+            key = id(entry)
+            leaves[key] = entry
+            existing = leaf_grads.get(key)
+            leaf_grads[key] = g if existing is None else existing + g
 
-    # One scope around the whole walk (not one per node): the bookkeeping between node
-    # backwards records nothing, and entering a context manager per node was a measurable
-    # share of a small network's step.
-    with _scope(False, train_mode):
-        for node in _topological_order(head_nodes):
-            if node.backward is None:
-                raise RuntimeError(_FREED_MESSAGE)
-            g = grads.pop(id(node), None)
+    # The walk records nothing; the state is switched once around it, not per node.
+    state = _state
+    previous = (state.recording, state.training)
+    state.recording = False
+    state.training = train_mode
+    try:
+        while heap:
+            node = heappop(heap)[1]
+            g = node_grads.pop(node)
+            entries = node.entries
             if g is None:
+                # No gradient flows through this node; still visit its inputs, so a freed
+                # graph below it is refused all the same.
+                for entry in entries:
+                    if type(entry) is Node and entry not in node_grads:
+                        if entry.backward is None:
+                            raise RuntimeError(_FREED_MESSAGE)
+                        node_grads[entry] = None
+                        heappush(heap, (-entry.seq, entry))
                 continue
-            if id(node) in wanted:
-                kept[id(node)] = g
-            if node.saved:
-                _check_saved(node)
-            input_grads = node.backward(g)
-            for entry, grad in zip(node.entries, input_grads):
-                if entry is None or grad is None:
+            if wanted and node in wanted:
+                kept[node] = g
+            for counter, version in node.saved:
+                if counter.value != version:
+                    raise _modified_error(node, counter.value, version)
+            for entry, grad in zip(entries, node.backward(g)):
+                if entry is None:
                     continue
-                if not isinstance(entry, Node):
-                    leaves[id(entry)] = entry
-                _accumulate(grads, id(entry), grad)
+                if type(entry) is Node:
+                    if entry in node_grads:
+                        if grad is not None:
+                            existing = node_grads[entry]
+                            node_grads[entry] = grad if existing is None else existing + grad
+                    else:
+                        if entry.backward is None:
+                            raise RuntimeError(_FREED_MESSAGE)
+                        node_grads[entry] = grad
+                        heappush(heap, (-entry.seq, entry))
+                elif grad is not None:
+                    key = id(entry)
+                    existing = leaf_grads.get(key)
+                    if existing is None:
+                        leaf_grads[key] = grad
+                        leaves[key] = entry
+                    else:
+                        leaf_grads[key] = existing + grad
             if not retain_graph:
                 node.backward = None
                 node.saved = ()
-    return grads, leaves, kept
+    finally:
+        state.recording, state.training = previous
+    return leaves, leaf_grads, kept
 
 
 def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True) -> None:
@@ -272,14 +348,25 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
     with ``grad_req='write'`` have their gradient overwritten, ``'add'``
     accumulates across calls.
     """
-    grads, leaves, _ = _run_backward(heads, head_grads, retain_graph, train_mode)
+    heads, head_grads = _head_lists(heads, head_grads)
+    _write_leaf_grads(*_run_backward(heads, head_grads, retain_graph, train_mode)[:2])
+
+
+def backward_of(head, head_grad=None, retain_graph: bool = False,
+                train_mode: bool = True) -> None:
+    """``backward`` of one head array (``ndarray.backward``), without normalizing lists."""
+    _write_leaf_grads(*_run_backward((head,), (head_grad,), retain_graph, train_mode)[:2])
+
+
+def _write_leaf_grads(leaves: dict, leaf_grads: dict) -> None:
+    take = leaf_grads.pop
     for key, leaf in leaves.items():
-        g = grads.pop(key, None)
-        if g is not None:
-            # Only this frame holds `g` (the local name and getrefcount's argument):
-            # the leaf may adopt the buffer instead of copying it.
-            unshared = sys.getrefcount(g) <= 2
-            leaf._receive_grad(g, unshared)
+        g = take(key)
+        # Only this frame holds `g` (the local name and getrefcount's argument): the leaf
+        # may adopt the buffer instead of copying it. (On a line of its own: inside the
+        # call's argument list, the pending first argument would be one more reference.)
+        unshared = sys.getrefcount(g) <= 2
+        leaf._receive_grad(g, unshared)
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
@@ -293,12 +380,15 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     single = isinstance(variables, ndarray)
     if single:
         variables = [variables]
-    keys = [id(v._node) if v._node is not None else id(v) for v in variables]
-    grads, _, kept = _run_backward(heads, head_grads, bool(retain_graph), train_mode,
-                                   wanted=keys)
+    # A recorded intermediate is found by its node, a leaf by its identity.
+    keys = [v._node if v._node is not None else id(v) for v in variables]
+    wanted = frozenset(k for k in keys if type(k) is Node)
+    heads, head_grads = _head_lists(heads, head_grads)
+    _, leaf_grads, kept = _run_backward(heads, head_grads, bool(retain_graph), train_mode,
+                                        wanted=wanted)
     out = []
     for var, key in zip(variables, keys):
-        g = kept.get(key, grads.get(key))
+        g = kept.get(key) if type(key) is Node else leaf_grads.get(key)
         value = _onp.zeros(var.shape, var.dtype) if g is None else _onp.array(g, var.dtype)
         out.append(ndarray._wrap(value))
     return out

@@ -204,7 +204,7 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
 
     def backward(self, out_grad=None, retain_graph: bool = False, train_mode: bool = True):
         """Compute gradients of this array with respect to the tracked leaves."""
-        _ag.backward([self], [out_grad], retain_graph=retain_graph, train_mode=train_mode)
+        _ag.backward_of(self, out_grad, retain_graph, train_mode)
 
     def detach(self):
         """The same values and storage, cut from the graph."""
@@ -216,14 +216,16 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
 
         ``unshared`` says nobody else references ``g``; a fresh, owned buffer of
         the right shape and dtype is then adopted instead of copied, which saves
-        one pass over every weight per training step.
+        one pass over every weight per training step. A gradient buffer that is
+        a view (packed by the optimizer, ``engine/optimizer/packing.py``) is
+        always written in place.
         """
         grad = self._grad
         current = grad._data
         if self._grad_req == "add":
             current += g
-        elif (unshared and type(g) is _onp.ndarray and g.base is None
-              and g.dtype == current.dtype and g.shape == current.shape
+        elif (unshared and current.base is None and type(g) is _onp.ndarray and g.base is None
+              and g.shape == current.shape and g.dtype == current.dtype
               and g.flags.c_contiguous and g.flags.writeable):
             grad._data = g
         else:

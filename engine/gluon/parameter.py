@@ -258,7 +258,8 @@ class Parameter:
 
     def data(self, ctx=None) -> ndarray:
         """The stored array itself (writes to it change the parameter)."""
-        return self._check_and_get(self._data)
+        data = self._data
+        return data if data is not None else self._check_and_get(None)
 
     def list_data(self) -> list:
         return [self._check_and_get(self._data)]

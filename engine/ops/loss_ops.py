@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as _onp
 
+from ..autograd import is_default_head_grad
 from ..base import MXNetError
 from ._common import attach, data, ndarray, result, tape_entries
 
@@ -26,9 +27,13 @@ def _float_buffer(x) -> _onp.ndarray:
     return xd
 
 
+# Signed integer dtype -> the unsigned one of the same size (for the one-pass label check).
+_UNSIGNED = {1: _onp.uint8, 2: _onp.uint16, 4: _onp.uint32, 8: _onp.uint64}
+
+
 def _class_indices(label, pred_shape: tuple, axis: int) -> _onp.ndarray:
     """Integer class indices shaped like ``pred`` without ``axis`` (checked, clear errors)."""
-    ld = _onp.asarray(data(label))
+    ld = label._data if isinstance(label, ndarray) else _onp.asarray(label)
     reduced = pred_shape[:axis] + pred_shape[axis + 1:]
     if ld.shape != reduced:
         kept = pred_shape[:axis] + (1,) + pred_shape[axis + 1:]
@@ -39,20 +44,29 @@ def _class_indices(label, pred_shape: tuple, axis: int) -> _onp.ndarray:
                 f"SoftmaxCrossEntropyLoss: label shape {ld.shape} does not match prediction "
                 f"shape {pred_shape}; with sparse_label=True the label holds one class index "
                 f"per sample, shape {reduced} (the prediction's shape without axis {axis}).")
-    if ld.dtype.kind == "f":
+    kind = ld.dtype.kind
+    if kind == "f":
         idx = ld.astype(_onp.intp)
         if ld.size and not _onp.array_equal(idx, ld):
             raise ValueError("SoftmaxCrossEntropyLoss: sparse labels must be whole numbers "
                              "(class indices); got fractional values.")
-    elif ld.dtype.kind in "iub":
-        idx = ld.astype(_onp.intp, copy=False)
+    elif kind in "iu":
+        # NumPy indexes with any integer type: no copy, except for uint64, which NumPy
+        # would promote to float64 in the flat-index arithmetic (the check below still
+        # sees a value beyond the intp range, now negative).
+        idx = ld.astype(_onp.intp) if ld.dtype == _onp.uint64 else ld
+    elif kind == "b":
+        idx = ld.astype(_onp.intp)
     else:
         raise TypeError(f"SoftmaxCrossEntropyLoss: label dtype {ld.dtype} is not numeric")
     # MXNet's pick clips out-of-range labels silently; a wrong label is always a bug in the
-    # caller's data. Too-large labels make the pick raise IndexError (see _bad_label_error);
-    # negative ones would wrap around, so they are checked here.
-    if idx.size and idx.min() < 0:
-        raise _bad_label_error(idx, pred_shape[axis])
+    # caller's data, and a negative one would even wrap around. One reduction checks both
+    # ends: read as unsigned, a negative label is larger than any class index.
+    # (argmax, then the value there: on a small array several times cheaper than max.)
+    if idx.size:
+        unsigned = idx.view(_UNSIGNED[idx.dtype.itemsize]) if idx.dtype.kind == "i" else idx
+        if unsigned.item(unsigned.argmax()) >= pred_shape[axis]:
+            raise _bad_label_error(idx, pred_shape[axis])
     return idx
 
 
@@ -60,6 +74,27 @@ def _bad_label_error(idx, num_classes: int) -> ValueError:
     return ValueError(
         f"SoftmaxCrossEntropyLoss: labels must be class indices in [0, {num_classes - 1}]; "
         f"got values from {idx.min()} to {idx.max()}.")
+
+
+# ``r * num_classes`` for each row r, by (rows, classes, dtype): with it the label entries
+# of a (rows, classes) array are one flat ``take``, cheaper than a two-array fancy index.
+# Made in the labels' own dtype when that holds every offset: a same-dtype sum is cheaper.
+_ROW_OFFSETS: dict = {}
+_OFFSET_DTYPES = (_onp.dtype(_onp.int32), _onp.dtype(_onp.int64))
+
+
+def _row_offsets(rows: int, classes: int, label_dtype) -> _onp.ndarray:
+    key = (rows, classes, label_dtype)
+    offsets = _ROW_OFFSETS.get(key)
+    if offsets is None:
+        dtype = _onp.intp
+        if label_dtype in _OFFSET_DTYPES and rows * classes <= _onp.iinfo(label_dtype).max:
+            dtype = label_dtype
+        offsets = (_onp.arange(rows, dtype=_onp.intp) * classes).astype(dtype)
+        offsets.flags.writeable = False
+        if len(_ROW_OFFSETS) < 64:
+            _ROW_OFFSETS[key] = offsets
+    return offsets
 
 
 def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=False):
@@ -79,29 +114,38 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
                          "got a scalar")
     axis = axis % pd.ndim
     fast_2d = pd.ndim == 2 and axis == 1
+    logp = e = s = None
     if from_logits:
         logp = pd
-        e = s = None
     else:
-        shifted = pd - pd.max(axis=axis, keepdims=True)
+        # (ufunc.reduce is what ndarray.max/.sum call, without their Python wrapper.)
+        shifted = pd - _onp.maximum.reduce(pd, axis=axis, keepdims=True)
         e = _onp.exp(shifted)
-        s = e.sum(axis=axis, keepdims=True)
-        shifted -= _onp.log(s)
-        logp = shifted
+        s = _onp.add.reduce(e, axis=axis, keepdims=True)
+        log_s = _onp.log(s)
     label_entry_needed = False
     if sparse_label:
         idx = _class_indices(label, pd.shape, axis)
-        rows = _onp.arange(pd.shape[0]) if fast_2d else None
-        try:
-            if fast_2d:
-                loss = -logp[rows, idx]
+        if fast_2d:
+            # the flat position of each row's label entry
+            flat = _row_offsets(*pd.shape, idx.dtype) + idx
+            if from_logits:
+                loss = logp.reshape(-1).take(flat)
+                _onp.negative(loss, out=loss)
             else:
-                loss = -_onp.take_along_axis(logp, _onp.expand_dims(idx, axis),
-                                             axis).squeeze(axis)
-        except IndexError:
-            raise _bad_label_error(idx, pd.shape[axis]) from None
+                # log s - shifted[label], only where the label points: exactly
+                # -(shifted - log s)[label] (IEEE subtraction is antisymmetric).
+                loss = log_s.reshape(-1) - shifted.reshape(-1).take(flat)
+        else:
+            if logp is None:
+                shifted -= log_s
+                logp = shifted
+            loss = -_onp.take_along_axis(logp, _onp.expand_dims(idx, axis), axis).squeeze(axis)
         ld = None
     else:
+        if logp is None:
+            shifted -= log_s
+            logp = shifted
         ld = _float_buffer(label)
         if ld.size != pd.size:
             raise MXNetError(
@@ -122,12 +166,10 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
         gp = gl = None
         if entries[0] is not None:
             if sparse_label:
-                if from_logits:
-                    gp = _onp.zeros_like(pd)
-                else:
-                    gp = e / s
+                # A fresh C-contiguous buffer, so reshape(-1) below is a view of it.
+                gp = _onp.zeros_like(pd, order="C") if from_logits else e / s
                 if fast_2d:
-                    gp[rows, idx] -= 1
+                    gp.reshape(-1)[flat] -= 1
                 else:
                     picked = _onp.expand_dims(idx, axis)
                     _onp.put_along_axis(gp, picked,
@@ -136,7 +178,8 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
                 gp = -ld
             else:
                 gp = (e / s) * ld.sum(axis=axis, keepdims=True) - ld
-            gp *= ge
+            if not is_default_head_grad(g):  # (x · 1 is x: skipping it changes no bit)
+                gp *= ge
         if label_entry_needed and entries[1] is not None:
             gl = -(logp * ge)
             gl = gl.reshape(_onp.shape(data(label)))

@@ -33,9 +33,7 @@ class AdaGrad(Optimizer):
         return self._zeros_like(weight)  # history
 
     def update(self, index, weight, grad, state) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         w = weight._data
         history = state._data
         g = self._scaled_grad(index, grad._data, 1.0)

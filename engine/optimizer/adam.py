@@ -17,6 +17,7 @@ import math
 import numpy as _onp
 
 from .base import Optimizer, _check_number, register
+from .packing import PACK_MAX_SIZE, largest_group, packed_for
 
 __all__ = ["Adam"]
 
@@ -47,16 +48,23 @@ class Adam(Optimizer):
         return (self._zeros_like(weight), self._zeros_like(weight))  # mean, variance
 
     def update(self, index, weight, grad, state) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._step_rates(index)
+        mean, var = state
+        self._step(index, weight._data, grad._data, mean._data, var._data, lr, wd)
+        mean._bump()
+        var._bump()
+        weight._bump()
+
+    def _step_rates(self, index) -> tuple[float, float]:
+        """Count the update; ``(lr_t, wd)`` with the bias correction folded into ``lr_t``."""
+        lr, wd = self._count_and_rates(index)
         t = self._index_update_count[index]
-        lr *= math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
-        w = weight._data
-        mean_arr, var_arr = state
-        mean, var = mean_arr._data, var_arr._data
-        g = self._rescaled_grad_with_wd(index, grad._data, w, wd)
-        tmp = self._buffer(index, w, slot=1)
+        return lr * (math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)), wd
+
+    def _step(self, key, w, grad, mean, var, lr: float, wd: float) -> None:
+        """The update on NumPy buffers; ``key`` names the work buffers."""
+        g = self._rescaled_grad_with_wd(key, grad, w, wd)
+        tmp = self._buffer(key, w, slot=1)
         mean *= self.beta1
         _onp.multiply(g, 1.0 - self.beta1, out=tmp)
         mean += tmp
@@ -69,6 +77,39 @@ class Adam(Optimizer):
         _onp.divide(mean, tmp, out=tmp)
         tmp *= lr
         w -= tmp
-        mean_arr._bump()
-        var_arr._bump()
-        weight._bump()
+
+    def _update_many(self, indices, weights, grads, states) -> None:
+        # Small parameters sharing (lr_t, wd) are updated together on packed buffers
+        # (packing.py): the same arithmetic, once instead of once per parameter.
+        if not self._own_update(Adam):
+            super()._update_many(indices, weights, grads, states)
+            return
+        small = []  # ((lr_t, wd), (index, weight, grad, mean, variance))
+        for index, weight, grad, state in zip(indices, weights, grads, states):
+            rates = self._step_rates(index)
+            if weight._data.size < PACK_MAX_SIZE:
+                small.append((rates, (index, weight, grad, *state)))
+                continue
+            self._update_one(index, weight, grad, state, rates)
+        if not small:
+            return
+        rates, rows, rest = largest_group(small)
+        for other_rates, (index, weight, grad, mean, var) in rest:
+            self._update_one(index, weight, grad, (mean, var), other_rates)
+        _, *columns = (list(column) for column in zip(*rows))
+        pack = packed_for(self, columns)
+        if pack is None:
+            for index, weight, grad, mean, var in rows:
+                self._update_one(index, weight, grad, (mean, var), rates)
+            return
+        flat_w, flat_g, flat_mean, flat_var = pack.flats
+        self._step("packed", flat_w, flat_g, flat_mean, flat_var, *rates)
+        for column in (columns[0], columns[2], columns[3]):
+            for array in column:
+                array._bump()
+
+    def _update_one(self, index, weight, grad, state, rates) -> None:
+        mean, var = state
+        self._step(index, weight._data, grad._data, mean._data, var._data, *rates)
+        for array in (mean, var, weight):
+            array._bump()

@@ -25,7 +25,7 @@ _CANDIDATES = {
 }
 _SCALAR = {_onp.float32: ctypes.c_float, _onp.float64: ctypes.c_double}
 # Below this many elements the ctypes call costs more than the pass it saves.
-_MIN_SIZE = 4096
+MIN_SIZE = 4096
 
 
 def _blas_libraries():
@@ -66,7 +66,7 @@ def has_blas() -> bool:
 def axpy(alpha: float, x: _onp.ndarray, y: _onp.ndarray, scratch: _onp.ndarray | None = None):
     """``y += alpha · x`` in place; ``scratch`` (shaped like ``x``) serves the NumPy path."""
     kernel = _KERNELS.get(y.dtype.type)
-    if (kernel is not None and y.size >= _MIN_SIZE and x.dtype == y.dtype
+    if (kernel is not None and y.size >= MIN_SIZE and x.dtype == y.dtype
             and x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous
             and y.flags.writeable):
         kernel(y.size, alpha, x.ctypes.data, 1, y.ctypes.data, 1)

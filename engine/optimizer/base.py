@@ -70,6 +70,10 @@ class Optimizer:
     """
 
     opt_registry: dict = {}
+    # Whether this class overrides _update_count, _get_lr or _get_wd (see _count_and_rates).
+    _custom_rates = False
+    # Small parameters packed for updating together (packing.py); set by _update_many.
+    _packed = None
 
     def __init__(self, rescale_grad=1.0, param_idx2name=None, wd=0.0, clip_gradient=None,
                  learning_rate=0.01, lr_scheduler=None, sym=None, begin_num_update=0,
@@ -169,6 +173,32 @@ class Optimizer:
         if count > self.num_update:
             self.num_update = count
 
+    def _count_and_rates(self, index) -> tuple[float, float]:
+        """Count one update of ``index`` and return its ``(lr, wd)``.
+
+        The same as ``_update_count``, ``_get_lr`` and ``_get_wd`` in a row (it
+        calls them when a subclass overrides any of them), in one call: the
+        built-in ``update`` methods run it for every parameter at every step.
+        """
+        if self._custom_rates:
+            self._update_count(index)
+            return self._get_lr(index), self._get_wd(index)
+        counts = self._index_update_count
+        count = counts.get(index, self.begin_num_update) + 1
+        counts[index] = count
+        if count > self.num_update:
+            self.num_update = count
+        param = self.param_dict.get(index)
+        if param is None:
+            return self._get_lr(index), self._get_wd(index)
+        lr = self.lr if self.lr_scheduler is None else self.lr_scheduler(self.num_update)
+        return lr * param.lr_mult, self.wd * param.wd_mult
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._custom_rates = any(getattr(cls, name) is not getattr(Optimizer, name)
+                                for name in ("_update_count", "_get_lr", "_get_wd"))
+
     def _get_lr(self, index) -> float:
         lr = self.lr if self.lr_scheduler is None else self.lr_scheduler(self.num_update)
         param = self.param_dict.get(index)
@@ -205,6 +235,23 @@ class Optimizer:
 
     def update_multi_precision(self, index, weight, grad, state) -> None:
         self.update(index, weight, grad, state)
+
+    def _update_many(self, indices, weights, grads, states) -> None:
+        """``update`` each parameter in turn (the Updater's one call per step).
+
+        An optimizer may override it with a leaner loop that gives the same
+        results as calling ``update`` one parameter at a time (SGD does).
+        """
+        update = self.update_multi_precision if self.multi_precision else self.update
+        for index, weight, grad, state in zip(indices, weights, grads, states):
+            update(index, weight, grad, state)
+
+    def _own_update(self, cls) -> bool:
+        """Whether ``update`` is ``cls``'s own, so a leaner ``_update_many`` of ``cls``
+        computes exactly what it would (a subclass that overrides it gets the plain loop)."""
+        own = type(self)
+        return (own.update is cls.update
+                and own.update_multi_precision is Optimizer.update_multi_precision)
 
     @staticmethod
     def _zeros_like(weight) -> ndarray:
@@ -266,16 +313,15 @@ class Updater:
         if not isinstance(index, (list, tuple)):
             index, grad, weight = [index], [grad], [weight]
         optimizer = self.optimizer
-        update = optimizer.update_multi_precision if optimizer.multi_precision else \
-            optimizer.update
         states = self.states
-        for i, g, w in zip(index, grad, weight):
+        step_states = []
+        for i, w in zip(index, weight):
             state = states.get(i, _MISSING)
             if state is _MISSING or (state is not None and not _state_matches(state, w)):
-                state = optimizer.create_state_multi_precision(i, w)
-                states[i] = state
+                state = states[i] = optimizer.create_state_multi_precision(i, w)
                 self.states_synced[i] = True
-            update(i, w, g, state)
+            step_states.append(state)
+        optimizer._update_many(index, weight, grad, step_states)
 
 
 _MISSING = object()

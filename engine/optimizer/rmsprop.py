@@ -59,9 +59,7 @@ class RMSProp(Optimizer):
         return (self._zeros_like(weight),)  # n
 
     def update(self, index, weight, grad, state) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         w = weight._data
         g = self._rescaled_grad_with_wd(index, grad._data, w, wd)
         tmp = self._buffer(index, w, slot=1)

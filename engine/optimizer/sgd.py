@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import numpy as _onp
 
+from .axpy import MIN_SIZE as AXPY_MIN_SIZE
 from .axpy import axpy
 from .base import Optimizer, _check_number, register
+from .packing import PACK_MAX_SIZE, largest_group, packed_for
 
 __all__ = ["SGD"]
 
@@ -27,8 +29,13 @@ def sgd_step(optimizer: Optimizer, index, w, g, lr: float, wd: float) -> None:
     if optimizer.clip_gradient:
         w -= optimizer._scaled_grad(index, g, lr)
     else:
-        # One fused pass over the weights: w += (-lr · rescale) · g.
-        axpy(-lr * optimizer.rescale_grad, g, w, optimizer._buffer(index, g))
+        # One fused pass over the weights: w += (-lr · rescale) · g. A small array takes
+        # NumPy's two passes through a temporary: cheaper than finding its work buffer.
+        alpha = -lr * optimizer.rescale_grad
+        if w.size < AXPY_MIN_SIZE:
+            w += g * alpha  # (inlined in SGD._update_many)
+        else:
+            axpy(alpha, g, w, optimizer._buffer(index, g))
 
 
 @register
@@ -53,21 +60,69 @@ class SGD(Optimizer):
         return None
 
     def update(self, index, weight, grad, state) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
-        w = weight._data
-        if state is None:
-            sgd_step(self, index, w, grad._data, lr, wd)
-        else:
-            mom = state._data
-            step = self._scaled_grad(index, grad._data, lr)
-            mom *= self.momentum
-            mom -= step
-            if wd:
-                _onp.multiply(w, lr * wd, out=step)
-                mom -= step
-            w += mom
-            state._bump()
+        lr, wd = self._count_and_rates(index)
+        self._step(index, weight._data, grad._data, state, lr, wd)
         weight._bump()
 
+    def _step(self, index, w, g, state, lr: float, wd: float) -> None:
+        """The update on NumPy buffers (the version bumps are the caller's)."""
+        if state is None:
+            sgd_step(self, index, w, g, lr, wd)
+            return
+        mom = state._data
+        step = self._scaled_grad(index, g, lr)
+        mom *= self.momentum
+        mom -= step
+        if wd:
+            _onp.multiply(w, lr * wd, out=step)
+            mom -= step
+        w += mom
+        state._bump()
+
+    def _update_many(self, indices, weights, grads, states) -> None:
+        # The same arithmetic as ``update`` per parameter, in one loop: a small network's
+        # step is mostly this loop's overhead. Small plain updates sharing one step size
+        # are applied together, on packed buffers (see packing.py).
+        if not self._own_update(SGD):
+            super()._update_many(indices, weights, grads, states)
+            return
+        count_and_rates = self._count_and_rates
+        step = self._step
+        rescale = self.rescale_grad
+        plain = not self.clip_gradient
+        alphas = []  # per parameter: its step size when updated with the small ones, else None
+        for index, weight, grad, state in zip(indices, weights, grads, states):
+            lr, wd = count_and_rates(index)
+            w = weight._data
+            if plain and state is None and not wd and w.size < PACK_MAX_SIZE:
+                alphas.append(-lr * rescale)  # sgd_step's small-array case
+                continue
+            alphas.append(None)
+            step(index, w, grad._data, state, lr, wd)
+            weight._bump()
+        if not alphas:
+            return
+        alpha = alphas[0]
+        if alpha is not None and alphas.count(alpha) == len(alphas):
+            self._update_small(weights, grads, alpha)  # the usual case: all of them
+            return
+        small = [(a, (w, g)) for a, w, g in zip(alphas, weights, grads) if a is not None]
+        if not small:
+            return
+        alpha, rows, rest = largest_group(small)
+        for other_alpha, (weight, grad) in rest:
+            weight._data += grad._data * other_alpha
+            weight._bump()
+        self._update_small([row[0] for row in rows], [row[1] for row in rows], alpha)
+
+    def _update_small(self, weights: list, grads: list, alpha: float) -> None:
+        """``w += alpha · g`` for each pair, as two NumPy calls on packed buffers."""
+        pack = packed_for(self, (weights, grads))
+        if pack is None:
+            for weight, grad in zip(weights, grads):
+                weight._data += grad._data * alpha
+        else:
+            flat_weights, flat_grads = pack.flats
+            flat_weights += flat_grads * alpha
+        for weight in weights:
+            weight._bump()

@@ -130,6 +130,23 @@ def test_softmax_ce_out_of_range_label_is_a_clear_error(bad):
         loss.SoftmaxCrossEntropyLoss()(np.zeros((2, 3)), np.array(bad))
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64", "uint8", "uint32", "uint64"])
+@pytest.mark.parametrize("bad", [[0, 3], [-1, 0], [1, 200]])
+def test_softmax_ce_out_of_range_integer_label_is_a_clear_error(bad, dtype):
+    labels = onp.array(bad).astype(dtype)  # (-1 wraps around in the unsigned types)
+    with pytest.raises(ValueError, match=r"class indices in \[0, 2\]"):
+        loss.SoftmaxCrossEntropyLoss()(np.zeros((2, 3)), np.array(labels))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64", "uint8", "uint64", "bool"])
+def test_softmax_ce_integer_labels_of_any_dtype_pick_the_same_entries(dtype):
+    pred = RNG.normal(size=(4, 3)).astype(onp.float32)
+    labels = onp.array([1, 0, 1, 1])
+    want = loss.SoftmaxCrossEntropyLoss()(np.array(pred), np.array(labels.astype(onp.float32)))
+    got = loss.SoftmaxCrossEntropyLoss()(np.array(pred), np.array(labels.astype(dtype)))
+    onp.testing.assert_array_equal(got.asnumpy(), want.asnumpy())
+
+
 def test_softmax_ce_label_shape_mismatch_is_a_clear_error():
     with pytest.raises(MXNetError, match=r"label shape \(3,\).*prediction shape \(2, 3\)"):
         loss.SoftmaxCrossEntropyLoss()(np.zeros((2, 3)), np.array([0, 1, 2]))

@@ -112,16 +112,22 @@ class Dense(HybridBlock):
             if not weight._deferred_init:
                 weight.data()  # never initialized: raise before inferring any shape, as MXNet
             self._infer_in_units(x)
+        weight_data = weight._data  # set by now (the branch above raises otherwise)
         bias = self.bias
+        bias_data = None
+        if bias is not None:
+            bias_data = bias._data
+            if bias_data is None:
+                bias_data = bias.data()  # raises the not-initialized error
         act = self.act
-        if act is not None and (act._forward_hooks or act._forward_pre_hooks):
+        if act is None:
+            return _nn_ops.fully_connected(x, weight_data, bias_data, flatten=self._flatten)
+        if act._forward_hooks or act._forward_pre_hooks:
             # Someone watches the activation (summary, a user hook): run it as its own block.
-            out = _nn_ops.fully_connected(x, weight.data(), None if bias is None else bias.data(),
-                                          flatten=self._flatten)
-            return act(out)
-        return _nn_ops.fully_connected(
-            x, weight.data(), None if bias is None else bias.data(), flatten=self._flatten,
-            act_type=None if act is None else act._act_type)
+            return act(_nn_ops.fully_connected(x, weight_data, bias_data,
+                                               flatten=self._flatten))
+        return _nn_ops.fully_connected(x, weight_data, bias_data, flatten=self._flatten,
+                                       act_type=act._act_type)
 
     def __repr__(self) -> str:
         shape = self.weight.shape
