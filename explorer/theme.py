@@ -6,11 +6,13 @@ keeps contrast high enough for a projector.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-__all__ = ["resolve_theme", "apply_theme"]
+__all__ = ["resolve_theme", "apply_theme", "console_colours", "contrast_ratio", "ConsoleColours"]
 
 
 def system_is_dark() -> bool:
@@ -69,3 +71,38 @@ def apply_theme(app: QApplication, choice: str = "system") -> str:
     pg.setConfigOptions(background="#1b1d21" if dark else "w",
                         foreground="#d0d0d0" if dark else "#303030", antialias=True)
     return theme
+
+
+class ConsoleColours(NamedTuple):
+    """Colours of the console's echoed commands and notes (``'#rrggbb'``)."""
+
+    command_background: str
+    command_text: str
+    note_text: str
+
+
+def console_colours(dark: bool) -> ConsoleColours:
+    """The console's colours on a dark or light output background.
+
+    Each text colour keeps a contrast ratio of at least 4.5 (WCAG AA) against
+    the background it is drawn on: the echoed command against its band, the
+    note against the output's Base colour.
+    """
+    if dark:
+        return ConsoleColours("#2b3350", "#e8ecf8", "#a9b0bc")
+    return ConsoleColours("#dde3f6", "#1a2040", "#5d6470")
+
+
+def contrast_ratio(first: str | QColor, second: str | QColor) -> float:
+    """WCAG 2 contrast ratio of two colours: 1 (none) to 21 (black on white)."""
+
+    def luminance(color) -> float:
+        c = QColor(color)
+        channels = []
+        for v in (c.redF(), c.greenF(), c.blueF()):
+            channels.append(v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4)
+        r, g, b = channels
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
