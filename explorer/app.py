@@ -42,34 +42,65 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="paramscope",
         description="ParamScope: see inside a neural network. Opens a model's block tree, "
-                    "a heatmap and histogram of the selected parameter, a Python console "
-                    "and a log of the engine code of every action.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", nargs="?", metavar="MODEL.py",
-                        help="a Python file defining `net` (a Block) or `build()`")
-    parser.add_argument("--example", metavar="NAME", choices=list(EXAMPLES),
-                        help=f"open a built-in example instead: {', '.join(EXAMPLES)} "
-                             f"(default: {DEFAULT_EXAMPLE})")
-    parser.add_argument("--select", metavar="PATH",
-                        help="select this parameter: an access path such as "
-                             "'net[0][1][0].weight' or a name such as 'dense0_weight' "
-                             "(default: the first weight)")
-    parser.add_argument("--run", metavar="SCRIPT.py",
-                        help="after start-up, run this script in the console's namespace "
-                             "(net, np, npx, nn, init, autograd, gluon, session); errors are "
-                             "shown, not fatal")
-    parser.add_argument("--timeout", metavar="SECONDS", type=parse_timeout,
-                        help="stop the --run script after this many seconds (as the Stop "
-                             "button does) and report it; with --quit or --screenshot the "
-                             "exit status is then 1")
-    parser.add_argument("--screenshot", metavar="OUT.png",
-                        help="after loading, selecting and running, save the window as a PNG "
-                             "and quit (works without a display)")
-    parser.add_argument("--size", metavar="WxH", type=parse_size,
-                        default=DEFAULT_SIZE, help="window size (default: 1280x800)")
-    parser.add_argument("--quit", action=argparse.BooleanOptionalAction, default=None,
-                        help="quit once start-up is done (default: only with --screenshot; "
-                             "--no-quit keeps the window open after a screenshot)")
+        "a heatmap and histogram of the selected parameter, a Python console "
+        "and a log of the engine code of every action.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "model",
+        nargs="?",
+        metavar="MODEL.py",
+        help="a Python file defining `net` (a Block) or `build()`",
+    )
+    parser.add_argument(
+        "--example",
+        metavar="NAME",
+        choices=list(EXAMPLES),
+        help=f"open a built-in example instead: {', '.join(EXAMPLES)} (default: {DEFAULT_EXAMPLE})",
+    )
+    parser.add_argument(
+        "--select",
+        metavar="PATH",
+        help="select this parameter: an access path such as "
+        "'net[0][1][0].weight' or a name such as 'dense0_weight' "
+        "(default: the first weight)",
+    )
+    parser.add_argument(
+        "--run",
+        metavar="SCRIPT.py",
+        help="after start-up, run this script in the console's namespace "
+        "(net, np, npx, nn, init, autograd, gluon, session); errors are "
+        "shown, not fatal",
+    )
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=parse_timeout,
+        help="stop the --run script after this many seconds (as the Stop "
+        "button does) and report it; with --quit or --screenshot the "
+        "exit status is then 1",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="OUT.png",
+        help="after loading, selecting and running, save the window as a PNG "
+        "and quit (works without a display)",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=parse_size,
+        default=DEFAULT_SIZE,
+        help="window size (default: 1280x800)",
+    )
+    parser.add_argument(
+        "--quit",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="quit once start-up is done (default: only with --screenshot; "
+        "--no-quit keeps the window open after a screenshot)",
+    )
     return parser
 
 
@@ -89,8 +120,9 @@ def parse_timeout(text: str) -> float:
     try:
         seconds = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"timeout must be a number of seconds, not {text!r}") \
-            from None
+        raise argparse.ArgumentTypeError(
+            f"timeout must be a number of seconds, not {text!r}"
+        ) from None
     if not seconds > 0:
         raise argparse.ArgumentTypeError(f"timeout must be more than 0 seconds, not {text}")
     return seconds
@@ -111,9 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot and not display_available():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if not display_available():
-        print("paramscope: no display found (DISPLAY/WAYLAND_DISPLAY unset); use "
-              "--screenshot OUT.png, or set QT_QPA_PLATFORM=offscreen to run without one.",
-              file=sys.stderr)
+        print(
+            "paramscope: no display found (DISPLAY/WAYLAND_DISPLAY unset); use "
+            "--screenshot OUT.png, or set QT_QPA_PLATFORM=offscreen to run without one.",
+            file=sys.stderr,
+        )
         return 2
 
     from PySide6.QtCore import QTimer
@@ -137,8 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     window = start_window(args, store, restore_layout=not args.screenshot, failures=failures)
     if quit_after:  # nobody sees the window: say on stderr what went wrong
         for failure in failures:
-            print(f"paramscope: --run {failure.message}\n{failure.details.rstrip()}",
-                  file=sys.stderr)
+            print(
+                f"paramscope: --run {failure.message}\n{failure.details.rstrip()}", file=sys.stderr
+            )
     status = 1 if quit_after and failures else 0
     if args.screenshot:
         return _screenshot_and_maybe_quit(app, window, args.screenshot, quit_after) or status

@@ -33,29 +33,44 @@ def _palette(dark: bool) -> QPalette:
     p = QPalette()
     if dark:
         colors = {
-            QPalette.ColorRole.Window: "#23262b", QPalette.ColorRole.WindowText: "#e6e6e6",
-            QPalette.ColorRole.Base: "#1b1d21", QPalette.ColorRole.AlternateBase: "#262a30",
-            QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#2d3137",
-            QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#2f6db5",
-            QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase:
-            "#2d3137", QPalette.ColorRole.ToolTipText: "#e6e6e6",
-            QPalette.ColorRole.PlaceholderText: "#8a8f98", QPalette.ColorRole.Link: "#6aa9ff",
+            QPalette.ColorRole.Window: "#23262b",
+            QPalette.ColorRole.WindowText: "#e6e6e6",
+            QPalette.ColorRole.Base: "#1b1d21",
+            QPalette.ColorRole.AlternateBase: "#262a30",
+            QPalette.ColorRole.Text: "#e6e6e6",
+            QPalette.ColorRole.Button: "#2d3137",
+            QPalette.ColorRole.ButtonText: "#e6e6e6",
+            QPalette.ColorRole.Highlight: "#2f6db5",
+            QPalette.ColorRole.HighlightedText: "#ffffff",
+            QPalette.ColorRole.ToolTipBase: "#2d3137",
+            QPalette.ColorRole.ToolTipText: "#e6e6e6",
+            QPalette.ColorRole.PlaceholderText: "#8a8f98",
+            QPalette.ColorRole.Link: "#6aa9ff",
         }
     else:
         colors = {
-            QPalette.ColorRole.Window: "#f3f4f6", QPalette.ColorRole.WindowText: "#1d1f23",
-            QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#f1f4f8",
-            QPalette.ColorRole.Text: "#1d1f23", QPalette.ColorRole.Button: "#e9ebef",
-            QPalette.ColorRole.ButtonText: "#1d1f23", QPalette.ColorRole.Highlight: "#2f6db5",
-            QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase:
-            "#ffffe6", QPalette.ColorRole.ToolTipText: "#1d1f23",
-            QPalette.ColorRole.PlaceholderText: "#7a7f88", QPalette.ColorRole.Link: "#1f5fbf",
+            QPalette.ColorRole.Window: "#f3f4f6",
+            QPalette.ColorRole.WindowText: "#1d1f23",
+            QPalette.ColorRole.Base: "#ffffff",
+            QPalette.ColorRole.AlternateBase: "#f1f4f8",
+            QPalette.ColorRole.Text: "#1d1f23",
+            QPalette.ColorRole.Button: "#e9ebef",
+            QPalette.ColorRole.ButtonText: "#1d1f23",
+            QPalette.ColorRole.Highlight: "#2f6db5",
+            QPalette.ColorRole.HighlightedText: "#ffffff",
+            QPalette.ColorRole.ToolTipBase: "#ffffe6",
+            QPalette.ColorRole.ToolTipText: "#1d1f23",
+            QPalette.ColorRole.PlaceholderText: "#7a7f88",
+            QPalette.ColorRole.Link: "#1f5fbf",
         }
     for role, color in colors.items():
         p.setColor(role, QColor(color))
     disabled = QColor("#6b7079" if dark else "#a0a4ab")
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
-                 QPalette.ColorRole.WindowText):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
         p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     return p
 
@@ -68,8 +83,11 @@ def apply_theme(app: QApplication, choice: str = "system") -> str:
     dark = theme == "dark"
     app.setStyle("Fusion")
     app.setPalette(_palette(dark))
-    pg.setConfigOptions(background="#1b1d21" if dark else "w",
-                        foreground="#d0d0d0" if dark else "#303030", antialias=True)
+    pg.setConfigOptions(
+        background="#1b1d21" if dark else "w",
+        foreground="#d0d0d0" if dark else "#303030",
+        antialias=True,
+    )
     return theme
 
 

@@ -29,7 +29,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-__all__ = ["Completions", "CompletionJob", "CompletionTimeout", "common_prefix", "complete"]
+__all__ = ["Completions", "CompletionJob", "CompletionTimeoutError", "common_prefix", "complete"]
 
 TIME_LIMIT_S = 1.5
 MAX_SOURCE_CHARS = 2_000  # completing inside a longer line is not worth the risk
@@ -44,7 +44,7 @@ _NAME = re.compile(rf"(?<![\w.\])'\"])({_IDENT})$")
 _STEP = re.compile(rf"\s*\.\s*({_IDENT})|\s*\[\s*(-?\d+|'[^'\\]*'|\"[^\"\\]*\")\s*\]")
 
 
-class CompletionTimeout(Exception):
+class CompletionTimeoutError(Exception):
     """The completion took longer than its time limit and was abandoned."""
 
 
@@ -173,8 +173,9 @@ def _complete_with_jedi(before: str, namespace: dict) -> Completions:
     if not found:
         return Completions(len(before))
     typed = len(found[0].name_with_symbols) - len(found[0].complete)
-    words = [c.name_with_symbols for c in found
-             if len(c.name_with_symbols) - len(c.complete) == typed]
+    words = [
+        c.name_with_symbols for c in found if len(c.name_with_symbols) - len(c.complete) == typed
+    ]
     return Completions(len(before) - typed, words)
 
 
@@ -182,16 +183,21 @@ class CompletionJob:
     """:func:`complete` on a worker thread, abandoned after ``time_limit_s``.
 
     ``done(result)`` is called on the worker thread with :class:`Completions`,
-    or with an exception (:class:`CompletionTimeout` after the limit).
+    or with an exception (:class:`CompletionTimeoutError` after the limit).
     """
 
-    def __init__(self, text: str, cursor: int, namespace: dict, done,
-                 time_limit_s: float = TIME_LIMIT_S) -> None:
+    def __init__(
+        self, text: str, cursor: int, namespace: dict, done, time_limit_s: float = TIME_LIMIT_S
+    ) -> None:
         self._done = done
         self._finished = threading.Event()
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._work, args=(text, cursor, namespace),
-                                        name="paramscope-completion", daemon=True)
+        self._thread = threading.Thread(
+            target=self._work,
+            args=(text, cursor, namespace),
+            name="paramscope-completion",
+            daemon=True,
+        )
         self._timer = threading.Timer(time_limit_s, self._give_up)
         self._timer.daemon = True
 
@@ -207,11 +213,11 @@ class CompletionJob:
             try:
                 result = complete(text, cursor, namespace)
             except BaseException as exc:  # a user's __dir__ or property may raise anything
-                result = exc if isinstance(exc, Exception) else CompletionTimeout(str(exc))
+                result = exc if isinstance(exc, Exception) else CompletionTimeoutError(str(exc))
             if self._finish():
                 self._timer.cancel()
                 self._done(result)
-        except CompletionTimeout:
+        except CompletionTimeoutError:
             pass  # the time limit struck as the work ended: _give_up reported it
 
     def _finish(self) -> bool:
@@ -223,11 +229,12 @@ class CompletionJob:
             return True
 
     def _give_up(self) -> None:
-        """Raise CompletionTimeout in the worker at its next bytecode (a loop in a __dir__)."""
+        """Raise CompletionTimeoutError in the worker at its next bytecode (a loop in a __dir__)."""
         if not self._finish():
             return
         ident = self._thread.ident
         if ident is not None:
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident),
-                                                       ctypes.py_object(CompletionTimeout))
-        self._done(CompletionTimeout("completion took too long and was abandoned"))
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                ctypes.c_ulong(ident), ctypes.py_object(CompletionTimeoutError)
+            )
+        self._done(CompletionTimeoutError("completion took too long and was abandoned"))

@@ -21,9 +21,13 @@ class SourceFileError(OSError):
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -46,10 +50,14 @@ def read_source_file(path: str, max_bytes: int = MAX_SOURCE_BYTES) -> str:
         if not stat.S_ISREG(info.st_mode):
             raise SourceFileError(f"{path} is {_kind(info.st_mode)}, not a Python file")
         if info.st_size > max_bytes:
-            raise SourceFileError(f"{path} is {info.st_size / 2**20:.1f} MB; a Python file "
-                                  f"here may be at most {max_bytes / 2**20:g} MB")
+            raise SourceFileError(
+                f"{path} is {info.st_size / 2**20:.1f} MB; a Python file "
+                f"here may be at most {max_bytes / 2**20:g} MB"
+            )
         data = f.read(max_bytes + 1)
     if len(data) > max_bytes:  # it grew while we read
-        raise SourceFileError(f"{path} is larger than {max_bytes / 2**20:g} MB; a Python "
-                              f"file here may be at most that")
+        raise SourceFileError(
+            f"{path} is larger than {max_bytes / 2**20:g} MB; a Python "
+            f"file here may be at most that"
+        )
     return data.decode("utf-8")

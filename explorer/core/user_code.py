@@ -41,8 +41,15 @@ import traceback
 
 from .events import Event
 
-__all__ = ["RUNNER", "StopRequested", "UserCodeBusyError", "UserCodeRunner",
-           "format_user_traceback", "summary", "user_line"]
+__all__ = [
+    "RUNNER",
+    "StopRequested",
+    "UserCodeBusyError",
+    "UserCodeRunner",
+    "format_user_traceback",
+    "summary",
+    "user_line",
+]
 
 PUMP_INTERVAL_S = 0.05  # the window repaints and the Stop button answers within this
 # Simulated (never sent by the OS) to run a Python handler on the main thread.
@@ -62,8 +69,10 @@ class UserCodeBusyError(RuntimeError):
     """Refused: other user code is still running (its events are being pumped)."""
 
     def __init__(self) -> None:
-        super().__init__("Python code is still running in the console: press Stop (Esc) to "
-                         "interrupt it, or wait for it to finish, then try again.")
+        super().__init__(
+            "Python code is still running in the console: press Stop (Esc) to "
+            "interrupt it, or wait for it to finish, then try again."
+        )
 
 
 class UserCodeRunner:
@@ -175,8 +184,9 @@ class UserCodeRunner:
             signal.signal(TICK_SIGNAL, self._on_tick)
             self._handler_installed = True
         if self._ticker is None:
-            self._ticker = threading.Thread(target=self._tick_forever, daemon=True,
-                                            name="paramscope-user-code-ticker")
+            self._ticker = threading.Thread(
+                target=self._tick_forever, daemon=True, name="paramscope-user-code-ticker"
+            )
             self._ticker.start()
         self._ticks_wanted.set()
 
@@ -232,8 +242,10 @@ class UserCodeRunner:
             self._pumping = False
         if self._deadline is not None and time.monotonic() >= self._deadline:
             self._deadline = None
-            self._stop, self._stop_reason = True, \
-                f"stopped after the time limit of {self._time_limit_s:g} s (--timeout)"
+            self._stop, self._stop_reason = (
+                True,
+                f"stopped after the time limit of {self._time_limit_s:g} s (--timeout)",
+            )
         if self._stop:
             self._stop = False  # one interrupt per press; pressing again interrupts again
             reason, self._stop_reason = self._stop_reason, STOP_BUTTON
@@ -251,8 +263,10 @@ RUNNER = UserCodeRunner()
 def summary(exc: BaseException) -> str:
     """One line for the banner and the last line of the console's report."""
     if isinstance(exc, StopRequested):
-        return f"Interrupted: {exc or STOP_BUTTON} (KeyboardInterrupt); " \
-               "what ran before the stop stays done"
+        return (
+            f"Interrupted: {exc or STOP_BUTTON} (KeyboardInterrupt); "
+            "what ran before the stop stays done"
+        )
     text = traceback.format_exception_only(type(exc), exc)[-1].strip()
     if isinstance(exc, SystemExit):
         return f"{text} — {QUIT_HINT}"
@@ -288,7 +302,8 @@ def format_user_traceback(exc: BaseException, runner: UserCodeRunner | None = No
     report = traceback.TracebackException(type(exc), exc, tb, compact=True)
     # A Stop is raised by this module's tick handler inside the user's frame: hide it.
     report.stack = traceback.StackSummary.from_list(
-        [frame for frame in report.stack if frame.filename != _THIS_FILE])
+        [frame for frame in report.stack if frame.filename != _THIS_FILE]
+    )
     text = "".join(report.format()).rstrip("\n")
     last = traceback.format_exception_only(type(exc), exc)[-1].strip()
     if text.endswith(last):

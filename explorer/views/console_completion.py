@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter
 
-from ..core.completion import CompletionJob, Completions
+from ..core.completion import TIME_LIMIT_S, CompletionJob, Completions
 from ..core.user_code import RUNNER
 
 __all__ = ["ConsoleCompletion"]
@@ -35,6 +35,7 @@ class ConsoleCompletion(QObject):
         self.line_edit = line_edit
         self.namespace = namespace
         self._job: CompletionJob | None = None
+        self.time_limit_s = TIME_LIMIT_S
         self._start = 0
         self.popup_model = QStringListModel(self)
         self.completer = QCompleter(self.popup_model, self)
@@ -53,8 +54,13 @@ class ConsoleCompletion(QObject):
         if RUNNER.running or self.busy():
             return
         state = (self.line_edit.text(), self.line_edit.cursorPosition())
-        self._job = CompletionJob(state[0], state[1], self.namespace,
-                                  lambda result: self._job_done.emit(state, result))
+        self._job = CompletionJob(
+            state[0],
+            state[1],
+            self.namespace,
+            lambda result: self._job_done.emit(state, result),
+            self.time_limit_s,
+        )
         self._job.start()
 
     def popup_items(self) -> list[str]:

@@ -49,8 +49,10 @@ class ConsoleInput(CmdInput):
     # -------------------------------------------------------------- keys
     def event(self, event) -> bool:
         # Tab would move the focus to the next widget before keyPressEvent sees it.
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab,
-                                                                    Qt.Key.Key_Backtab):
+        if event.type() == QEvent.Type.KeyPress and event.key() in (
+            Qt.Key.Key_Tab,
+            Qt.Key.Key_Backtab,
+        ):
             if event.key() == Qt.Key.Key_Backtab:
                 self._dedent()
             elif self.text()[: self.cursorPosition()].strip() == "":
@@ -64,9 +66,12 @@ class ConsoleInput(CmdInput):
         if event.matches(QKeySequence.StandardKey.Paste):
             self.paste_text(QGuiApplication.clipboard().text())
             return
-        if (event.key() == Qt.Key.Key_Backspace and not self.hasSelectedText()
-                and self.cursorPosition() > 0
-                and self.text()[: self.cursorPosition()].strip(" ") == ""):
+        if (
+            event.key() == Qt.Key.Key_Backspace
+            and not self.hasSelectedText()
+            and self.cursorPosition() > 0
+            and self.text()[: self.cursorPosition()].strip(" ") == ""
+        ):
             self._dedent()
             return
         super().keyPressEvent(event)
@@ -85,9 +90,11 @@ class ConsoleInput(CmdInput):
         """Insert ``text`` at the cursor as a paste would, refusing what is too long."""
         room = MAX_INPUT_CHARS - len(self.text()) + len(self.selectedText())
         if len(text) > room:
-            self.refused.emit(f"# paste refused: {len(text):,} characters; the input takes at "
-                              f"most {MAX_INPUT_CHARS:,}. Run a long script with "
-                              f"exec(open('script.py').read()) or paramscope --run script.py")
+            self.refused.emit(
+                f"# paste refused: {len(text):,} characters; the input takes at "
+                f"most {MAX_INPUT_CHARS:,}. Run a long script with "
+                f"exec(open('script.py').read()) or paramscope --run script.py"
+            )
             return
         self.insert(printable(text))
         self.history[0] = self.text()

@@ -22,10 +22,18 @@ during. So this pane
 from __future__ import annotations
 
 import collections
+import contextlib
 
 from PySide6.QtCore import QEvent, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, \
-    QTextCursor
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QPalette,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QPlainTextEdit
 
 from ..theme import console_colours
@@ -54,6 +62,7 @@ class ConsoleOutput(QPlainTextEdit):
         self.setFont(font)
         self._pending: collections.deque[tuple[str, str]] = collections.deque()
         self._pending_chars = 0
+        self._batching = 0
         self._inserted_this_turn = 0
         self._line_length = 0  # characters already written on the current (open) line
         self._line_cut = 0  # characters of the current line not shown
@@ -75,7 +84,11 @@ class ConsoleOutput(QPlainTextEdit):
         if not text:
             return
         text = self._cut_long_lines(_printable(text))
-        if not self._pending and self._inserted_this_turn + len(text) <= CHUNK_CHARS:
+        if (
+            not self._pending
+            and not self._batching
+            and self._inserted_this_turn + len(text) <= CHUNK_CHARS
+        ):
             self._insert(text, style)
         else:
             self._pending.append((text, style))
@@ -96,23 +109,45 @@ class ConsoleOutput(QPlainTextEdit):
         while self._pending:
             self._next_turn()
 
+    @contextlib.contextmanager
+    def batched(self):
+        """Queue every write made inside (a running command's prints) and insert them
+        in chunks: one insert per chunk, not one per ``print``."""
+        self._batching += 1
+        try:
+            yield
+        finally:
+            self._batching -= 1
+            if not self._batching:
+                self._next_turn()
+
     def _next_turn(self) -> None:
+        """Insert up to CHUNK_CHARS of the queue, joining writes of the same style."""
         self._inserted_this_turn = 0
         while self._pending and self._inserted_this_turn < CHUNK_CHARS:
-            text, style = self._pending.popleft()
             room = CHUNK_CHARS - self._inserted_this_turn
-            if len(text) > room:
-                self._pending.appendleft((text[room:], style))
-                text = text[:room]
-            self._pending_chars -= len(text)
-            self._insert(text, style)
+            style = self._pending[0][1]
+            pieces = []
+            while self._pending and room > 0 and self._pending[0][1] == style:
+                text, _ = self._pending.popleft()
+                if len(text) > room:
+                    self._pending.appendleft((text[room:], style))
+                    text = text[:room]
+                pieces.append(text)
+                room -= len(text)
+            joined = "".join(pieces)
+            self._pending_chars -= len(joined)
+            self._insert(joined, style)
         if self._pending:
             self._turn_timer.start()
 
     def _cut_long_lines(self, text: str) -> str:
         """Keep at most MAX_LINE_CHARS of each line, noting the rest when the line ends."""
-        if self._line_cut == 0 and self._line_length + len(text) <= MAX_LINE_CHARS \
-                and "\n" not in text:
+        if (
+            self._line_cut == 0
+            and self._line_length + len(text) <= MAX_LINE_CHARS
+            and "\n" not in text
+        ):
             self._line_length += len(text)
             return text
         pieces = []
@@ -126,8 +161,9 @@ class ConsoleOutput(QPlainTextEdit):
             pieces.append(line)
             if i < len(lines) - 1:
                 if self._line_cut:
-                    pieces.append(f"  … [{self._line_cut:,} more characters on this line "
-                                  f"not shown]")
+                    pieces.append(
+                        f"  … [{self._line_cut:,} more characters on this line not shown]"
+                    )
                 pieces.append("\n")
                 self._line_length = self._line_cut = 0
         return "".join(pieces)
@@ -170,8 +206,11 @@ class ConsoleOutput(QPlainTextEdit):
         block = doc.firstBlock().next() if has_note else doc.firstBlock()
         start = block.position()
         lines = chars = 0
-        while block.isValid() and block != doc.lastBlock() and (
-                lines < extra_blocks or chars < extra_chars):
+        while (
+            block.isValid()
+            and block != doc.lastBlock()
+            and (lines < extra_blocks or chars < extra_chars)
+        ):
             lines += 1
             chars += block.length()
             block = block.next()
@@ -186,12 +225,15 @@ class ConsoleOutput(QPlainTextEdit):
         self._write_note(has_note)
 
     def _write_note(self, has_note: bool) -> None:
-        note = (f"[… {self.dropped_lines:,} earlier lines ({_size(self.dropped_chars)}) dropped: "
-                f"the console keeps the last {MAX_LINES:,} lines, at most {_size(MAX_CHARS)}]")
+        note = (
+            f"[… {self.dropped_lines:,} earlier lines ({_size(self.dropped_chars)}) dropped: "
+            f"the console keeps the last {MAX_LINES:,} lines, at most {_size(MAX_CHARS)}]"
+        )
         cursor = QTextCursor(self.document())
         if has_note:
-            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock,
-                                QTextCursor.MoveMode.KeepAnchor)
+            cursor.movePosition(
+                QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor
+            )
             cursor.insertText(note, self._colours.note_char)
         else:
             cursor.insertText(note, self._colours.note_char)
@@ -244,8 +286,9 @@ class ConsoleOutput(QPlainTextEdit):
             state = block.userState()
             if state in (COMMAND_STATE, NOTE_STATE):
                 cursor.setPosition(block.position())
-                cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock,
-                                    QTextCursor.MoveMode.KeepAnchor)
+                cursor.movePosition(
+                    QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor
+                )
                 if state == COMMAND_STATE:
                     cursor.setBlockFormat(colours.command_block)
                     cursor.setCharFormat(colours.command_char)

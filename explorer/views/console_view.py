@@ -57,7 +57,7 @@ SHOW_RUNNING_AFTER_S = 0.3  # quick commands never flash the bar
 
 @dataclass
 class ScriptFailure:
-    """How a script failed: ``message`` is one line (file, line, error), ``details`` the traceback."""
+    """How a script failed: ``message`` in one line (file, line, error); ``details`` in full."""
 
     message: str
     details: str
@@ -81,27 +81,33 @@ class _ConsoleStream:
 
 
 class RunningBar(QFrame):
-    """"Running… 2.4 s  [Stop (Esc)]": shown in place of the prompt while code runs."""
+    """ "Running… 2.4 s  [Stop (Esc)]": shown in place of the prompt while code runs."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.label = QLabel(self)
         self.stop_button = QPushButton("■  Stop (Esc)", self)
-        self.stop_button.setToolTip("Interrupt the running code at its next line "
-                                    "(KeyboardInterrupt). Esc or Ctrl+C do the same.")
+        self.stop_button.setToolTip(
+            "Interrupt the running code at its next line "
+            "(KeyboardInterrupt). Esc or Ctrl+C do the same."
+        )
         self.stop_button.clicked.connect(RUNNER.request_stop)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 3, 4, 3)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.stop_button)
-        self.setStyleSheet("RunningBar { background: #f0b429; } "
-                           "RunningBar QLabel { color: #1d1d1d; font-weight: bold; }")
+        self.setStyleSheet(
+            "RunningBar { background: #f0b429; } "
+            "RunningBar QLabel { color: #1d1d1d; font-weight: bold; }"
+        )
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.hide()
 
     def set_elapsed(self, seconds: float) -> None:
-        self.label.setText(f"Running your code… {seconds:.1f} s — the window stays live; "
-                           f"Stop interrupts it at its next line")
+        self.label.setText(
+            f"Running your code… {seconds:.1f} s — the window stays live; "
+            f"Stop interrupts it at its next line"
+        )
 
 
 class ConsoleView(QWidget):
@@ -136,8 +142,14 @@ class ConsoleView(QWidget):
         layout.addWidget(self.console)
 
         self._stop_shortcuts = [QShortcut(QKeySequence("Esc"), self, RUNNER.request_stop)]
-        self._stop_shortcuts.append(QShortcut(QKeySequence("Ctrl+C"), self, RUNNER.request_stop,
-                                              context=Qt.ShortcutContext.WidgetWithChildrenShortcut))
+        self._stop_shortcuts.append(
+            QShortcut(
+                QKeySequence("Ctrl+C"),
+                self,
+                RUNNER.request_stop,
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            )
+        )
         for shortcut in self._stop_shortcuts:
             shortcut.setEnabled(False)
         self._input_had_focus = False
@@ -155,7 +167,8 @@ class ConsoleView(QWidget):
         repl.output.deleteLater()
         repl.output = self.console.output = self.output
         repl.write = lambda text, style="output", scrollToBottom="auto": self.output.write(
-            text, "command" if style == "command" else "output")
+            text, "command" if style == "command" else "output"
+        )
         old = repl.input
         self.input = ConsoleInput(repl)
         self.input.setFont(old.font())
@@ -212,6 +225,8 @@ class ConsoleView(QWidget):
     def _execute_line(self, line: str) -> None:
         """One line typed at the prompt, as Python's own REPL takes it."""
         repl = self.console.repl
+        if self._pending_lines and not line.strip():
+            line = ""  # the auto-indent left alone: a blank line, which ends the block
         prompt = self.input.ps2 if self._pending_lines else self.input.ps1
         if not self.output.at_line_start():
             self.write("\n")
@@ -239,7 +254,11 @@ class ConsoleView(QWidget):
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         stream = _ConsoleStream(self.write)
         try:
-            with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
+            with (
+                self.output.batched(),
+                contextlib.redirect_stdout(stream),
+                contextlib.redirect_stderr(stream),
+            ):
                 self.session.execute(source, filename, "single")
         except BaseException as exc:  # user code: SystemExit and Stop included, never fatal
             self._report(exc)
@@ -258,8 +277,9 @@ class ConsoleView(QWidget):
         """Execute ``source`` in the console's namespace; its prints go to the console.
 
         Returns None on success, else a :class:`ScriptFailure` (its one-line
-        message; the full traceback is also printed in the console). Errors never propagate, ``SystemExit`` and
-        ``KeyboardInterrupt`` included; a runaway loop can be stopped.
+        message; the full traceback is also printed in the console). Errors never
+        propagate, ``SystemExit`` and ``KeyboardInterrupt`` included; a runaway
+        loop can be stopped.
         """
         stream = _ConsoleStream(self.write)
         short = os.path.basename(filename)
@@ -268,7 +288,11 @@ class ConsoleView(QWidget):
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         error = None
         try:
-            with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
+            with (
+                self.output.batched(),
+                contextlib.redirect_stdout(stream),
+                contextlib.redirect_stderr(stream),
+            ):
                 self.session.execute(source, filename)
         except BaseException as exc:  # a user's script: show the error, keep the app
             details = format_user_traceback(exc)
@@ -323,8 +347,9 @@ class ConsoleView(QWidget):
 
     def keyPressEvent(self, event) -> None:
         # Esc on the focused Stop button reaches here when the window shortcut can't fire.
-        if RUNNER.running and (event.key() == Qt.Key.Key_Escape
-                               or event.matches(QKeySequence.StandardKey.Copy)):
+        if RUNNER.running and (
+            event.key() == Qt.Key.Key_Escape or event.matches(QKeySequence.StandardKey.Copy)
+        ):
             RUNNER.request_stop()
             return
         super().keyPressEvent(event)
