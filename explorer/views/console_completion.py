@@ -54,13 +54,14 @@ class ConsoleCompletion(QObject):
         if RUNNER.running or self.busy():
             return
         state = (self.line_edit.text(), self.line_edit.cursorPosition())
-        self._job = CompletionJob(
-            state[0],
-            state[1],
-            self.namespace,
-            lambda result: self._job_done.emit(state, result),
-            self.time_limit_s,
-        )
+
+        def done(result):  # on the worker (or timer) thread
+            try:
+                self._job_done.emit(state, result)
+            except RuntimeError:  # the console was closed meanwhile: nobody to tell
+                pass
+
+        self._job = CompletionJob(state[0], state[1], self.namespace, done, self.time_limit_s)
         self._job.start()
 
     def popup_items(self) -> list[str]:
