@@ -199,7 +199,10 @@ def start_window(args, store=None, restore_layout: bool = True, failures: list |
         opened = window.open_model(args.model)
         if not opened:  # show the chapter's MLP behind the error banner
             banner = window.error_banner.text()
-            window.open_example(args.example or "mlp")
+            # Its one-batch demo now, not from the window's timer later: that would
+            # succeed after the banner is up again and take the banner down.
+            if window.open_example(args.example or "mlp"):
+                window.compute_gradients()
             window.error_banner.show_message(banner)
     elif window.open_example(args.example or "mlp"):
         # The demo shows a real gradient, not zeros: one batch forward and backward.

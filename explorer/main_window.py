@@ -9,6 +9,7 @@ subscribed: command → engine → watcher → views.
 from __future__ import annotations
 
 import os
+import re
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -50,7 +51,7 @@ class ErrorBanner(QWidget):
     """
 
     MAX_LINES = 3
-    MAX_LINE_CHARS = 300
+    MAX_LINE_CHARS = 240
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -64,6 +65,7 @@ class ErrorBanner(QWidget):
         close.clicked.connect(self.hide)
         self.show_all_button = QToolButton(self)
         self.show_all_button.setText("Show all…")
+        self.show_all_button.setAutoRaise(True)  # white on the banner's red, like ✕
         self.show_all_button.setToolTip("The whole message in a window you can scroll and copy")
         self.show_all_button.clicked.connect(self.show_all)
         layout = QHBoxLayout(self)
@@ -85,13 +87,21 @@ class ErrorBanner(QWidget):
         if len(lines) > self.MAX_LINES:
             shown.append(f"… [{len(lines) - self.MAX_LINES:,} more lines]")
         text = "\n".join(shown)
-        self.label.setText(text)
+        # A zero-width space every 60 characters lets a long word (a path, 'aaaa…') wrap
+        # instead of widening the window past the screen.
+        self.label.setText("".join(
+            word if len(word) <= 60 else "\u200b".join(
+                word[i: i + 60] for i in range(0, len(word), 60))
+            for word in re.split(r"(\s+)", text)))
         self.show_all_button.setVisible(text != message)
         self.show()
 
     def text(self) -> str:
-        """The whole message while the banner shows (not only the visible part)."""
-        return self._message if self.isVisible() else ""
+        """The whole message while the banner is up (not only the visible part).
+
+        isHidden, not isVisible: start-up reads it back before the window is shown.
+        """
+        return self._message if not self.isHidden() else ""
 
     def show_all(self) -> None:
         """The whole message, read-only, in a scrollable dialog."""

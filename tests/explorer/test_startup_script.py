@@ -107,3 +107,15 @@ def test_run_refuses_what_is_not_a_regular_file(tmp_path, special):
     out = _explorer(["--run", path, "--quit"], timeout=60)
     assert out.returncode == 1
     assert "not a Python file" in out.stderr or "Is a directory" in out.stderr
+
+
+def test_a_model_that_fails_at_start_up_keeps_its_banner(qtbot, settings_store, tmp_path):
+    model = tmp_path / "broken.py"
+    model.write_text("raise ValueError('a' * 100_000)\n")
+    script = tmp_path / "demo.py"
+    script.write_text("import time\nfor _ in range(4):\n    time.sleep(0.05)\n")
+    window, _ = _start(qtbot, settings_store, str(model), "--run", str(script))
+    qtbot.wait(100)  # the window's deferred start-up work has run
+    banner = window.error_banner
+    assert banner.isVisible() and "broken.py, line 1: ValueError" in banner.label.text()
+    assert banner.show_all_button.isVisible()
