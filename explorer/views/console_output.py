@@ -24,7 +24,7 @@ from __future__ import annotations
 import collections
 import contextlib
 
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -50,7 +50,13 @@ NOTE_STATE = 2  # ... of the "earlier lines dropped" note
 
 
 class ConsoleOutput(QPlainTextEdit):
-    """Read-only, bounded console output; :meth:`write` is cheap whatever it is given."""
+    """Read-only, bounded console output; :meth:`write` is cheap whatever it is given.
+
+    :meth:`write` may be called from any thread (user code that prints from a
+    thread of its own): text from another thread is queued to the GUI thread.
+    """
+
+    _written_elsewhere = Signal(str, str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -77,11 +83,15 @@ class ConsoleOutput(QPlainTextEdit):
         bar.valueChanged.connect(self._value_changed)
         self._colours = None
         self._restyle()
+        self._written_elsewhere.connect(self.write, Qt.ConnectionType.QueuedConnection)
 
     # ------------------------------------------------------------ writing
     def write(self, text: str, style: str = "output") -> None:
         """Append ``text`` (``style`` ``'output'`` or ``'command'``); long text goes in chunks."""
         if not text:
+            return
+        if QThread.currentThread() is not self.thread():
+            self._written_elsewhere.emit(text, style)
             return
         text = self._cut_long_lines(_printable(text))
         if (

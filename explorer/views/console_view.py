@@ -241,6 +241,7 @@ class ConsoleView(QWidget):
             # MemoryError (100k-deep nesting), UnicodeEncodeError (lone surrogates): reported
             self._pending_lines = []
             self.console.input.setMultiline(False)
+            self._clear_auto_indent()
             self._report(exc)
             return
         if code is None:  # an open block: wait for more lines
@@ -249,6 +250,7 @@ class ConsoleView(QWidget):
             return
         self._pending_lines = []
         self.console.input.setMultiline(False)
+        self._clear_auto_indent()
         self._commands_run += 1
         # Tracebacks show the typed lines, and functions defined here stay traced.
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
@@ -264,6 +266,11 @@ class ConsoleView(QWidget):
             self._report(exc)
         if not self.output.at_line_start():
             self.write("\n")
+
+    def _clear_auto_indent(self) -> None:
+        """A block ended: the indentation put in for its next line goes (typed text stays)."""
+        if not self.input.text().strip():
+            self.input.setText("")
 
     def _report(self, exc: BaseException) -> None:
         if not self.output.at_line_start():

@@ -282,3 +282,18 @@ def test_nul_bytes_and_lone_surrogates_are_reported_or_shown(qtbot, window):
     assert failure is not None and "surrogate" in failure.message
     window.console_view.run_command("print(6 * 7)")
     assert _text(window).splitlines()[-1] == "42"
+
+
+def test_a_pasted_block_leaves_an_empty_prompt(qtbot, window):
+    _paste(qtbot, window, "def f():\n    return 41\n\nprint(f() + 1)")
+    qtbot.keyClick(window.console_view.console.input, Qt.Key.Key_Return)
+    assert _text(window).splitlines()[-1] == "42"
+    assert window.console_view.console.input.text() == ""
+
+
+def test_printing_from_a_thread_of_the_users_own_reaches_the_console(qtbot, window):
+    window.console_view.run_command(
+        "import threading; t = threading.Thread(target=print, args=('from a thread',))"
+    )
+    window.console_view.run_command("t.start(); t.join()")
+    qtbot.waitUntil(lambda: "from a thread" in _text(window), timeout=5000)
