@@ -6,7 +6,9 @@ Two sources, tried in order:
    attributes and literal subscripts (``net[0].we``, ``d['al``,
    ``net.collect_params()`` is *not* one: calls are never made). The chain is
    evaluated on the console's namespace and the candidates are ``dir()`` of the
-   result, or its string keys. This is exact for what learners type most
+   result, or its string keys. Only code of the engine, NumPy and C runs for
+   that (no property or ``__getitem__`` of the learner's classes: this is a
+   worker thread, and a completion must change nothing). This is exact for what learners type most
    (``net[0].`` – jedi's static analysis cannot index a Sequential and spends
    seconds finding nothing).
 2. **jedi** (``jedi.Interpreter``) for everything else (``np.zeros(3).sh``,
@@ -24,9 +26,11 @@ from __future__ import annotations
 
 import builtins
 import ctypes
+import inspect
 import keyword
 import re
 import threading
+import types
 from dataclasses import dataclass, field
 
 __all__ = ["Completions", "CompletionJob", "CompletionTimeoutError", "common_prefix", "complete"]
@@ -130,8 +134,37 @@ def _complete_live(before: str, namespace: dict) -> Completions | None:
 _FAILED = object()
 
 
+def _trusted(function) -> bool:
+    """Code in C, the engine or NumPy: safe to run on the completion's worker thread."""
+    if function is None or not isinstance(function, types.FunctionType):
+        return function is not None  # a slot of a built-in type (list, dict, ndarray)
+    module = function.__module__ or ""
+    return module.split(".")[0] in ("engine", "numpy")
+
+
+def _static_step(obj, attribute: str):
+    """``getattr(obj, attribute)``, unless that would run a property of the learner's code."""
+    found = inspect.getattr_static(obj, attribute)
+    getter = getattr(type(found), "__get__", None)
+    if isinstance(found, property):
+        getter = found.fget
+    if (
+        getter is not None
+        and not isinstance(found, (staticmethod, classmethod))
+        and not callable(found)
+        and not _trusted(getter)
+    ):
+        raise LookupError(f"{attribute} is computed by code that is not run for completion")
+    return getattr(obj, attribute)
+
+
 def _evaluate(chain: str, namespace: dict):
-    """The object a ``name.attr[0]['key']`` chain names; no calls are made."""
+    """The object a ``name.attr[0]['key']`` chain names.
+
+    Nothing of the learner's own is run (this is a worker thread): no calls, no
+    properties of their classes, and subscripts only through the engine's,
+    NumPy's or the built-in containers' ``__getitem__``.
+    """
     head = re.match(_IDENT, chain).group(0)
     if head in namespace:
         obj = namespace[head]
@@ -143,8 +176,10 @@ def _evaluate(chain: str, namespace: dict):
         for step in _STEP.finditer(chain, len(head)):
             attribute, index = step.groups()
             if attribute is not None:
-                obj = getattr(obj, attribute)
+                obj = _static_step(obj, attribute)
             else:
+                if not _trusted(getattr(type(obj), "__getitem__", None)):
+                    return _FAILED
                 key = int(index) if index[0] not in "'\"" else index[1:-1]
                 obj = obj[key]
     except Exception:
@@ -166,6 +201,8 @@ def _complete_with_jedi(before: str, namespace: dict) -> Completions:
         return Completions(len(before))
     line = before.count("\n") + 1
     column = len(before) - (before.rfind("\n") + 1)
+    # No properties or __getitem__ of the learner's classes run on this worker thread.
+    jedi.settings.allow_unsafe_interpreter_executions = False
     try:
         found = jedi.Interpreter(before, [namespace]).complete(line, column)
     except Exception:  # jedi on odd input: no completion rather than an error

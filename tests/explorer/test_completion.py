@@ -49,3 +49,37 @@ def test_a_job_that_runs_too_long_is_abandoned():
     assert isinstance(results[0], CompletionTimeoutError)
     job._thread.join(10)
     assert not job._thread.is_alive()  # the loop was broken, not left spinning
+
+
+def test_completion_runs_no_property_or_getitem_of_the_learners_classes():
+    ran = []
+
+    class Sneaky:
+        @property
+        def inner(self):
+            ran.append("property")
+            return self
+
+        def __getitem__(self, key):
+            ran.append("getitem")
+            return self
+
+        value = 3
+
+    ns = dict(_namespace(), s=Sneaky())
+    complete("s.inner.va", 10, ns)
+    complete("s[0].va", 7, ns)
+    assert ran == []
+    assert complete("s.va", 4, ns).candidates == ["value"]
+    assert complete("net[0].weight.sh", 16, ns).candidates == ["shape"]  # engine code runs
+
+
+def test_a_getitem_typed_in_the_console_is_not_run_either():
+    ns = _namespace()
+    exec(
+        "ran = []\nclass C:\n    def __getitem__(self, k):\n        ran.append(k)\n"
+        "        return self\nc = C()\n",
+        ns,
+    )
+    complete("c[0].x", 6, ns)
+    assert ns["ran"] == []
