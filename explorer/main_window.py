@@ -9,6 +9,7 @@ subscribed: command → engine → watcher → views.
 from __future__ import annotations
 
 import os
+import re
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -43,10 +44,19 @@ POLL_INTERVAL_MS = 33  # ≤ 30 Hz
 
 
 class ErrorBanner(QWidget):
-    """A red line above the tensor view with the last error; closable."""
+    """A red line above the tensor view with the last error; closable.
+
+    A long message (a 100 KB path in an error) is shown cut to a few short lines,
+    with a "Show all" button opening it whole in a scrollable dialog: a word-wrapped
+    label lays out all of its text, which froze the window for seconds.
+    """
+
+    MAX_LINES = 3
+    MAX_LINE_CHARS = 240
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self._message = ""
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -54,9 +64,15 @@ class ErrorBanner(QWidget):
         close.setText("✕")
         close.setAutoRaise(True)
         close.clicked.connect(self.hide)
+        self.show_all_button = QToolButton(self)
+        self.show_all_button.setText("Show all…")
+        self.show_all_button.setAutoRaise(True)  # white on the banner's red, like ✕
+        self.show_all_button.setToolTip("The whole message in a window you can scroll and copy")
+        self.show_all_button.clicked.connect(self.show_all)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
         layout.addWidget(self.label, 1)
+        layout.addWidget(self.show_all_button)
         layout.addWidget(close)
         self.setStyleSheet("ErrorBanner { background: #c0392b; } QLabel, QToolButton "
                            "{ color: white; font-weight: bold; }")
@@ -64,11 +80,50 @@ class ErrorBanner(QWidget):
         self.hide()
 
     def show_message(self, message: str) -> None:
-        self.label.setText(message)
+        self._message = message
+        lines = message.splitlines() or [""]
+        shown = [line if len(line) <= self.MAX_LINE_CHARS
+                 else line[: self.MAX_LINE_CHARS] + f" … [{len(line):,} characters]"
+                 for line in lines[: self.MAX_LINES]]
+        if len(lines) > self.MAX_LINES:
+            shown.append(f"… [{len(lines) - self.MAX_LINES:,} more lines]")
+        text = "\n".join(shown)
+        # A zero-width space every 60 characters lets a long word (a path, 'aaaa…') wrap
+        # instead of widening the window past the screen.
+        self.label.setText("".join(
+            word if len(word) <= 60 else "\u200b".join(
+                word[i: i + 60] for i in range(0, len(word), 60))
+            for word in re.split(r"(\s+)", text)))
+        self.show_all_button.setVisible(text != message)
         self.show()
 
     def text(self) -> str:
-        return self.label.text() if self.isVisible() else ""
+        """The whole message while the banner is up (not only the visible part).
+
+        isHidden, not isVisible: start-up reads it back before the window is shown.
+        """
+        return self._message if not self.isHidden() else ""
+
+    def show_all(self) -> None:
+        """The whole message, read-only, in a scrollable dialog."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit
+
+        dialog = QDialog(self, windowTitle="ParamScope — the whole message")
+        view = QPlainTextEdit(dialog, readOnly=True)
+        # Wrapped at a fixed width in pieces: one giant line would be laid out whole.
+        view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        view.setPlainText("\n".join(
+            line[i: i + 200] for line in self._message.splitlines()
+            for i in range(0, max(len(line), 1), 200)))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(view)
+        layout.addWidget(buttons)
+        dialog.resize(800, 500)
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
 
 class MainWindow(QMainWindow):
@@ -209,8 +264,9 @@ class MainWindow(QMainWindow):
         for dock in (self.tree_dock, self.console_dock, self.code_log_dock, self.history_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
-        view_menu.addAction("&Larger text", lambda: self.change_font_size(+2),
-                            QKeySequence.StandardKey.ZoomIn)
+        larger = view_menu.addAction("&Larger text", lambda: self.change_font_size(+2),
+                                     QKeySequence.StandardKey.ZoomIn)
+        larger.setShortcuts([QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
         view_menu.addAction("&Smaller text", lambda: self.change_font_size(-2),
                             QKeySequence.StandardKey.ZoomOut)
         theme_menu = view_menu.addMenu("&Theme")

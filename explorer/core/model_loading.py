@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from engine.gluon import Block
 from engine.ndarray import ndarray
 
+from .source_file import read_source_file
 from .user_code import RUNNER, UserCodeBusyError, format_user_traceback, summary, user_line
 
 __all__ = ["LoadedModel", "ModelLoadError", "UserCodeBusyError", "load_model_file",
@@ -113,8 +114,7 @@ def load_model_source(source: str, filename: str) -> LoadedModel:
 def load_model_file(path: str) -> LoadedModel:
     """Read and run the model file at ``path`` (see :func:`load_model_source`)."""
     try:
-        with open(path, encoding="utf-8") as f:
-            source = f.read()
+        source = read_source_file(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ModelLoadError(f"{os.path.basename(path)}: cannot read the file: {exc}") from exc
     return load_model_source(source, os.path.abspath(path))

@@ -31,6 +31,7 @@ follow :attr:`UserCodeRunner.state_changed`.
 from __future__ import annotations
 
 import _thread
+import contextlib
 import os
 import signal
 import sys
@@ -40,8 +41,15 @@ import traceback
 
 from .events import Event
 
-__all__ = ["RUNNER", "StopRequested", "UserCodeBusyError", "UserCodeRunner",
-           "format_user_traceback", "summary", "user_line"]
+__all__ = [
+    "RUNNER",
+    "StopRequested",
+    "UserCodeBusyError",
+    "UserCodeRunner",
+    "format_user_traceback",
+    "summary",
+    "user_line",
+]
 
 PUMP_INTERVAL_S = 0.05  # the window repaints and the Stop button answers within this
 # Simulated (never sent by the OS) to run a Python handler on the main thread.
@@ -49,6 +57,7 @@ TICK_SIGNAL = getattr(signal, "SIGUSR2", None)
 _THIS_FILE = os.path.abspath(__file__)
 _EXPLORER_DIR = os.path.dirname(os.path.dirname(_THIS_FILE)) + os.sep
 
+STOP_BUTTON = "stopped by the Stop button"
 QUIT_HINT = "the app keeps running; close the window to quit"
 
 
@@ -60,8 +69,10 @@ class UserCodeBusyError(RuntimeError):
     """Refused: other user code is still running (its events are being pumped)."""
 
     def __init__(self) -> None:
-        super().__init__("Python code is still running in the console: press Stop (Esc) to "
-                         "interrupt it, or wait for it to finish, then try again.")
+        super().__init__(
+            "Python code is still running in the console: press Stop (Esc) to "
+            "interrupt it, or wait for it to finish, then try again."
+        )
 
 
 class UserCodeRunner:
@@ -83,6 +94,9 @@ class UserCodeRunner:
         self._running = False
         self._pumping = False
         self._stop = False
+        self._stop_reason = STOP_BUTTON
+        self._deadline: float | None = None
+        self._time_limit_s: float | None = None
         self._started_at = 0.0
         self._ticks_wanted = threading.Event()
         self._ticker: threading.Thread | None = None
@@ -110,10 +124,27 @@ class UserCodeRunner:
     def is_user_filename(self, filename: str) -> bool:
         return filename in self._user_filenames
 
-    def request_stop(self) -> None:
-        """Interrupt the running code at its next user line (no-op when nothing runs)."""
+    def request_stop(self, reason: str = "") -> None:
+        """Interrupt the running code at its next user line (no-op when nothing runs).
+
+        ``reason`` ends up in the :class:`StopRequested` message (default: the Stop button).
+        """
         if self._running:
             self._stop = True
+            self._stop_reason = reason or STOP_BUTTON
+
+    @contextlib.contextmanager
+    def time_limit(self, seconds: float | None):
+        """Stop the user code started inside this block after ``seconds`` of wall time.
+
+        Used by ``--timeout``: the stop lands like Stop's, at the next user line,
+        with a message naming the limit. ``None`` means no limit.
+        """
+        previous, self._time_limit_s = self._time_limit_s, seconds
+        try:
+            yield
+        finally:
+            self._time_limit_s = previous
 
     # ---------------------------------------------------------------- run
     def run(self, function, *args):
@@ -129,6 +160,8 @@ class UserCodeRunner:
             return function(*args)  # called by the running user code itself
         self._running, self._stop = True, False
         self._started_at = time.monotonic()
+        limit = self._time_limit_s
+        self._deadline = None if limit is None else self._started_at + limit
         self.state_changed.emit("started", 0.0)
         self._start_ticks()
         try:
@@ -137,6 +170,7 @@ class UserCodeRunner:
             self._ticks_wanted.clear()
             self._disarm()
             self._running = self._stop = False
+            self._deadline = None
             self.state_changed.emit("finished", time.monotonic() - self._started_at)
 
     # ------------------------------------------------------------- ticks
@@ -150,8 +184,9 @@ class UserCodeRunner:
             signal.signal(TICK_SIGNAL, self._on_tick)
             self._handler_installed = True
         if self._ticker is None:
-            self._ticker = threading.Thread(target=self._tick_forever, daemon=True,
-                                            name="paramscope-user-code-ticker")
+            self._ticker = threading.Thread(
+                target=self._tick_forever, daemon=True, name="paramscope-user-code-ticker"
+            )
             self._ticker.start()
         self._ticks_wanted.set()
 
@@ -205,9 +240,16 @@ class UserCodeRunner:
                 self.pump_events()
         finally:
             self._pumping = False
+        if self._deadline is not None and time.monotonic() >= self._deadline:
+            self._deadline = None
+            self._stop, self._stop_reason = (
+                True,
+                f"stopped after the time limit of {self._time_limit_s:g} s (--timeout)",
+            )
         if self._stop:
             self._stop = False  # one interrupt per press; pressing again interrupts again
-            raise StopRequested("stopped by the Stop button")
+            reason, self._stop_reason = self._stop_reason, STOP_BUTTON
+            raise StopRequested(reason)
 
 
 def _untraced_call(frame, event, arg):
@@ -221,8 +263,10 @@ RUNNER = UserCodeRunner()
 def summary(exc: BaseException) -> str:
     """One line for the banner and the last line of the console's report."""
     if isinstance(exc, StopRequested):
-        return "Interrupted: stopped by the Stop button (KeyboardInterrupt); " \
-               "what ran before the stop stays done"
+        return (
+            f"Interrupted: {exc or STOP_BUTTON} (KeyboardInterrupt); "
+            "what ran before the stop stays done"
+        )
     text = traceback.format_exception_only(type(exc), exc)[-1].strip()
     if isinstance(exc, SystemExit):
         return f"{text} — {QUIT_HINT}"
@@ -258,7 +302,8 @@ def format_user_traceback(exc: BaseException, runner: UserCodeRunner | None = No
     report = traceback.TracebackException(type(exc), exc, tb, compact=True)
     # A Stop is raised by this module's tick handler inside the user's frame: hide it.
     report.stack = traceback.StackSummary.from_list(
-        [frame for frame in report.stack if frame.filename != _THIS_FILE])
+        [frame for frame in report.stack if frame.filename != _THIS_FILE]
+    )
     text = "".join(report.format()).rstrip("\n")
     last = traceback.format_exception_only(type(exc), exc)[-1].strip()
     if text.endswith(last):

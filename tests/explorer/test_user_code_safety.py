@@ -123,5 +123,7 @@ def test_run_script_that_exits_still_writes_the_screenshot(tmp_path):
     out = subprocess.run([sys.executable, "-m", "explorer", "--run", str(script),
                           "--screenshot", str(png), "--size", "800x600"],
                          capture_output=True, text=True, env=env, timeout=60)
-    assert out.returncode == 0, out.stderr
+    # The script's exit is no crash (the screenshot is written) but a failure of the run.
+    assert out.returncode == 1, out.stderr
+    assert "demo.py, line 3: SystemExit: 5" in out.stderr
     assert png.exists()
