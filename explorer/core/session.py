@@ -166,15 +166,26 @@ class Session:
             self.selected_path = None
 
     def run_command(self, label: str, code: str, work, params: list | None = None,
-                    atomic: bool = True):
+                    atomic: bool = True, gradient_note: str | None = None):
         """Run ``work()`` as a command: record what it changed, log ``code``, make it undoable.
 
         ``params`` limits the undo copies to the parameters ``work`` can touch.
         With ``atomic`` (GUI actions), an exception puts back everything
         ``work`` changed before it raised, so a failed action changes nothing;
-        otherwise (console code) what ran stays done and is undoable.
+        otherwise (console code) what ran stays done and is undoable. If the
+        work wrote gradients, :attr:`gradient_note` says so (``gradient_note``,
+        else "reset by <label>": initializing zeroes them, as in Gluon).
         """
         self.about_to_change.emit()
+        grads_before = self._gradient_versions()
+        try:
+            return self._run_recorded(label, code, work, params, atomic)
+        finally:
+            after = self._gradient_versions()
+            if any(after.get(key, version) != version for key, version in grads_before.items()):
+                self.gradient_note = gradient_note or f"reset by: {label}"
+
+    def _run_recorded(self, label, code, work, params, atomic):
         with self.lock:
             try:
                 result, change = record_change(self.net, work, label, code, params)
@@ -205,14 +216,11 @@ class Session:
         code = compile(text, filename, mode)
         RUNNER.add_filename(filename)
         first_line = text.strip().splitlines()[0] if text.strip() else filename
-        grads_before = self._gradient_versions()
         try:
             self.run_command(f"Console: {first_line}", text.rstrip("\n"),
-                             lambda: RUNNER.run(exec, code, self.namespace), atomic=False)
+                             lambda: RUNNER.run(exec, code, self.namespace), atomic=False,
+                             gradient_note=f"written by the console: {first_line[:40]}")
         finally:
-            after = self._gradient_versions()
-            if any(after.get(key, version) != version for key, version in grads_before.items()):
-                self.gradient_note = f"written by the console: {first_line[:40]}"
             self._adopt_console_net()
 
     def _gradient_versions(self) -> dict:

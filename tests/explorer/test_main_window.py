@@ -402,3 +402,13 @@ def test_adding_a_non_block_in_the_console_is_refused_and_the_tree_stays(qtbot, 
     assert "Error" in window.console_view.console.output.toPlainText().splitlines()[-1]
     assert window.tree_view.model.shown_parameters() == rows_before
     assert window.select("net[1].weight")
+
+
+def test_initializing_says_the_gradient_was_reset(qtbot, window):
+    import html
+
+    window.session.initialize("net[0].weight", "xavier")
+    window.refresh_views()
+    title = html.unescape(window.tensor_view.grad_panel.title_label.text())
+    assert "reset by: Initialize" in title
+    assert _shown_statistics(window.tensor_view.grad_panel).max == 0
