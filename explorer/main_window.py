@@ -34,7 +34,9 @@ from .theme import apply_theme
 from .views.block_tree_view import BlockTreeView
 from .views.code_log_view import CodeLogView
 from .views.console_view import ConsoleView
+from .views.depth_profile_view import DepthProfileView
 from .views.tensor_view import TensorView
+from .views.training_panel import TrainingPanel
 
 __all__ = ["MainWindow"]
 
@@ -101,6 +103,20 @@ class MainWindow(QMainWindow):
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.code_log_dock = self._dock("Code log", self.code_log_view,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        # ---- training (the training panel and the depth profile, docked right as tabs)
+        self.training_panel = TrainingPanel(self.session, self)
+        self.depth_profile_view = DepthProfileView(self.session, self)
+        self.training_dock = self._dock("Training", self.training_panel,
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.depth_profile_dock = self._dock("Depth profile", self.depth_profile_view,
+                                             Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.training_dock, self.depth_profile_dock)
+        # Hidden until a data set is chosen (View → Training, or session.set_dataset):
+        # the model views keep their room until training is wanted.
+        self.training_dock.hide()
+        self.depth_profile_dock.hide()
+        self._training_docks_shown = False
+        # ---- end training
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.console_dock, self.code_log_dock, Qt.Orientation.Horizontal)
         self.resizeDocks([self.tree_dock], [470], Qt.Orientation.Horizontal)
@@ -188,7 +204,8 @@ class MainWindow(QMainWindow):
                              QKeySequence("Ctrl+L"))
 
         view_menu = bar.addMenu("&View")
-        for dock in (self.tree_dock, self.console_dock, self.code_log_dock):
+        for dock in (self.tree_dock, self.console_dock, self.code_log_dock,
+                     self.training_dock, self.depth_profile_dock):  # ---- training: last two
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction("&Larger text", lambda: self.change_font_size(+2),
@@ -217,6 +234,12 @@ class MainWindow(QMainWindow):
         w.grads_changed.connect(self.tree_view.parameters_changed)
         w.grads_changed.connect(self.tensor_view.grads_changed)
         w.selection_changed.connect(self._selection_changed)
+        # ---- training
+        w.training_changed.connect(self._show_training_docks_once)
+        w.training_changed.connect(self.training_panel.training_changed)
+        w.training_changed.connect(self.depth_profile_view.training_changed)
+        self.training_panel.error_shown.connect(
+            lambda text: self.statusBar().showMessage(text.splitlines()[0], 10000))
         self.tree_view.path_selected.connect(self._tree_path_selected)
         self.tree_view.filter_requested.connect(self._filter_requested)
         self.tree_view.totals_changed.connect(self._show_totals)
@@ -461,6 +484,16 @@ class MainWindow(QMainWindow):
         text += f"   shared {totals.shared:,}"
         self.totals_label.setText(text)
 
+    def _show_training_docks_once(self) -> None:
+        """---- training: the first data set chosen shows the training docks."""
+        if self.session.training.data is not None and not self._training_docks_shown:
+            self._training_docks_shown = True
+            self.depth_profile_dock.show()
+            self.training_dock.show()
+            self.training_dock.raise_()
+            self.resizeDocks([self.training_dock], [int(self.width() * 0.42)],
+                             Qt.Orientation.Horizontal)
+
     # ---------------------------------------------------------------- polling
     def refresh_views(self) -> None:
         """Let the watcher report what changed since the last poll (cheap when nothing did)."""
@@ -469,6 +502,7 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- settings
     def closeEvent(self, event) -> None:
         self._poll_timer.stop()
+        self.session.pause_training()  # ---- training: stop the worker before the window goes
         if not self._keep_layout:  # a scripted run (screenshot) leaves the user's layout alone
             super().closeEvent(event)
             return

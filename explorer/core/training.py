@@ -213,7 +213,8 @@ class TrainingController:
         first = len(self.history["loss"])
         try:
             for i in range(steps):
-                if not self._one_step(measure=(i == steps - 1)):
+                measure = i == steps - 1 or self.step_count % DIAGNOSE_EVERY == 0
+                if not self._one_step(measure=measure):
                     break
         finally:
             self._end("steps")

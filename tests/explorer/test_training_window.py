@@ -1,0 +1,100 @@
+"""The training panel and the depth profile in the window, driven as a person would."""
+
+from PySide6.QtCore import Qt
+
+from engine import np
+
+
+def _wait_for_steps(qtbot, session, n):
+    qtbot.waitUntil(lambda: len(session.history["loss"]) >= n, timeout=30000)
+
+
+def _spiral(window, qtbot):
+    session = window.session
+    session.set_dataset("spiral", noise=0.1)
+    np.random.seed(0)
+    session.new_mlp(hidden=(16, 16), activation="tanh")
+    session.set_optimizer("adam", learning_rate=0.03)
+    qtbot.waitUntil(lambda: not window._demo_timer.isActive())  # the opened model's demo ran
+    window.refresh_views()
+    return session
+
+
+def test_play_trains_loss_falls_window_answers_then_pause(window, qtbot):
+    session = _spiral(window, qtbot)
+    panel = window.training_panel
+    assert window.training_dock.isVisible()
+    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+    assert session.training.running
+    _wait_for_steps(qtbot, session, 300)
+    # The window answers while training: a click on the tree and a console command.
+    assert window.select("net[1].weight")
+    window.console_view.run_source("answer = 6 * 7")
+    assert session.namespace["answer"] == 42
+    assert not session.training.running  # the console edit paused training, and it stays paused
+    qtbot.wait(100)
+    assert not session.training.running
+    losses = session.history["loss"]
+    assert sum(losses[-30:]) / 30 < sum(losses[:30]) / 30
+    window.refresh_views()
+    assert panel.play_button.text().endswith("Play")
+    assert "step" in panel.counters_label.text()
+    assert panel.train_curve.getData()[0] is not None
+    assert panel.boundary_plot.isVisible()
+
+
+def test_pause_button_stops_within_one_step(window, qtbot):
+    session = _spiral(window, qtbot)
+    panel = window.training_panel
+    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+    _wait_for_steps(qtbot, session, 10)
+    window.refresh_views()
+    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+    taken = len(session.history["loss"])
+    qtbot.wait(100)
+    assert len(session.history["loss"]) == taken
+    assert window.undo_action.text().startswith("&Undo Train ")
+
+
+def test_undo_during_training_pauses_and_applies(window, qtbot):
+    session = _spiral(window, qtbot)
+    before = session.net[0].weight.data().asnumpy().copy()
+    session.start_training()
+    _wait_for_steps(qtbot, session, 20)
+    assert window.undo()
+    assert not session.training.running
+    assert (session.net[0].weight.data().asnumpy() == before).all()
+
+
+def test_nan_message_shown_and_undo_to_finite(window, qtbot):
+    session = window.session
+    session.set_dataset("spiral")
+    np.random.seed(0)
+    session.new_mlp(hidden=(16, 16), activation="relu")
+    qtbot.waitUntil(lambda: not window._demo_timer.isActive())
+    window.refresh_views()
+    panel = window.training_panel
+    panel.lr_box.setValue(10000.0)
+    panel.optimizer_box.setCurrentText("sgd")
+    panel._apply_optimizer()
+    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not session.training.running, timeout=30000)
+    window.refresh_views()
+    assert "Training paused at step" in panel.message_label.text()
+    assert window.undo()
+
+
+def test_depth_profile_shows_rows_and_warnings_for_a_bad_init(window, qtbot):
+    from engine import init
+
+    session = window.session
+    session.set_dataset("spiral")
+    session.new_mlp(hidden=(32, 32, 32), activation="tanh", init=init.Normal(3))
+    session.train(30)
+    window.refresh_views()
+    window.depth_profile_dock.raise_()
+    qtbot.waitUntil(window.depth_profile_view.isVisible)
+    window.depth_profile_view.refresh()
+    text = window.depth_profile_view.warnings_label.text()
+    assert "saturated" in text
+    assert "net[1]" in window.depth_profile_view.table_label.text()
