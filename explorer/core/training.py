@@ -44,6 +44,7 @@ from engine.gluon.snapshot import ParameterState
 
 from .commands import Change
 from .diagnostics import layer_diagnostics, update_ratio
+from .handoff_lock import HandoffRLock
 from .training_code import LOSSES, OPTIMIZERS, loop_code, setup_code
 from .training_data import TrainingData, fit_problems, load_csv, load_registered
 
@@ -115,6 +116,9 @@ class TrainingController:
         self._finished: list = []
         self._finished_lock = threading.Lock()
         self.clear_history()
+        # The session's lock, made fair: a view waiting to copy gets in between two steps.
+        if not isinstance(session.lock, HandoffRLock):
+            session.lock = HandoffRLock()
         session.about_to_change.connect(self._model_about_to_change)
 
     # ------------------------------------------------------------ settings
@@ -278,7 +282,7 @@ class TrainingController:
                 if now - started > 0.5:
                     self.steps_per_second = (self.step_count - steps_then) / (now - started)
                     started, steps_then = now, self.step_count
-                time.sleep(0)  # let the GUI thread take the GIL and the lock between steps
+                lock.yield_to_waiters()  # a view waiting to copy goes first
         except BaseException as exc:  # shown in the panel; the run so far stays recorded
             self.message = f"Training stopped: {type(exc).__name__}: {exc}"
         finally:
