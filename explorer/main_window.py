@@ -33,6 +33,7 @@ from .settings import Settings, SettingsStore
 from .theme import apply_theme
 from .views.block_tree_view import BlockTreeView
 from .views.code_log_view import CodeLogView
+from .views.comparison_view import ComparisonView
 from .views.console_view import ConsoleView
 from .views.depth_profile_view import DepthProfileView
 from .views.tensor_view import TensorView
@@ -110,11 +111,16 @@ class MainWindow(QMainWindow):
                                         Qt.DockWidgetArea.RightDockWidgetArea)
         self.depth_profile_dock = self._dock("Depth profile", self.depth_profile_view,
                                              Qt.DockWidgetArea.RightDockWidgetArea)
+        self.comparison_view = ComparisonView(self.session, self)
+        self.comparison_dock = self._dock("Compare initializations", self.comparison_view,
+                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.training_dock, self.depth_profile_dock)
+        self.tabifyDockWidget(self.depth_profile_dock, self.comparison_dock)
         # Hidden until a data set is chosen (View → Training, or session.set_dataset):
         # the model views keep their room until training is wanted.
         self.training_dock.hide()
         self.depth_profile_dock.hide()
+        self.comparison_dock.hide()
         self._training_docks_shown = False
         # ---- end training
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -205,7 +211,8 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         for dock in (self.tree_dock, self.console_dock, self.code_log_dock,
-                     self.training_dock, self.depth_profile_dock):  # ---- training: last two
+                     self.training_dock, self.depth_profile_dock,  # ---- training: these three
+                     self.comparison_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction("&Larger text", lambda: self.change_font_size(+2),
@@ -489,6 +496,7 @@ class MainWindow(QMainWindow):
         if self.session.training.data is not None and not self._training_docks_shown:
             self._training_docks_shown = True
             self.depth_profile_dock.show()
+            self.comparison_dock.show()
             self.training_dock.show()
             self.training_dock.raise_()
             self.resizeDocks([self.training_dock], [int(self.width() * 0.42)],
@@ -502,7 +510,8 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- settings
     def closeEvent(self, event) -> None:
         self._poll_timer.stop()
-        self.session.pause_training()  # ---- training: stop the worker before the window goes
+        self.session.pause_training()  # ---- training: stop the workers before the window goes
+        self.comparison_view.stop()
         if not self._keep_layout:  # a scripted run (screenshot) leaves the user's layout alone
             super().closeEvent(event)
             return

@@ -528,6 +528,15 @@ class Session:
         """One row per layer in forward order, on the last training batch (see diagnostics.py)."""
         return self.training.diagnostics(histograms)
 
+    def compare_initializers(self, initializers: dict | None = None, steps: int = 200,
+                             seed: int = 0) -> list:
+        """Train copies of ``net`` from each initializer (``{label: init}``) on the same data
+        and batches; the open model is not touched. Returns ``ComparisonResult`` per label."""
+        from .init_comparison import DEFAULT_CHOICES, compare_initializers
+
+        chosen = initializers or {k: DEFAULT_CHOICES[k]() for k in ("Xavier", "Normal(1)")}
+        return compare_initializers(self, chosen, steps, seed)
+
     def new_mlp(self, hidden=(16, 16), activation: str = "tanh", init=None):
         """Open a fresh MLP sized for the training data (the fix for an input mismatch)."""
         from .training_model import build_mlp

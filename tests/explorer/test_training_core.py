@@ -220,3 +220,16 @@ def test_load_csv_infers_the_task_and_refuses_what_is_not_a_table(tmp_path):
     (tmp_path / "bad.csv").write_text("a,b\n1,2\nx,3\n")
     with pytest.raises(DataLoadError, match="not a number"):
         session.load_csv(str(tmp_path / "bad.csv"))
+
+
+def test_compare_initializers_trains_copies_with_the_same_batches(spiral):
+    before = values(spiral)
+    history_length = len(spiral.commands.entries)
+    results = spiral.compare_initializers(
+        {"a": init.Xavier(), "b": init.Xavier(), "zero": init.Zero()}, steps=30)
+    a, b, zero = results
+    assert a.losses == b.losses and len(a.losses) == 30  # same seed, same batches
+    assert [r["path"] for r in a.diagnostics] == ["net[0]", "net[1]", "net[2]"]
+    assert zero.diagnostics[0]["act_std"] == 0.0  # every unit computes the same thing
+    assert all(onp.array_equal(x, y) for x, y in zip(before, values(spiral)))
+    assert len(spiral.commands.entries) == history_length

@@ -98,3 +98,17 @@ def test_depth_profile_shows_rows_and_warnings_for_a_bad_init(window, qtbot):
     text = window.depth_profile_view.warnings_label.text()
     assert "saturated" in text
     assert "net[1]" in window.depth_profile_view.table_label.text()
+
+
+def test_comparison_view_overlays_runs_without_touching_the_model(window, qtbot):
+    session = _spiral(window, qtbot)
+    before = session.net[0].weight.data().asnumpy().copy()
+    view = window.comparison_view
+    window.comparison_dock.raise_()
+    view.steps_box.setValue(20)
+    qtbot.mouseClick(view.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.busy, timeout=30000)
+    assert [r.label for r in view.results] == ["Xavier", "Normal(1)"]
+    assert "final loss" in view.status_label.text()
+    assert len(view.loss_plot.listDataItems()) == 2
+    assert (session.net[0].weight.data().asnumpy() == before).all()
