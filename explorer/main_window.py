@@ -36,6 +36,7 @@ from .views.code_log_view import CodeLogView
 from .views.comparison_view import ComparisonView
 from .views.console_view import ConsoleView
 from .views.depth_profile_view import DepthProfileView
+from .views.histogram_strip_view import HistogramStripView
 from .views.tensor_view import TensorView
 from .views.training_panel import TrainingPanel
 
@@ -115,12 +116,17 @@ class MainWindow(QMainWindow):
         self.comparison_dock = self._dock("Compare initializations", self.comparison_view,
                                           Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.training_dock, self.depth_profile_dock)
+        self.histogram_strip_view = HistogramStripView(self.session, self)
+        self.histogram_strip_dock = self._dock("Histograms over time", self.histogram_strip_view,
+                                               Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.depth_profile_dock, self.comparison_dock)
+        self.tabifyDockWidget(self.comparison_dock, self.histogram_strip_dock)
         # Hidden until a data set is chosen (View → Training, or session.set_dataset):
         # the model views keep their room until training is wanted.
         self.training_dock.hide()
         self.depth_profile_dock.hide()
         self.comparison_dock.hide()
+        self.histogram_strip_dock.hide()
         self._training_docks_shown = False
         # ---- end training
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -211,8 +217,8 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         for dock in (self.tree_dock, self.console_dock, self.code_log_dock,
-                     self.training_dock, self.depth_profile_dock,  # ---- training: these three
-                     self.comparison_dock):
+                     self.training_dock, self.depth_profile_dock,  # ---- training: these four
+                     self.comparison_dock, self.histogram_strip_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction("&Larger text", lambda: self.change_font_size(+2),
@@ -245,6 +251,8 @@ class MainWindow(QMainWindow):
         w.training_changed.connect(self._show_training_docks_once)
         w.training_changed.connect(self.training_panel.training_changed)
         w.training_changed.connect(self.depth_profile_view.training_changed)
+        w.training_changed.connect(self.histogram_strip_view.training_changed)
+        w.selection_changed.connect(self.histogram_strip_view.selection_changed)
         self.training_panel.error_shown.connect(
             lambda text: self.statusBar().showMessage(text.splitlines()[0], 10000))
         self.tree_view.path_selected.connect(self._tree_path_selected)
@@ -497,6 +505,7 @@ class MainWindow(QMainWindow):
             self._training_docks_shown = True
             self.depth_profile_dock.show()
             self.comparison_dock.show()
+            self.histogram_strip_dock.show()
             self.training_dock.show()
             self.training_dock.raise_()
             self.resizeDocks([self.training_dock], [int(self.width() * 0.42)],

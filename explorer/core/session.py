@@ -528,6 +528,10 @@ class Session:
         """One row per layer in forward order, on the last training batch (see diagnostics.py)."""
         return self.training.diagnostics(histograms)
 
+    def set_histogram_interval(self, steps: int) -> None:
+        """Snapshot the selected parameter's histogram every ``steps`` training steps."""
+        self.training.histograms.set_interval(steps)
+
     def compare_initializers(self, initializers: dict | None = None, steps: int = 200,
                              seed: int = 0) -> list:
         """Train copies of ``net`` from each initializer (``{label: init}``) on the same data

@@ -45,6 +45,7 @@ from engine.gluon.snapshot import ParameterState
 from .commands import Change
 from .diagnostics import layer_diagnostics, update_ratio
 from .handoff_lock import HandoffRLock
+from .histogram_history import HistogramHistory
 from .training_code import LOSSES, OPTIMIZERS, loop_code, setup_code
 from .training_data import TrainingData, fit_problems, load_csv, load_registered
 
@@ -115,6 +116,7 @@ class TrainingController:
         self._run: _RunState | None = None
         self._finished: list = []
         self._finished_lock = threading.Lock()
+        self.histograms = HistogramHistory()
         self.clear_history()
         # The session's lock, made fair: a view waiting to copy gets in between two steps.
         if not isinstance(session.lock, HandoffRLock):
@@ -191,6 +193,7 @@ class TrainingController:
                         "accuracy_step": []}
         self.update_ratios = {}
         self.step_count = 0
+        self.histograms.snapshots = []
         self._touch()
 
     def reset(self) -> None:
@@ -331,6 +334,11 @@ class TrainingController:
                 self._batches = iter(())
             self._loss_fn = _make_loss(self.loss)
             self._paths = {id(n.obj): n.path for n in session.tree().walk()}
+            selected = session.selected_parameter()
+            if selected is not None:
+                self.histograms.watch(selected, session.selected_path)
+            if not self.histograms.snapshots:
+                self.histograms.record(self.step_count, force=True)
             setup_key = (id(self.data), self.loss, id(self._trainer), id(self._loader))
             self._run = _RunState(self.step_count, [ParameterState(p) for p in params], params,
                                   setup_key, self._setup_code())
@@ -380,6 +388,7 @@ class TrainingController:
             self._record_update_ratios(before)
         if self.step_count % EVAL_EVERY == 0:
             self._evaluate()
+        self.histograms.record(self.step_count)
         self._checkpoint()
         self._touch()
         return True

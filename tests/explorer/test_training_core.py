@@ -233,3 +233,17 @@ def test_compare_initializers_trains_copies_with_the_same_batches(spiral):
     assert zero.diagnostics[0]["act_std"] == 0.0  # every unit computes the same thing
     assert all(onp.array_equal(x, y) for x, y in zip(before, values(spiral)))
     assert len(spiral.commands.entries) == history_length
+
+
+def test_histograms_over_time_of_the_selected_parameter(spiral):
+    spiral.select("net[1].weight")
+    spiral.set_histogram_interval(5)
+    spiral.train(50)
+    history = spiral.training.histograms
+    assert history.path == "net[1].weight"
+    assert [s.step for s in history.snapshots] == list(range(0, 51, 5))
+    image, steps, edges = history.strip()
+    assert image.shape == (11, 64) and onp.allclose(image.sum(axis=1), 1.0)
+    final = spiral.net[1].weight.data().asnumpy()
+    assert history.snapshots[-1].counts.sum() == final.size
+    assert history.snapshots[-1].lo == pytest.approx(final.min())

@@ -112,3 +112,18 @@ def test_comparison_view_overlays_runs_without_touching_the_model(window, qtbot)
     assert "final loss" in view.status_label.text()
     assert len(view.loss_plot.listDataItems()) == 2
     assert (session.net[0].weight.data().asnumpy() == before).all()
+
+
+def test_histogram_strip_scrubs_back_through_the_run(window, qtbot):
+    session = _spiral(window, qtbot)
+    assert window.select("net[1].weight")
+    session.set_histogram_interval(10)
+    session.train(100)
+    window.refresh_views()
+    window.histogram_strip_dock.raise_()
+    view = window.histogram_strip_view
+    qtbot.waitUntil(view.isVisible)
+    view.refresh()
+    assert view.slider.maximum() == 10 and "net[1].weight" in view.title_label.text()
+    view.slider.setValue(3)
+    assert view.cursor.value() == 30 and view.slice_label.text() == "step 30"
