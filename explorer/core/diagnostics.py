@@ -167,15 +167,16 @@ def warnings_for(rows: list[dict], nonfinite: str | None = None) -> list[str]:
                 notes.append(f"Exploding gradients: the first layer ({grads[0][0]}) gets "
                              f"{ratio:.1e}× the gradient of the last. Use smaller initial "
                              f"weights (Xavier) or a lower learning rate.")
+    saturated = [r for r in rows if r["saturated"] is not None and r["saturated"] > 0.5]
+    if saturated:
+        notes.append(f"{_listed(saturated, 'saturated')} of the {saturated[0]['activation']} "
+                     f"units are saturated (slope almost 0, so they barely learn): the weights "
+                     f"are too large for this activation — try Xavier.")
+    dead = [r for r in rows if r["dead"] is not None and r["dead"] > 0.5]
+    if dead:
+        notes.append(f"{_listed(dead, 'dead')} of the ReLU units are dead (zero for every "
+                     f"example, so no gradient): try MSRAPrelu or a lower learning rate.")
     for r in rows:
-        if r["saturated"] is not None and r["saturated"] > 0.5:
-            notes.append(f"{r['path']}: {r['saturated']:.0%} of its {r['activation']} units are "
-                         f"saturated (their slope is almost 0, so they barely learn); the "
-                         f"weights are too large for this activation — try Xavier.")
-        if r["dead"] is not None and r["dead"] > 0.5:
-            notes.append(f"{r['path']}: {r['dead']:.0%} of its ReLU units are dead (zero for "
-                         f"every example, so no gradient); try MSRAPrelu or a lower learning "
-                         f"rate.")
         ratio = r["update_ratio"]
         if ratio is not None and math.isfinite(ratio) and ratio > 0:
             if ratio > 1e-1:
@@ -189,3 +190,8 @@ def warnings_for(rows: list[dict], nonfinite: str | None = None) -> list[str]:
             notes.append(f"{r['path']}: every output is the same value — all-equal (e.g. zero) "
                          f"weights make every unit compute the same thing; re-initialize.")
     return notes
+
+
+def _listed(rows: list[dict], key: str) -> str:
+    """``'net[1] 61 %, net[2] 71 %'``: which layers, and how much."""
+    return ", ".join(f"{r['path']}: {r[key]:.0%}" for r in rows)

@@ -16,7 +16,7 @@ import time
 import numpy as onp
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 
 from ..core.diagnostics import warnings_for
 
@@ -37,13 +37,13 @@ class DepthProfileView(QWidget):
         self.notes: list[str] = []
         self._drawn_at = 0.0
         self._drawn_version = None
-        self.histogram_plot = pg.PlotWidget(title="Layer outputs (last batch)")
+        self.histogram_plot = pg.PlotWidget(title="Outputs per layer")
         self.histogram_plot.setLabel("bottom", "output value")
         self.histogram_plot.addLegend(offset=(-10, 10))
-        self.gradient_plot = pg.PlotWidget(title="Output-gradient std by depth")
+        self.gradient_plot = pg.PlotWidget(title="Gradient std by depth")
         self.gradient_plot.setLogMode(y=True)
         self.gradient_plot.setLabel("bottom", "layer (forward order)")
-        self.ratio_plot = pg.PlotWidget(title="Update / weight std over time")
+        self.ratio_plot = pg.PlotWidget(title="Update / weight ratio")
         self.ratio_plot.setLogMode(y=True)
         self.ratio_plot.setLabel("bottom", "step")
         self.ratio_plot.addLegend(offset=(-10, 10))
@@ -51,15 +51,25 @@ class DepthProfileView(QWidget):
         self.table_label.setTextFormat(Qt.TextFormat.RichText)
         self.warnings_label = QLabel("Train a few steps to see the depth profile.")
         self.warnings_label.setWordWrap(True)
+        self.warnings_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        warnings_area = QScrollArea()
+        warnings_area.setWidgetResizable(True)
+        warnings_area.setWidget(self.warnings_label)
+        warnings_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        warnings_area.setMinimumHeight(60)
         layout = QGridLayout(self)
         layout.addWidget(self.histogram_plot, 0, 0)
         layout.addWidget(self.gradient_plot, 0, 1)
-        layout.addWidget(self.ratio_plot, 0, 2)
-        layout.addWidget(self.table_label, 1, 0, 1, 2)
-        layout.addWidget(self.warnings_label, 1, 2)
-        for column in range(3):
+        layout.addWidget(self.ratio_plot, 1, 0)
+        layout.addWidget(self.table_label, 1, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(warnings_area, 2, 0, 1, 2)
+        for column in range(2):
             layout.setColumnStretch(column, 1)
-        layout.setRowStretch(0, 1)
+        layout.setRowStretch(0, 3)
+        layout.setRowStretch(1, 3)
+        layout.setRowStretch(2, 1)
+        for plot in (self.histogram_plot, self.gradient_plot, self.ratio_plot):
+            plot.setMinimumWidth(220)
 
     def training_changed(self) -> None:
         """The watcher saw training move: redraw if visible and not drawn just now."""
