@@ -21,8 +21,14 @@ from engine import autograd
 from engine.gluon import Block
 from engine.gluon.nn import Activation
 
-__all__ = ["layer_diagnostics", "layer_blocks", "warnings_for", "SATURATION_TANH",
-           "SATURATION_SIGMOID", "update_ratio"]
+__all__ = [
+    "layer_diagnostics",
+    "layer_blocks",
+    "warnings_for",
+    "SATURATION_TANH",
+    "SATURATION_SIGMOID",
+    "update_ratio",
+]
 
 SATURATION_TANH = 0.97  # |tanh| above this: the slope is below 0.06, the unit barely learns
 SATURATION_SIGMOID = 0.03  # sigmoid within this of 0 or 1
@@ -67,9 +73,15 @@ def update_ratio(before: onp.ndarray, after: onp.ndarray) -> float:
     return float(onp.std(after - before)) / spread
 
 
-def layer_diagnostics(net: Block, x, y, loss_fn, paths: dict[int, str],
-                      update_ratios: dict[int, float] | None = None,
-                      histograms: bool = False) -> list[dict]:
+def layer_diagnostics(
+    net: Block,
+    x,
+    y,
+    loss_fn,
+    paths: dict[int, str],
+    update_ratios: dict[int, float] | None = None,
+    histograms: bool = False,
+) -> list[dict]:
     """One dict per layer call, in forward order (see the module docstring).
 
     Parameters
@@ -92,8 +104,10 @@ def layer_diagnostics(net: Block, x, y, loss_fn, paths: dict[int, str],
     """
     layers = layer_blocks(net, paths)
     calls: list[tuple[Block, object]] = []
-    handles = [b.register_forward_hook(lambda block, _inputs, out: calls.append((block, out)))
-               for b in layers]
+    handles = [
+        b.register_forward_hook(lambda block, _inputs, out: calls.append((block, out)))
+        for b in layers
+    ]
     try:
         with autograd.record():
             loss = loss_fn(net(x), y)
@@ -120,13 +134,17 @@ def layer_diagnostics(net: Block, x, y, loss_fn, paths: dict[int, str],
             "dead": dead_fraction(values, act),
             "grad_std": float(grad.asnumpy().std()),
             "update_ratio": update_ratios.get(id(weight)) if weight is not None else None,
-            "weight": (paths.get(id(block), block.name) + ".weight") if weight is not None
+            "weight": (paths.get(id(block), block.name) + ".weight")
+            if weight is not None
             else None,
         }
         if histograms:
             finite = values[onp.isfinite(values)]
-            row["hist"], row["edges"] = onp.histogram(finite, bins=HISTOGRAM_BINS) \
-                if finite.size else (onp.zeros(HISTOGRAM_BINS), onp.linspace(-1, 1, 41))
+            row["hist"], row["edges"] = (
+                onp.histogram(finite, bins=HISTOGRAM_BINS)
+                if finite.size
+                else (onp.zeros(HISTOGRAM_BINS), onp.linspace(-1, 1, 41))
+            )
         rows.append(row)
     return rows
 
@@ -152,43 +170,59 @@ def warnings_for(rows: list[dict], nonfinite: str | None = None) -> list[str]:
     """Advice a learner can act on, from :func:`layer_diagnostics` rows."""
     notes = []
     if nonfinite:
-        notes.append(f"{nonfinite} Lower the learning rate, or re-initialize with smaller "
-                     f"weights (Xavier), then undo back to finite values.")
+        notes.append(
+            f"{nonfinite} Lower the learning rate, or re-initialize with smaller "
+            f"weights (Xavier), then undo back to finite values."
+        )
     grads = [(r["path"], r["grad_std"]) for r in rows if r["grad_std"] > 0]
     if len(grads) >= 2:
         first, last = grads[0][1], grads[-1][1]
         if math.isfinite(first) and math.isfinite(last) and last > 0:
             ratio = first / last
             if ratio < 1e-2:
-                notes.append(f"Vanishing gradients: the first layer ({grads[0][0]}) gets "
-                             f"{ratio:.1e}× the gradient of the last; early layers barely "
-                             f"learn. Try Xavier/MSRA initialization or ReLU.")
+                notes.append(
+                    f"Vanishing gradients: the first layer ({grads[0][0]}) gets "
+                    f"{ratio:.1e}× the gradient of the last; early layers barely "
+                    f"learn. Try Xavier/MSRA initialization or ReLU."
+                )
             elif ratio > 1e2:
-                notes.append(f"Exploding gradients: the first layer ({grads[0][0]}) gets "
-                             f"{ratio:.1e}× the gradient of the last. Use smaller initial "
-                             f"weights (Xavier) or a lower learning rate.")
+                notes.append(
+                    f"Exploding gradients: the first layer ({grads[0][0]}) gets "
+                    f"{ratio:.1e}× the gradient of the last. Use smaller initial "
+                    f"weights (Xavier) or a lower learning rate."
+                )
     saturated = [r for r in rows if r["saturated"] is not None and r["saturated"] > 0.5]
     if saturated:
-        notes.append(f"{_listed(saturated, 'saturated')} of the {saturated[0]['activation']} "
-                     f"units are saturated (slope almost 0, so they barely learn): the weights "
-                     f"are too large for this activation — try Xavier.")
+        notes.append(
+            f"{_listed(saturated, 'saturated')} of the {saturated[0]['activation']} "
+            f"units are saturated (slope almost 0, so they barely learn): the weights "
+            f"are too large for this activation — try Xavier."
+        )
     dead = [r for r in rows if r["dead"] is not None and r["dead"] > 0.5]
     if dead:
-        notes.append(f"{_listed(dead, 'dead')} of the ReLU units are dead (zero for every "
-                     f"example, so no gradient): try MSRAPrelu or a lower learning rate.")
+        notes.append(
+            f"{_listed(dead, 'dead')} of the ReLU units are dead (zero for every "
+            f"example, so no gradient): try MSRAPrelu or a lower learning rate."
+        )
     for r in rows:
         ratio = r["update_ratio"]
         if ratio is not None and math.isfinite(ratio) and ratio > 0:
             if ratio > 1e-1:
-                notes.append(f"{r['weight']}: each update changes the weight by {ratio:.1e} of "
-                             f"its spread (about 1e-3 is healthy): lower the learning rate.")
+                notes.append(
+                    f"{r['weight']}: each update changes the weight by {ratio:.1e} of "
+                    f"its spread (about 1e-3 is healthy): lower the learning rate."
+                )
             elif ratio < 1e-5:
-                notes.append(f"{r['weight']}: each update changes the weight by only "
-                             f"{ratio:.1e} of its spread (about 1e-3 is healthy): raise the "
-                             f"learning rate.")
+                notes.append(
+                    f"{r['weight']}: each update changes the weight by only "
+                    f"{ratio:.1e} of its spread (about 1e-3 is healthy): raise the "
+                    f"learning rate."
+                )
         if r["act_std"] == 0.0 and r["use"] == 1:
-            notes.append(f"{r['path']}: every output is the same value — all-equal (e.g. zero) "
-                         f"weights make every unit compute the same thing; re-initialize.")
+            notes.append(
+                f"{r['path']}: every output is the same value — all-equal (e.g. zero) "
+                f"weights make every unit compute the same thing; re-initialize."
+            )
     return notes
 
 

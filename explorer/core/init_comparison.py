@@ -42,8 +42,9 @@ class ComparisonResult:
     diverged_at: int | None = None
 
 
-def compare_initializers(session, initializers: dict, steps: int = 200, seed: int = 0,
-                         should_stop=lambda: False) -> list[ComparisonResult]:
+def compare_initializers(
+    session, initializers: dict, steps: int = 200, seed: int = 0, should_stop=lambda: False
+) -> list[ComparisonResult]:
     """Train a copy of ``session.net`` per initializer (``{label: Initializer}``).
 
     Uses the session's training data, loss, optimizer and batch size. Safe to
@@ -68,10 +69,16 @@ def compare_initializers(session, initializers: dict, steps: int = 200, seed: in
             random_state.seed(seed)
             net.initialize(initializer, force_reinit=True)
             paths = {id(n.obj): n.path for n in build_tree(net).walk()}
-            trainer = gluon.Trainer(net.collect_params(), training.optimizer_name,
-                                    dict(training.hyperparameters))
-            loader = engine_data.DataLoader(engine_data.ArrayDataset(X_train, y_train), batch,
-                                            shuffle=True, last_batch="discard", seed=seed)
+            trainer = gluon.Trainer(
+                net.collect_params(), training.optimizer_name, dict(training.hyperparameters)
+            )
+            loader = engine_data.DataLoader(
+                engine_data.ArrayDataset(X_train, y_train),
+                batch,
+                shuffle=True,
+                last_batch="discard",
+                seed=seed,
+            )
             result = ComparisonResult(label)
             batches = iter(())
             ratios = {}
@@ -94,12 +101,14 @@ def compare_initializers(session, initializers: dict, steps: int = 200, seed: in
                 before = [p.data().asnumpy() for p in params] if last else None
                 trainer.step(X.shape[0])
                 if last:
-                    ratios = {id(p): update_ratio(b, p.data().asnumpy())
-                              for p, b in zip(params, before)}
+                    ratios = {
+                        id(p): update_ratio(b, p.data().asnumpy()) for p, b in zip(params, before)
+                    }
                 result.losses.append(value)
             if result.losses:
-                result.diagnostics = layer_diagnostics(net, X, y, loss_fn, paths, ratios,
-                                                       histograms=True)
+                result.diagnostics = layer_diagnostics(
+                    net, X, y, loss_fn, paths, ratios, histograms=True
+                )
             results.append(result)
     finally:
         random_state.seed()

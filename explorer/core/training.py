@@ -32,6 +32,7 @@ changed()
 from __future__ import annotations
 
 import math
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ DIAGNOSE_EVERY = 25  # steps between update-ratio measurements
 SMALL_MODEL = 200_000  # parameters up to which a finite checkpoint is kept every step
 CHECKPOINT_EVERY_LARGE = 50
 EVAL_EXAMPLES = 2000  # test examples evaluated at each evaluation (the first ones)
+GUI_SWITCH_INTERVAL_S = 0.001
 
 
 class TrainingSetupError(RuntimeError):
@@ -112,6 +114,7 @@ class TrainingController:
         self._loader = None
         self._batches = iter(())
         self._thread: threading.Thread | None = None
+        self._switch_interval = sys.getswitchinterval()
         self._pause = threading.Event()
         self._run: _RunState | None = None
         self._finished: list = []
@@ -189,8 +192,13 @@ class TrainingController:
         self._touch()
 
     def clear_history(self) -> None:
-        self.history = {"loss": [], "test_loss": [], "test_step": [], "accuracy": [],
-                        "accuracy_step": []}
+        self.history = {
+            "loss": [],
+            "test_loss": [],
+            "test_step": [],
+            "accuracy": [],
+            "accuracy_step": [],
+        }
         self.update_ratios = {}
         self.step_count = 0
         self.histograms.snapshots = []
@@ -240,6 +248,10 @@ class TrainingController:
         self.collect()
         self._begin()
         self._pause.clear()
+        # The GUI thread gets the GIL back within 1 ms instead of 5 while the worker runs:
+        # each Qt call and NumPy operation of a redraw gives it up and must get it back.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, GUI_SWITCH_INTERVAL_S))
         self._thread = threading.Thread(target=self._work, name="TrainingWorker", daemon=True)
         self._thread.start()
         self._touch()
@@ -276,8 +288,9 @@ class TrainingController:
                 if not lock.acquire(timeout=0.05):
                     continue
                 try:
-                    if not self._one_step(measure=self.step_count % DIAGNOSE_EVERY == 0,
-                                          locked=True):
+                    if not self._one_step(
+                        measure=self.step_count % DIAGNOSE_EVERY == 0, locked=True
+                    ):
                         break
                 finally:
                     lock.release()
@@ -289,6 +302,7 @@ class TrainingController:
         except BaseException as exc:  # shown in the panel; the run so far stays recorded
             self.message = f"Training stopped: {type(exc).__name__}: {exc}"
         finally:
+            sys.setswitchinterval(self._switch_interval)
             self._end("pause")
             self._touch()
 
@@ -298,39 +312,50 @@ class TrainingController:
         session = self.session
         net = session.net
         if net is None:
-            raise TrainingSetupError("No model is open: open an example or build one "
-                                     "(session.new_mlp()) first.", ["session.new_mlp()"])
+            raise TrainingSetupError(
+                "No model is open: open an example or build one (session.new_mlp()) first.",
+                ["session.new_mlp()"],
+            )
         if self.data is None:
-            raise TrainingSetupError("Choose a data set first, e.g. "
-                                     "session.set_dataset('spiral').",
-                                     ["session.set_dataset('spiral')"])
+            raise TrainingSetupError(
+                "Choose a data set first, e.g. session.set_dataset('spiral').",
+                ["session.set_dataset('spiral')"],
+            )
         problems = fit_problems(net, self.data, self.loss)
         if problems:
             raise TrainingSetupError(
-                "The data and the model do not fit:\n" + "\n".join(
-                    f"• {m}" + (f" Fix: {f}" if f else "") for m, f in problems),
-                [f for _, f in problems if f])
+                "The data and the model do not fit:\n"
+                + "\n".join(f"• {m}" + (f" Fix: {f}" if f else "") for m, f in problems),
+                [f for _, f in problems if f],
+            )
         with session.lock:
             if any(p.is_deferred for p in net.collect_params().values()):
                 from engine import np
 
                 shape = (2, *self.data.X_train.shape[1:])
                 x = np.zeros(shape)
-                session.run_command("Forward one batch (shapes become known)",
-                                    f"from engine import np\nnet(np.zeros({shape}))",
-                                    lambda: net(x))
+                session.run_command(
+                    "Forward one batch (shapes become known)",
+                    f"from engine import np\nnet(np.zeros({shape}))",
+                    lambda: net(x),
+                )
         with session.lock:
             params = [p for p in session.parameters() if p.is_initialized]
             key = (id(net), self.optimizer_name, tuple(sorted(self.hyperparameters.items())))
             if self._trainer is None or self._trainer_key != key:
-                self._trainer = gluon.Trainer(net.collect_params(), self.optimizer_name,
-                                              dict(self.hyperparameters))
+                self._trainer = gluon.Trainer(
+                    net.collect_params(), self.optimizer_name, dict(self.hyperparameters)
+                )
                 self._trainer_key = key
             if self._loader is None:
                 X_train, y_train = self.data.arrays()[:2]
                 self._loader = engine_data.DataLoader(
-                    engine_data.ArrayDataset(X_train, y_train), self._effective_batch(),
-                    shuffle=True, last_batch="discard", seed=self.seed)
+                    engine_data.ArrayDataset(X_train, y_train),
+                    self._effective_batch(),
+                    shuffle=True,
+                    last_batch="discard",
+                    seed=self.seed,
+                )
                 self._batches = iter(())
             self._loss_fn = _make_loss(self.loss)
             self._paths = {id(n.obj): n.path for n in session.tree().walk()}
@@ -340,8 +365,13 @@ class TrainingController:
             if not self.histograms.snapshots:
                 self.histograms.record(self.step_count, force=True)
             setup_key = (id(self.data), self.loss, id(self._trainer), id(self._loader))
-            self._run = _RunState(self.step_count, [ParameterState(p) for p in params], params,
-                                  setup_key, self._setup_code())
+            self._run = _RunState(
+                self.step_count,
+                [ParameterState(p) for p in params],
+                params,
+                setup_key,
+                self._setup_code(),
+            )
             self.message = ""
 
     def _effective_batch(self) -> int:
@@ -352,8 +382,15 @@ class TrainingController:
         cast = ""
         if self.loss == "sigmoid_binary_cross_entropy":
             cast = "y_train = y_train.astype('float32').reshape(-1, 1)"
-        return setup_code(data.code, self.loss, self.optimizer_name, self.hyperparameters,
-                          self._effective_batch(), self.seed, cast)
+        return setup_code(
+            data.code,
+            self.loss,
+            self.optimizer_name,
+            self.hyperparameters,
+            self._effective_batch(),
+            self.seed,
+            cast,
+        )
 
     def _next_batch(self):
         batch = next(self._batches, None)
@@ -428,8 +465,11 @@ class TrainingController:
         self.history["test_step"].append(self.step_count)
         if data.task == "classification":
             scores = out.asnumpy()
-            predicted = (scores[:, 0] > 0).astype(onp.int64) if scores.shape[1] == 1 \
+            predicted = (
+                (scores[:, 0] > 0).astype(onp.int64)
+                if scores.shape[1] == 1
                 else scores.argmax(axis=1)
+            )
             self.history["accuracy"].append(float((predicted == y).mean()))
             self.history["accuracy_step"].append(self.step_count)
 
@@ -438,15 +478,20 @@ class TrainingController:
         bad = next((p for p in run.params if not onp.isfinite(p.data().asnumpy()).all()), None)
         step = self.step_count + 1
         if bad is not None:
-            where = (f"{self._paths.get(id(bad), bad.name)} first held NaN/Inf after the update "
-                     f"of step {self.step_count}")
+            where = (
+                f"{self._paths.get(id(bad), bad.name)} first held NaN/Inf after the update "
+                f"of step {self.step_count}"
+            )
         else:
             layer = self._first_nonfinite_layer()
-            where = ("the weights were still finite: the forward pass overflowed"
-                     + (f" first in {layer} (output of {layer}.weight too large)" if layer else ""))
+            where = "the weights were still finite: the forward pass overflowed" + (
+                f" first in {layer} (output of {layer}.weight too large)" if layer else ""
+            )
         run.nonfinite = {"step": step, "param": self._paths.get(id(bad)) if bad else None}
-        self.message = (f"Training paused at step {step}: the loss became {value}; {where}. "
-                        f"Undo returns to the last finite values (step {run.checkpoint_step}).")
+        self.message = (
+            f"Training paused at step {step}: the loss became {value}; {where}. "
+            f"Undo returns to the last finite values (step {run.checkpoint_step})."
+        )
 
     def _first_nonfinite_layer(self) -> str | None:
         """Access path of the first layer whose output on the last batch is NaN/Inf."""
@@ -475,16 +520,28 @@ class TrainingController:
             return
         entries = []
         steps = self.step_count - run.first_step
-        if run.nonfinite and run.checkpoint is not None \
-                and run.checkpoint_step > run.first_step:
-            entries.append(self._entry(run, run.before, run.checkpoint, run.first_step,
-                                       run.checkpoint_step, ""))
-            entries.append(self._entry(run, run.checkpoint, None, run.checkpoint_step,
-                                       self.step_count, " (diverged: NaN/Inf)", setup=False))
+        if run.nonfinite and run.checkpoint is not None and run.checkpoint_step > run.first_step:
+            entries.append(
+                self._entry(
+                    run, run.before, run.checkpoint, run.first_step, run.checkpoint_step, ""
+                )
+            )
+            entries.append(
+                self._entry(
+                    run,
+                    run.checkpoint,
+                    None,
+                    run.checkpoint_step,
+                    self.step_count,
+                    " (diverged: NaN/Inf)",
+                    setup=False,
+                )
+            )
         elif steps > 0 or run.nonfinite:
             suffix = " (diverged: NaN/Inf)" if run.nonfinite else ""
-            entries.append(self._entry(run, run.before, None, run.first_step, self.step_count,
-                                       suffix))
+            entries.append(
+                self._entry(run, run.before, None, run.first_step, self.step_count, suffix)
+            )
         entries = [e for e in entries if e.before or e.last_step > e.first_step]
         with self._finished_lock:
             self._finished.extend(entries)
@@ -497,14 +554,24 @@ class TrainingController:
             by_param = {id(s.param): s for s in after_states}
             after = [by_param[id(s.param)] for s in changed]
         steps = last - first
-        label = (f"Train {steps} step{'s' if steps != 1 else ''} ({first + 1}–{last})"
-                 f" on {self.data.name}{suffix}")
+        label = (
+            f"Train {steps} step{'s' if steps != 1 else ''} ({first + 1}–{last})"
+            f" on {self.data.name}{suffix}"
+        )
         code_lines = [f"# {label}"]
         if setup and not self._setup_in_effect(run.setup_key):
             code_lines.append(run.setup)
         code_lines.append(loop_code(steps))
-        return TrainingRun(label, "\n".join(code_lines), changed, after, True,
-                           setup_key=run.setup_key, first_step=first, last_step=last)
+        return TrainingRun(
+            label,
+            "\n".join(code_lines),
+            changed,
+            after,
+            True,
+            setup_key=run.setup_key,
+            first_step=first,
+            last_step=last,
+        )
 
     def _setup_in_effect(self, key: tuple) -> bool:
         runs = [c for c in self.session.commands.in_effect() if isinstance(c, TrainingRun)]
@@ -516,14 +583,17 @@ class TrainingController:
     def diagnostics(self, histograms: bool = False) -> list[dict]:
         """Per-layer rows on the last training batch with the current weights."""
         if self.last_batch is None:
-            raise RuntimeError("Train at least one step first: diagnostics are computed on "
-                               "the last training batch.")
+            raise RuntimeError(
+                "Train at least one step first: diagnostics are computed on "
+                "the last training batch."
+            )
         session = self.session
         with session.lock:
             paths = {id(n.obj): n.path for n in session.tree().walk()}
             X, y = self.last_batch
-            return layer_diagnostics(session.net, X, y, _make_loss(self.loss), paths,
-                                     self.last_ratios, histograms)
+            return layer_diagnostics(
+                session.net, X, y, _make_loss(self.loss), paths, self.last_ratios, histograms
+            )
 
 
 def _differs(state, after_states) -> bool:

@@ -26,8 +26,15 @@ def loss_code(name: str) -> str:
     return LOSSES[name]
 
 
-def setup_code(data_code: str, loss_name: str, optimizer: str, hyperparameters: dict,
-               batch_size: int, seed: int, label_cast: str = "") -> str:
+def setup_code(
+    data_code: str,
+    loss_name: str,
+    optimizer: str,
+    hyperparameters: dict,
+    batch_size: int,
+    seed: int,
+    label_cast: str = "",
+) -> str:
     """Data, loss, trainer and batch iterator: what a run needs defined before its loop."""
     params = ", ".join(f"{k!r}: {v!r}" for k, v in hyperparameters.items())
     lines = [
@@ -49,14 +56,16 @@ def setup_code(data_code: str, loss_name: str, optimizer: str, hyperparameters: 
 
 def loop_code(steps: int) -> str:
     """``steps`` training steps, each on the next batch (a new epoch when the batches run out)."""
-    return "\n".join([
-        f"for step in range({steps}):",
-        "    X, y = next(batches, (None, None))",
-        "    if X is None:  # a new epoch: reshuffle",
-        "        batches = iter(train_iter)",
-        "        X, y = next(batches)",
-        "    with autograd.record():",
-        "        loss = loss_fn(net(X), y)",
-        "    loss.backward()",
-        "    trainer.step(batch_size)",
-    ])
+    return "\n".join(
+        [
+            f"for step in range({steps}):",
+            "    X, y = next(batches, (None, None))",
+            "    if X is None:  # a new epoch: reshuffle",
+            "        batches = iter(train_iter)",
+            "        X, y = next(batches)",
+            "    with autograd.record():",
+            "        loss = loss_fn(net(X), y)",
+            "    loss.backward()",
+            "    trainer.step(batch_size)",
+        ]
+    )

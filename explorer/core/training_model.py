@@ -21,8 +21,9 @@ def initializer_code(initializer) -> str:
     return f"{type(initializer).__name__}()"
 
 
-def build_mlp(input_width: int, output_width: int, hidden=(16, 16), activation: str = "tanh",
-              initializer=None) -> tuple[Block, str]:
+def build_mlp(
+    input_width: int, output_width: int, hidden=(16, 16), activation: str = "tanh", initializer=None
+) -> tuple[Block, str]:
     """A Sequential of Dense layers sized for the data, initialized; ``(net, code)``."""
     initializer = engine_init.Xavier() if initializer is None else initializer
     net = nn.Sequential()
@@ -35,18 +36,27 @@ def build_mlp(input_width: int, output_width: int, hidden=(16, 16), activation: 
     lines.append(f"        nn.Dense({output_width}, in_units={widths[-1]}))")
     net.add(*layers)
     net.initialize(initializer)
-    code = "\n".join(["from engine import init", "from engine.gluon import nn",
-                      "net = nn.Sequential()", "net.add(" + lines[0].strip(), *lines[1:],
-                      f"net.initialize({initializer_code(initializer)})"])
+    code = "\n".join(
+        [
+            "from engine import init",
+            "from engine.gluon import nn",
+            "net = nn.Sequential()",
+            "net.add(" + lines[0].strip(),
+            *lines[1:],
+            f"net.initialize({initializer_code(initializer)})",
+        ]
+    )
     return net, code
 
 
 def output_layer_work(net: Block, units: int):
     """``(work, code)`` adding ``Dense(units)`` after the last layer of a Sequential."""
     if not isinstance(net, nn.Sequential):
-        raise TypeError(f"Only a Sequential can get another layer added ({type(net).__name__} "
-                        f"defines its own forward); build one for the data with "
-                        f"session.new_mlp().")
+        raise TypeError(
+            f"Only a Sequential can get another layer added ({type(net).__name__} "
+            f"defines its own forward); build one for the data with "
+            f"session.new_mlp()."
+        )
     weights = [p for p in net.collect_params().values() if p.shape and len(p.shape) == 2]
     fan_in = int(weights[-1].shape[0]) if weights else 0
     index = len(net)
@@ -55,6 +65,5 @@ def output_layer_work(net: Block, units: int):
         net.add(nn.Dense(units, in_units=fan_in))
         net[index].initialize(engine_init.Xavier())
 
-    code = (f"net.add(nn.Dense({units}, in_units={fan_in}))\n"
-            f"net[{index}].initialize(init.Xavier())")
+    code = f"net.add(nn.Dense({units}, in_units={fan_in}))\nnet[{index}].initialize(init.Xavier())"
     return work, code

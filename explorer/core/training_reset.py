@@ -14,8 +14,11 @@ __all__ = ["reset_work"]
 
 def reset_work(session) -> tuple:
     """``(work, code, params)`` re-initializing every initialized parameter of ``session.net``."""
-    nodes = [n for n in session.tree().walk() if n.is_param and n.tied_to is None
-             and n.obj.is_initialized]
+    nodes = [
+        n
+        for n in session.tree().walk()
+        if n.is_param and n.tied_to is None and n.obj.is_initialized
+    ]
     plan = [(n.path, n.obj, n.obj.last_initializer) for n in nodes]
 
     def work():

@@ -53,8 +53,10 @@ class ComparisonView(QWidget):
         self.steps_box.setValue(300)
         controls.addWidget(self.steps_box)
         self.run_button = QPushButton("Compare")
-        self.run_button.setToolTip("Train a copy of the model from each checked initializer "
-                                   "(same data, same seed); the open model is not changed")
+        self.run_button.setToolTip(
+            "Train a copy of the model from each checked initializer "
+            "(same data, same seed); the open model is not changed"
+        )
         controls.addWidget(self.run_button)
         controls.addStretch(1)
         self.status_label = QLabel("Uses the training panel's data, loss and optimizer.")
@@ -88,8 +90,11 @@ class ComparisonView(QWidget):
         """Start the comparison on a worker thread (the window stays usable)."""
         if self.busy:
             return
-        chosen = {label: DEFAULT_CHOICES[label]() for label, box in self.choice_boxes.items()
-                  if box.isChecked()}
+        chosen = {
+            label: DEFAULT_CHOICES[label]()
+            for label, box in self.choice_boxes.items()
+            if box.isChecked()
+        }
         if not chosen:
             self.status_label.setText("Check at least one initializer.")
             return
@@ -98,8 +103,9 @@ class ComparisonView(QWidget):
 
         def work():
             try:
-                self._outcome = compare_initializers(self.session, chosen, steps,
-                                                     should_stop=lambda: self._stop)
+                self._outcome = compare_initializers(
+                    self.session, chosen, steps, should_stop=lambda: self._stop
+                )
             except Exception as exc:  # shown in the view
                 self._outcome = exc
 
@@ -137,21 +143,44 @@ class ComparisonView(QWidget):
         notes = []
         for i, result in enumerate(self.results):
             pen = pg.mkPen(COLOURS[i % len(COLOURS)], width=2)
-            curve = self.loss_plot.plot(onp.arange(1, len(result.losses) + 1),
-                                        onp.asarray(result.losses), name=result.label, pen=pen)
+            curve = self.loss_plot.plot(
+                onp.arange(1, len(result.losses) + 1),
+                onp.asarray(result.losses),
+                name=result.label,
+                pen=pen,
+            )
             curve.setDownsampling(auto=True, method="peak")
             rows = result.diagnostics
             depth = onp.arange(len(rows))
-            self.act_plot.plot(depth, [r["act_std"] for r in rows], pen=pen, symbol="o",
-                               symbolBrush=COLOURS[i % len(COLOURS)])
-            self.grad_plot.plot(depth, [max(r["grad_std"], 1e-30) for r in rows], pen=pen,
-                                symbol="o", symbolBrush=COLOURS[i % len(COLOURS)])
-            self.bad_plot.plot(depth, [r["saturated"] if r["saturated"] is not None
-                                       else (r["dead"] or 0.0) for r in rows], pen=pen,
-                               symbol="o", symbolBrush=COLOURS[i % len(COLOURS)])
+            self.act_plot.plot(
+                depth,
+                [r["act_std"] for r in rows],
+                pen=pen,
+                symbol="o",
+                symbolBrush=COLOURS[i % len(COLOURS)],
+            )
+            self.grad_plot.plot(
+                depth,
+                [max(r["grad_std"], 1e-30) for r in rows],
+                pen=pen,
+                symbol="o",
+                symbolBrush=COLOURS[i % len(COLOURS)],
+            )
+            self.bad_plot.plot(
+                depth,
+                [
+                    r["saturated"] if r["saturated"] is not None else (r["dead"] or 0.0)
+                    for r in rows
+                ],
+                pen=pen,
+                symbol="o",
+                symbolBrush=COLOURS[i % len(COLOURS)],
+            )
             end = f"{result.losses[-1]:.3f}" if result.losses else "–"
-            notes.append(f"{result.label}: final loss {end}" + (
-                f" (diverged at step {result.diverged_at})" if result.diverged_at else ""))
+            notes.append(
+                f"{result.label}: final loss {end}"
+                + (f" (diverged at step {result.diverged_at})" if result.diverged_at else "")
+            )
         if self.results and self.results[0].diagnostics:
             ticks = [[(j, r["path"]) for j, r in enumerate(self.results[0].diagnostics)]]
             for plot in (self.act_plot, self.grad_plot, self.bad_plot):

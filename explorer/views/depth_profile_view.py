@@ -23,8 +23,7 @@ from ..core.diagnostics import warnings_for
 __all__ = ["DepthProfileView"]
 
 REDRAW_INTERVAL_S = 0.5
-COLOURS = ["#2980b9", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#16a085", "#d35400",
-           "#2c3e50"]
+COLOURS = ["#2980b9", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#16a085", "#d35400", "#2c3e50"]
 
 
 class DepthProfileView(QWidget):
@@ -92,8 +91,9 @@ class DepthProfileView(QWidget):
             self.warnings_label.setText(str(exc))
             return
         message = self.session.training.message
-        self.notes = warnings_for(self.rows, message if message.startswith("Training paused")
-                                  else None)
+        self.notes = warnings_for(
+            self.rows, message if message.startswith("Training paused") else None
+        )
         self._draw()
 
     def _draw(self) -> None:
@@ -102,30 +102,36 @@ class DepthProfileView(QWidget):
         for i, row in enumerate(rows):
             centres = (row["edges"][:-1] + row["edges"][1:]) / 2
             density = row["hist"] / max(1, row["hist"].sum())
-            self.histogram_plot.plot(centres, density, name=_name(row),
-                                     pen=pg.mkPen(COLOURS[i % len(COLOURS)], width=2))
+            self.histogram_plot.plot(
+                centres, density, name=_name(row), pen=pg.mkPen(COLOURS[i % len(COLOURS)], width=2)
+            )
         grads = onp.array([max(r["grad_std"], 1e-30) for r in rows])
         self.gradient_plot.clear()
-        self.gradient_plot.plot(onp.arange(len(rows)), grads, symbol="o",
-                                pen=pg.mkPen("#2c3e50", width=2))
+        self.gradient_plot.plot(
+            onp.arange(len(rows)), grads, symbol="o", pen=pg.mkPen("#2c3e50", width=2)
+        )
         axis = self.gradient_plot.getAxis("bottom")
         axis.setTicks([[(i, r["path"]) for i, r in enumerate(rows)]])
         self.ratio_plot.clear()
         # The healthy size of an update: about a thousandth of the weight's spread.
-        self.ratio_plot.addItem(pg.InfiniteLine(pos=-3, angle=0, label="1e-3",
-                                                pen=pg.mkPen("#7f8c8d", width=1)))
+        self.ratio_plot.addItem(
+            pg.InfiniteLine(pos=-3, angle=0, label="1e-3", pen=pg.mkPen("#7f8c8d", width=1))
+        )
         ratios = self.session.training.update_ratios
         weights = [p for p in ratios if p.endswith(".weight")]
         for i, path in enumerate(weights):
             points = [(s, r) for s, r in ratios[path] if r > 0 and math.isfinite(r)]
             if points:
                 steps, values = zip(*points)
-                self.ratio_plot.plot(steps, values, name=path,
-                                     pen=pg.mkPen(COLOURS[i % len(COLOURS)], width=2))
+                self.ratio_plot.plot(
+                    steps, values, name=path, pen=pg.mkPen(COLOURS[i % len(COLOURS)], width=2)
+                )
         self.table_label.setText(_table(rows))
-        self.warnings_label.setText("<br>".join(f"⚠ {n}" for n in self.notes)
-                                    or "No problems seen: activations spread, gradients "
-                                       "steady across depth, updates near 1e-3.")
+        self.warnings_label.setText(
+            "<br>".join(f"⚠ {n}" for n in self.notes)
+            or "No problems seen: activations spread, gradients "
+            "steady across depth, updates near 1e-3."
+        )
 
 
 def _name(row: dict) -> str:
@@ -139,12 +145,15 @@ def _percent(value) -> str:
 
 
 def _table(rows: list[dict]) -> str:
-    head = ("<tr><th align=left>layer</th><th>mean</th><th>std</th><th>saturated</th>"
-            "<th>dead</th><th>grad std</th><th>update ratio</th></tr>")
+    head = (
+        "<tr><th align=left>layer</th><th>mean</th><th>std</th><th>saturated</th>"
+        "<th>dead</th><th>grad std</th><th>update ratio</th></tr>"
+    )
     body = "".join(
         f"<tr><td>{_name(r)}</td><td>{r['act_mean']:+.3f}</td><td>{r['act_std']:.3f}</td>"
         f"<td>{_percent(r['saturated'])}</td><td>{_percent(r['dead'])}</td>"
         f"<td>{r['grad_std']:.2e}</td><td>"
         f"{'–' if r['update_ratio'] is None else format(r['update_ratio'], '.1e')}</td></tr>"
-        for r in rows)
+        for r in rows
+    )
     return f"<table cellspacing=6>{head}{body}</table>"

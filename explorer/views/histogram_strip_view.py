@@ -54,8 +54,9 @@ class HistogramStripView(QWidget):
         self.slice_plot.setLabel("bottom", "value")
         self.slice_plot.setLabel("left", "share")
         self.slice_plot.setMaximumHeight(180)
-        self.slice_curve = self.slice_plot.plot(stepMode="center", fillLevel=0,
-                                                brush=pg.mkBrush("#2980b9"))
+        self.slice_curve = self.slice_plot.plot(
+            stepMode="center", fillLevel=0, brush=pg.mkBrush("#2980b9")
+        )
         self.slice_label = QLabel("")
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
@@ -82,16 +83,20 @@ class HistogramStripView(QWidget):
         history = self.session.training.histograms
         now = time.monotonic()
         count = (len(history.snapshots), id(history.param))
-        if count == self._drawn_count or (self.session.training.running
-                                          and now - self._drawn_at < REDRAW_INTERVAL_S):
+        if count == self._drawn_count or (
+            self.session.training.running and now - self._drawn_at < REDRAW_INTERVAL_S
+        ):
             return
         self._drawn_at, self._drawn_count = now, count
         self.refresh()
 
     def refresh(self) -> None:
         history = self.session.training.histograms
-        self.title_label.setText(f"{history.path}: {len(history.snapshots)} snapshots"
-                                 if history.path else "Select a parameter, then train.")
+        self.title_label.setText(
+            f"{history.path}: {len(history.snapshots)} snapshots"
+            if history.path
+            else "Select a parameter, then train."
+        )
         if self.interval_box.value() != history.interval:  # set elsewhere, or doubled
             self.interval_box.blockSignals(True)
             self.interval_box.setValue(history.interval)
@@ -106,8 +111,9 @@ class HistogramStripView(QWidget):
         shown = onp.sqrt(image).astype(onp.float32)
         self.strip_image.setImage(shown, autoLevels=False, levels=(0, float(shown.max()) or 1))
         width = float(steps[-1] - steps[0]) or 1.0
-        self.strip_image.setRect(float(steps[0]), float(edges[0]), width,
-                                 float(edges[-1] - edges[0]))
+        self.strip_image.setRect(
+            float(steps[0]), float(edges[0]), width, float(edges[-1] - edges[0])
+        )
         at_end = self.slider.value() == self.slider.maximum()
         self.slider.setRange(0, len(steps) - 1)
         if at_end:

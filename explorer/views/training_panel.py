@@ -34,6 +34,8 @@ from ..core.training_code import LOSSES, OPTIMIZERS
 __all__ = ["TrainingPanel"]
 
 BOUNDARY_INTERVAL_S = 0.2  # the boundary costs a forward pass over a grid: ≤ 5 per second
+CURVE_INTERVAL_S = 0.1  # curves and counters: 10 per second is smooth, and leaves the
+# frame to the tensor view (each replot re-lays the plot's axes out)
 GRID = 64
 
 
@@ -52,6 +54,7 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self.session = session
         self._last_boundary = 0.0
+        self._last_curves = 0.0
         self._curve_lengths = None
         self._points_for = None
         self._settings_shown = None
@@ -98,8 +101,9 @@ class TrainingPanel(QWidget):
         self.reset_button = QPushButton("Reset")
         self.fit_button = QPushButton("New MLP for this data")
         self.play_button.setToolTip("Train on a worker thread; the window stays usable")
-        self.reset_button.setToolTip("Re-initialize every parameter with its initializer "
-                                     "(undoable) and clear the curves")
+        self.reset_button.setToolTip(
+            "Re-initialize every parameter with its initializer (undoable) and clear the curves"
+        )
         buttons = QHBoxLayout()
         for button in (self.play_button, self.step_button, self.reset_button, self.fit_button):
             buttons.addWidget(button)
@@ -117,8 +121,9 @@ class TrainingPanel(QWidget):
         self.loss_plot.setMinimumHeight(140)
         self.train_curve = self.loss_plot.plot(name="train loss", pen=pg.mkPen("#2980b9"))
         self.test_curve = self.loss_plot.plot(name="test loss", pen=pg.mkPen("#e67e22", width=2))
-        self.accuracy_curve = self.loss_plot.plot(name="test accuracy",
-                                                  pen=pg.mkPen("#27ae60", width=2))
+        self.accuracy_curve = self.loss_plot.plot(
+            name="test accuracy", pen=pg.mkPen("#27ae60", width=2)
+        )
         for curve in (self.train_curve, self.test_curve, self.accuracy_curve):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
@@ -150,7 +155,8 @@ class TrainingPanel(QWidget):
         for box in (self.lr_box, self.momentum_box, self.wd_box):
             box.editingFinished.connect(self._apply_optimizer)
         self.batch_box.editingFinished.connect(
-            lambda: self._call(lambda: session.set_batch_size(self.batch_box.value())))
+            lambda: self._call(lambda: session.set_batch_size(self.batch_box.value()))
+        )
         self.play_button.clicked.connect(self.toggle_play)
         self.step_button.clicked.connect(lambda: self._call(session.step))
         self.reset_button.clicked.connect(lambda: self._call(session.reset_training))
@@ -228,27 +234,38 @@ class TrainingPanel(QWidget):
         self.play_button.setText("⏸ Pause" if training.running else "▶ Play")
         if not self.isVisible():
             return
-        settings = (id(training.data), training.loss_name, training.optimizer_name,
-                    tuple(training.hyperparameters.items()), training.batch_size)
+        settings = (
+            id(training.data),
+            training.loss_name,
+            training.optimizer_name,
+            tuple(training.hyperparameters.items()),
+            training.batch_size,
+        )
         if settings != self._settings_shown:  # set from the console or a script
             self._settings_shown = settings
             self.show_settings()
+        now = time.monotonic()
+        if training.running and now - self._last_curves < CURVE_INTERVAL_S:
+            return
+        self._last_curves = now
         if training.message and training.message != self.message_label.text():
             self.message_label.setText(training.message)
         rate = f"   {training.steps_per_second:,.0f} steps/s" if training.running else ""
-        self.counters_label.setText(f"step {training.step_count:,}   epoch "
-                                    f"{training.epoch:.2f}{rate}")
+        self.counters_label.setText(
+            f"step {training.step_count:,}   epoch {training.epoch:.2f}{rate}"
+        )
         history = training.history
         lengths = (len(history["loss"]), len(history["test_loss"]), id(training.data))
         if lengths != self._curve_lengths:
             self._curve_lengths = lengths
             losses = onp.asarray(history["loss"], dtype=onp.float64)
             self.train_curve.setData(onp.arange(1, len(losses) + 1), losses)
-            self.test_curve.setData(onp.asarray(history["test_step"]),
-                                    onp.asarray(history["test_loss"]))
-            self.accuracy_curve.setData(onp.asarray(history["accuracy_step"]),
-                                        onp.asarray(history["accuracy"]))
-        now = time.monotonic()
+            self.test_curve.setData(
+                onp.asarray(history["test_step"]), onp.asarray(history["test_loss"])
+            )
+            self.accuracy_curve.setData(
+                onp.asarray(history["accuracy_step"]), onp.asarray(history["accuracy"])
+            )
         if now - self._last_boundary >= BOUNDARY_INTERVAL_S or not training.running:
             self._last_boundary = now
             self.draw_boundary()
@@ -280,16 +297,20 @@ class TrainingPanel(QWidget):
             surface = out[:, 0]
             bound = float(onp.nanmax(onp.abs(y))) or 1.0
             levels = (-bound, bound)
-            colours = [pg.mkBrush(pg.colormap.get("CET-D1").map((v + bound) / (2 * bound)))
-                       for v in y[:, 0]]
+            colours = [
+                pg.mkBrush(pg.colormap.get("CET-D1").map((v + bound) / (2 * bound)))
+                for v in y[:, 0]
+            ]
         image = onp.nan_to_num(surface.reshape(GRID, GRID)).astype(onp.float32)
         self.boundary_image.setImage(image, autoLevels=False, levels=levels)
-        self.boundary_image.setRect(float(lo[0]), float(lo[1]), float(hi[0] - lo[0]),
-                                    float(hi[1] - lo[1]))
+        self.boundary_image.setRect(
+            float(lo[0]), float(lo[1]), float(hi[0] - lo[0]), float(hi[1] - lo[1])
+        )
         if self._points_for is not data:  # the points only change with the data
             self._points_for = data
-            brushes = [pg.mkBrush(c) for c in colours] if isinstance(colours, onp.ndarray) \
-                else colours
+            brushes = (
+                [pg.mkBrush(c) for c in colours] if isinstance(colours, onp.ndarray) else colours
+            )
             self.points.setData(X[:, 0], X[:, 1], brush=brushes)
 
     def showEvent(self, event) -> None:

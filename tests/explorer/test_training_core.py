@@ -51,13 +51,21 @@ def test_code_log_runs_as_a_script(spiral, tmp_path):
     spiral.set_optimizer("sgd", learning_rate=0.1, momentum=0.9, wd=1e-4)
     spiral.train(5)
     script = spiral.code_script()
-    assert "trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1, " \
-           "'momentum': 0.9, 'wd': 0.0001})" in script
+    assert (
+        "trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1, "
+        "'momentum': 0.9, 'wd': 0.0001})" in script
+    )
     assert "with autograd.record():" in script and "trainer.step(batch_size)" in script
     path = tmp_path / "run.py"
     path.write_text(script + "\nprint('final loss', float(loss.mean()))\n")
-    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
-                          cwd=REPO, env={**os.environ, "PYTHONPATH": REPO}, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": REPO},
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "final loss" in done.stdout
 
@@ -109,7 +117,7 @@ def test_diagnostics_equal_a_forward_pass_done_by_hand(spiral):
     p /= p.sum(1, keepdims=True)
     d_out = p - onp.eye(2)[y]
     d_h1 = d_out @ W[2]
-    d_h0 = (d_h1 * (1 - h1 ** 2)) @ W[1]
+    d_h0 = (d_h1 * (1 - h1**2)) @ W[1]
     assert [r["path"] for r in rows] == ["net[0]", "net[1]", "net[2]"]
     for row, h, g in zip(rows, (h0, h1, out), (d_h0, d_h1, d_out)):
         assert row["act_mean"] == pytest.approx(h.mean(), abs=1e-5)
@@ -131,8 +139,9 @@ def test_dead_relu_fraction():
     session.train(1)
     row = session.diagnostics()[0]
     X = session.training.last_batch[0].asnumpy()
-    h = onp.maximum(X @ session.net[0].weight.data().asnumpy().T
-                    + session.net[0].bias.data().asnumpy(), 0)
+    h = onp.maximum(
+        X @ session.net[0].weight.data().asnumpy().T + session.net[0].bias.data().asnumpy(), 0
+    )
     assert row["dead"] == pytest.approx((h <= 0).all(axis=0).mean())
     assert row["dead"] >= 0.5
 
@@ -144,14 +153,19 @@ def test_tied_exercise_shared_gradient_is_the_sum_of_both_uses():
     session.set_optimizer("sgd", learning_rate=0.05)
     net = session.net
     for _ in range(5):
-        weights = [(net[i].weight.data().asnumpy().copy(), net[i].bias.data().asnumpy().copy())
-                   for i in range(4)]
+        weights = [
+            (net[i].weight.data().asnumpy().copy(), net[i].bias.data().asnumpy().copy())
+            for i in range(4)
+        ]
         session.step()
         X, y = session.training.last_batch
         untied = nn.Sequential()
-        untied.add(nn.Dense(8, activation="relu", in_units=20),
-                   nn.Dense(8, activation="relu", in_units=8),
-                   nn.Dense(8, activation="relu", in_units=8), nn.Dense(10, in_units=8))
+        untied.add(
+            nn.Dense(8, activation="relu", in_units=20),
+            nn.Dense(8, activation="relu", in_units=8),
+            nn.Dense(8, activation="relu", in_units=8),
+            nn.Dense(10, in_units=8),
+        )
         untied.initialize(init.Zero())
         for i, (w, bias) in enumerate(weights):
             untied[i].weight.set_data(np.array(w))
@@ -161,8 +175,9 @@ def test_tied_exercise_shared_gradient_is_the_sum_of_both_uses():
         loss.backward()
         first, second = (untied[i].weight.grad().asnumpy() for i in (1, 2))
         assert net[1].weight is net[2].weight
-        onp.testing.assert_allclose(net[1].weight.grad().asnumpy(), first + second,
-                                    rtol=1e-4, atol=1e-6)
+        onp.testing.assert_allclose(
+            net[1].weight.grad().asnumpy(), first + second, rtol=1e-4, atol=1e-6
+        )
         assert not onp.allclose(first, 0) and not onp.allclose(second, 0)
 
 
@@ -201,8 +216,10 @@ def test_load_csv_infers_the_task_and_refuses_what_is_not_a_table(tmp_path):
     rng = onp.random.default_rng(0)
     X = rng.normal(size=(60, 3))
     table = tmp_path / "t.csv"
-    table.write_text("a,b,c,kind,price\n" + "\n".join(
-        f"{a:.3f},{b:.3f},{c:.3f},{int(a > 0)},{a * 2 + c:.3f}" for a, b, c in X))
+    table.write_text(
+        "a,b,c,kind,price\n"
+        + "\n".join(f"{a:.3f},{b:.3f},{c:.3f},{int(a > 0)},{a * 2 + c:.3f}" for a, b, c in X)
+    )
     session = Session()
     shown = []
     session.printed.connect(shown.append)
@@ -226,7 +243,8 @@ def test_compare_initializers_trains_copies_with_the_same_batches(spiral):
     before = values(spiral)
     history_length = len(spiral.commands.entries)
     results = spiral.compare_initializers(
-        {"a": init.Xavier(), "b": init.Xavier(), "zero": init.Zero()}, steps=30)
+        {"a": init.Xavier(), "b": init.Xavier(), "zero": init.Zero()}, steps=30
+    )
     a, b, zero = results
     assert a.losses == b.losses and len(a.losses) == 30  # same seed, same batches
     assert [r["path"] for r in a.diagnostics] == ["net[0]", "net[1]", "net[2]"]
