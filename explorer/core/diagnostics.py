@@ -65,6 +65,24 @@ def layer_blocks(net: Block, paths: dict[int, str]) -> list[Block]:
     return [b for b in layers if b is not net or not net.named_children()]
 
 
+def first_nonfinite_layer(net: Block, paths: dict[int, str], x) -> str | None:
+    """Access path of the first layer whose output on ``x`` holds NaN or Inf (None if none)."""
+    found = []
+
+    def hook(block, _inputs, out):
+        if not found and not onp.isfinite(out.asnumpy()).all():
+            found.append(paths.get(id(block), block.name))
+
+    handles = [b.register_forward_hook(hook) for b in layer_blocks(net, paths)]
+    try:
+        with autograd.predict_mode(), onp.errstate(all="ignore"):
+            net(x)
+    finally:
+        for handle in handles:
+            handle.detach()
+    return found[0] if found else None
+
+
 def update_ratio(before: onp.ndarray, after: onp.ndarray) -> float:
     """std(after − before) / std(after): how big the last update was next to the weight."""
     spread = float(onp.std(after))

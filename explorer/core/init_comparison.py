@@ -51,14 +51,14 @@ def compare_initializers(
     call from a worker thread: only copies are trained; the open model is read
     once, under the session's lock.
     """
-    from .training import _make_loss
+    from .training_run import make_loss
 
     training = session.training
     if training.data is None or session.net is None:
         raise RuntimeError("Choose a data set and open a model first.")
     with session.lock:
         original = copy.deepcopy(session.net)
-    loss_fn = _make_loss(training.loss)
+    loss_fn = make_loss(training.loss)
     X_train, y_train = training.data.arrays()[:2]
     batch = max(1, min(training.batch_size, len(training.data.X_train)))
     saved_state = random_state.generator().bit_generator.state

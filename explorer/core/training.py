@@ -35,7 +35,6 @@ import math
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 
 import numpy as onp
 
@@ -43,12 +42,12 @@ from engine import autograd, gluon
 from engine import data as engine_data
 from engine.gluon.snapshot import ParameterState
 
-from .commands import Change
-from .diagnostics import layer_diagnostics, update_ratio
+from .diagnostics import first_nonfinite_layer, layer_diagnostics, update_ratio
 from .handoff_lock import HandoffRLock
 from .histogram_history import HistogramHistory
-from .training_code import LOSSES, OPTIMIZERS, loop_code, setup_code
+from .training_code import LOSSES, OPTIMIZERS, setup_code
 from .training_data import TrainingData, fit_problems, load_csv, load_registered
+from .training_run import RunState, TrainingRun, make_loss, run_entries
 
 __all__ = ["TrainingController", "TrainingSetupError", "TrainingRun"]
 
@@ -66,28 +65,6 @@ class TrainingSetupError(RuntimeError):
     def __init__(self, message: str, fixes: list[str] | None = None) -> None:
         super().__init__(message)
         self.fixes = fixes or []
-
-
-@dataclass(eq=False)
-class TrainingRun(Change):
-    """A training run on the history: parameters before and after, and its loop as code."""
-
-    setup_key: tuple = ()
-    first_step: int = 0
-    last_step: int = 0
-
-
-@dataclass
-class _RunState:
-    first_step: int
-    before: list
-    params: list
-    setup_key: tuple
-    setup: str
-    checkpoint: list | None = None
-    checkpoint_step: int = 0
-    finished_by: str = ""
-    nonfinite: dict = field(default_factory=dict)
 
 
 class TrainingController:
@@ -116,7 +93,7 @@ class TrainingController:
         self._thread: threading.Thread | None = None
         self._switch_interval = sys.getswitchinterval()
         self._pause = threading.Event()
-        self._run: _RunState | None = None
+        self._run: RunState | None = None
         self._finished: list = []
         self._finished_lock = threading.Lock()
         self.histograms = HistogramHistory()
@@ -357,7 +334,7 @@ class TrainingController:
                     seed=self.seed,
                 )
                 self._batches = iter(())
-            self._loss_fn = _make_loss(self.loss)
+            self._loss_fn = make_loss(self.loss)
             self._paths = {id(n.obj): n.path for n in session.tree().walk()}
             selected = session.selected_parameter()
             if selected is not None:
@@ -365,7 +342,7 @@ class TrainingController:
             if not self.histograms.snapshots:
                 self.histograms.record(self.step_count, force=True)
             setup_key = (id(self.data), self.loss, id(self._trainer), id(self._loader))
-            self._run = _RunState(
+            self._run = RunState(
                 self.step_count,
                 [ParameterState(p) for p in params],
                 params,
@@ -495,89 +472,19 @@ class TrainingController:
 
     def _first_nonfinite_layer(self) -> str | None:
         """Access path of the first layer whose output on the last batch is NaN/Inf."""
-        from .diagnostics import layer_blocks
-
-        net = self.session.net
-        found = []
-
-        def hook(block, _inputs, out):
-            if not found and not onp.isfinite(out.asnumpy()).all():
-                found.append(self._paths.get(id(block), block.name))
-
-        handles = [b.register_forward_hook(hook) for b in layer_blocks(net, self._paths)]
-        try:
-            with autograd.predict_mode(), onp.errstate(all="ignore"):
-                net(self.last_batch[0])
-        finally:
-            for handle in handles:
-                handle.detach()
-        return found[0] if found else None
+        return first_nonfinite_layer(self.session.net, self._paths, self.last_batch[0])
 
     def _end(self, how: str) -> None:
         """Record the run (before → after) for the history; the pushing thread collects it."""
         run, self._run = self._run, None
         if run is None:
             return
-        entries = []
-        steps = self.step_count - run.first_step
-        if run.nonfinite and run.checkpoint is not None and run.checkpoint_step > run.first_step:
-            entries.append(
-                self._entry(
-                    run, run.before, run.checkpoint, run.first_step, run.checkpoint_step, ""
-                )
-            )
-            entries.append(
-                self._entry(
-                    run,
-                    run.checkpoint,
-                    None,
-                    run.checkpoint_step,
-                    self.step_count,
-                    " (diverged: NaN/Inf)",
-                    setup=False,
-                )
-            )
-        elif steps > 0 or run.nonfinite:
-            suffix = " (diverged: NaN/Inf)" if run.nonfinite else ""
-            entries.append(
-                self._entry(run, run.before, None, run.first_step, self.step_count, suffix)
-            )
-        entries = [e for e in entries if e.before or e.last_step > e.first_step]
+        with self._finished_lock:
+            pending = list(self._finished)
+        in_effect = [*self.session.commands.in_effect(), *pending]
+        entries = run_entries(run, self.step_count, self.data.name, in_effect)
         with self._finished_lock:
             self._finished.extend(entries)
-
-    def _entry(self, run, before_states, after_states, first, last, suffix, setup=True):
-        changed = [s for s in before_states if _differs(s, after_states)]
-        if after_states is None:
-            after = [ParameterState(s.param) for s in changed]
-        else:
-            by_param = {id(s.param): s for s in after_states}
-            after = [by_param[id(s.param)] for s in changed]
-        steps = last - first
-        label = (
-            f"Train {steps} step{'s' if steps != 1 else ''} ({first + 1}–{last})"
-            f" on {self.data.name}{suffix}"
-        )
-        code_lines = [f"# {label}"]
-        if setup and not self._setup_in_effect(run.setup_key):
-            code_lines.append(run.setup)
-        code_lines.append(loop_code(steps))
-        return TrainingRun(
-            label,
-            "\n".join(code_lines),
-            changed,
-            after,
-            True,
-            setup_key=run.setup_key,
-            first_step=first,
-            last_step=last,
-        )
-
-    def _setup_in_effect(self, key: tuple) -> bool:
-        runs = [c for c in self.session.commands.in_effect() if isinstance(c, TrainingRun)]
-        with self._finished_lock:
-            runs += [c for c in self._finished if isinstance(c, TrainingRun)]
-        return bool(runs) and runs[-1].setup_key == key
 
     # --------------------------------------------------------- diagnostics
     def diagnostics(self, histograms: bool = False) -> list[dict]:
@@ -592,21 +499,5 @@ class TrainingController:
             paths = {id(n.obj): n.path for n in session.tree().walk()}
             X, y = self.last_batch
             return layer_diagnostics(
-                session.net, X, y, _make_loss(self.loss), paths, self.last_ratios, histograms
+                session.net, X, y, make_loss(self.loss), paths, self.last_ratios, histograms
             )
-
-
-def _differs(state, after_states) -> bool:
-    if after_states is None:
-        return state.changed()
-    other = next((s for s in after_states if s.param is state.param), None)
-    return other is None or not state.same_values(other)
-
-
-def _make_loss(name: str):
-    return {
-        "softmax_cross_entropy": gluon.loss.SoftmaxCrossEntropyLoss,
-        "l2": gluon.loss.L2Loss,
-        "l1": gluon.loss.L1Loss,
-        "sigmoid_binary_cross_entropy": gluon.loss.SigmoidBinaryCrossEntropyLoss,
-    }[name]()
