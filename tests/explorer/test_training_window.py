@@ -28,7 +28,15 @@ def test_play_trains_loss_falls_window_answers_then_pause(window, qtbot):
     assert session.training.running
     _wait_for_steps(qtbot, session, 300)
     # The window answers while training: a click on the tree and a console command.
-    assert window.select("net[1].weight")
+    tree = window.tree_view.tree
+    index = window.tree_view.model.index_for_path("net[1].weight")
+    tree.scrollTo(index)
+    qtbot.mouseClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualRect(index).center()
+    )
+    assert session.selected_path == "net[1].weight" and session.training.running
+    window.refresh_views()
+    assert "net[1].weight" in window.tensor_view.header_label.text()
     window.console_view.run_source("answer = 6 * 7")
     assert session.namespace["answer"] == 42
     assert not session.training.running  # the console edit paused training, and it stays paused
