@@ -56,6 +56,7 @@ class TrainingPanel(QWidget):
         self._last_boundary = 0.0
         self._last_curves = 0.0
         self._curve_lengths = None
+        self._loss_curve = LossCurve()
         self._points_for = None
         self._settings_shown = None
         form = QFormLayout()
@@ -258,8 +259,8 @@ class TrainingPanel(QWidget):
         lengths = (len(history["loss"]), len(history["test_loss"]), id(training.data))
         if lengths != self._curve_lengths:
             self._curve_lengths = lengths
-            losses = onp.asarray(history["loss"], dtype=onp.float64)
-            self.train_curve.setData(onp.arange(1, len(losses) + 1), losses)
+            steps, losses = self._loss_curve.update(history["loss"])
+            self.train_curve.setData(steps, losses)
             self.test_curve.setData(
                 onp.asarray(history["test_step"]), onp.asarray(history["test_loss"])
             )
@@ -317,6 +318,40 @@ class TrainingPanel(QWidget):
         super().showEvent(event)
         self._curve_lengths = None
         self.training_changed()
+
+
+class LossCurve:
+    """The per-step losses as an array grown by appending, drawn as a min/max envelope.
+
+    Converting the whole list and handing pyqtgraph every point would cost
+    more with every step; past ``MAX_POINTS`` the curve is the minimum and
+    maximum of each block of steps, so spikes stay visible.
+    """
+
+    MAX_POINTS = 4000
+
+    def __init__(self) -> None:
+        self.values = onp.zeros(0)
+
+    def update(self, losses: list) -> tuple[onp.ndarray, onp.ndarray]:
+        """``(steps, values)`` to draw for the list ``losses`` (which only grows, or restarts)."""
+        n = len(losses)
+        if n < len(self.values):
+            self.values = onp.zeros(0)
+        if n > len(self.values):
+            self.values = onp.concatenate([self.values, onp.asarray(losses[len(self.values) : n])])
+        values = self.values
+        if n <= self.MAX_POINTS:
+            return onp.arange(1, n + 1), values
+        block = -(-n // (self.MAX_POINTS // 2))
+        full = n // block * block
+        blocks = values[:full].reshape(-1, block)
+        envelope = onp.empty(2 * len(blocks))
+        envelope[0::2], envelope[1::2] = blocks.min(axis=1), blocks.max(axis=1)
+        steps = onp.repeat(onp.arange(len(blocks)) * block + 1 + block // 2, 2)
+        return onp.concatenate([steps, onp.arange(full + 1, n + 1)]), onp.concatenate(
+            [envelope, values[full:]]
+        )
 
 
 def _spin(lo: float, hi: float, step: float, value: float, decimals: int = 2) -> QDoubleSpinBox:

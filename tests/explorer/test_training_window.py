@@ -135,3 +135,16 @@ def test_histogram_strip_scrubs_back_through_the_run(window, qtbot):
     assert view.slider.maximum() == 10 and "net[1].weight" in view.title_label.text()
     view.slider.setValue(3)
     assert view.cursor.value() == 30 and view.slice_label.text() == "step 30"
+
+
+def test_loss_curve_envelope_keeps_spikes_of_a_long_run():
+    from explorer.views.training_panel import LossCurve
+
+    curve = LossCurve()
+    losses = [1.0] * 50_000
+    losses[12_345] = 9.0
+    steps, values = curve.update(losses[:30_000])
+    steps, values = curve.update(losses)
+    assert len(values) <= LossCurve.MAX_POINTS + 100 and values.max() == 9.0
+    assert steps[0] >= 1 and 49_900 < steps[-1] <= 50_000
+    assert len(curve.update(losses[:10])[1]) == 10  # a reset history starts again
