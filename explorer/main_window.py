@@ -33,12 +33,9 @@ from .settings import Settings, SettingsStore
 from .theme import apply_theme
 from .views.block_tree_view import BlockTreeView
 from .views.code_log_view import CodeLogView
-from .views.comparison_view import ComparisonView
 from .views.console_view import ConsoleView
-from .views.depth_profile_view import DepthProfileView
-from .views.histogram_strip_view import HistogramStripView
 from .views.tensor_view import TensorView
-from .views.training_panel import TrainingPanel
+from .views.training_docks import TrainingDocks
 
 __all__ = ["MainWindow"]
 
@@ -105,30 +102,7 @@ class MainWindow(QMainWindow):
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.code_log_dock = self._dock("Code log", self.code_log_view,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
-        # ---- training (the training panel and the depth profile, docked right as tabs)
-        self.training_panel = TrainingPanel(self.session, self)
-        self.depth_profile_view = DepthProfileView(self.session, self)
-        self.training_dock = self._dock("Training", self.training_panel,
-                                        Qt.DockWidgetArea.RightDockWidgetArea)
-        self.depth_profile_dock = self._dock("Depth profile", self.depth_profile_view,
-                                             Qt.DockWidgetArea.RightDockWidgetArea)
-        self.comparison_view = ComparisonView(self.session, self)
-        self.comparison_dock = self._dock("Compare initializations", self.comparison_view,
-                                          Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.training_dock, self.depth_profile_dock)
-        self.histogram_strip_view = HistogramStripView(self.session, self)
-        self.histogram_strip_dock = self._dock("Histograms over time", self.histogram_strip_view,
-                                               Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.depth_profile_dock, self.comparison_dock)
-        self.tabifyDockWidget(self.comparison_dock, self.histogram_strip_dock)
-        # Hidden until a data set is chosen (View → Training, or session.set_dataset):
-        # the model views keep their room until training is wanted.
-        self.training_dock.hide()
-        self.depth_profile_dock.hide()
-        self.comparison_dock.hide()
-        self.histogram_strip_dock.hide()
-        self._training_docks_shown = False
-        # ---- end training
+        self.training_docks = TrainingDocks(self)  # ---- training: docks on the right, hidden
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.console_dock, self.code_log_dock, Qt.Orientation.Horizontal)
         self.resizeDocks([self.tree_dock], [470], Qt.Orientation.Horizontal)
@@ -217,8 +191,7 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         for dock in (self.tree_dock, self.console_dock, self.code_log_dock,
-                     self.training_dock, self.depth_profile_dock,  # ---- training: these four
-                     self.comparison_dock, self.histogram_strip_dock):
+                     *self.training_docks.docks):  # ---- training: its four docks
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction("&Larger text", lambda: self.change_font_size(+2),
@@ -247,14 +220,6 @@ class MainWindow(QMainWindow):
         w.grads_changed.connect(self.tree_view.parameters_changed)
         w.grads_changed.connect(self.tensor_view.grads_changed)
         w.selection_changed.connect(self._selection_changed)
-        # ---- training
-        w.training_changed.connect(self._show_training_docks_once)
-        w.training_changed.connect(self.training_panel.training_changed)
-        w.training_changed.connect(self.depth_profile_view.training_changed)
-        w.training_changed.connect(self.histogram_strip_view.training_changed)
-        w.selection_changed.connect(self.histogram_strip_view.selection_changed)
-        self.training_panel.error_shown.connect(
-            lambda text: self.statusBar().showMessage(text.splitlines()[0], 10000))
         self.tree_view.path_selected.connect(self._tree_path_selected)
         self.tree_view.filter_requested.connect(self._filter_requested)
         self.tree_view.totals_changed.connect(self._show_totals)
@@ -499,18 +464,6 @@ class MainWindow(QMainWindow):
         text += f"   shared {totals.shared:,}"
         self.totals_label.setText(text)
 
-    def _show_training_docks_once(self) -> None:
-        """---- training: the first data set chosen shows the training docks."""
-        if self.session.training.data is not None and not self._training_docks_shown:
-            self._training_docks_shown = True
-            self.depth_profile_dock.show()
-            self.comparison_dock.show()
-            self.histogram_strip_dock.show()
-            self.training_dock.show()
-            self.training_dock.raise_()
-            self.resizeDocks([self.training_dock], [int(self.width() * 0.42)],
-                             Qt.Orientation.Horizontal)
-
     # ---------------------------------------------------------------- polling
     def refresh_views(self) -> None:
         """Let the watcher report what changed since the last poll (cheap when nothing did)."""
@@ -519,8 +472,7 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- settings
     def closeEvent(self, event) -> None:
         self._poll_timer.stop()
-        self.session.pause_training()  # ---- training: stop the workers before the window goes
-        self.comparison_view.stop()
+        self.training_docks.stop()  # ---- training: stop the workers before the window goes
         if not self._keep_layout:  # a scripted run (screenshot) leaves the user's layout alone
             super().closeEvent(event)
             return

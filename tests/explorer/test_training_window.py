@@ -22,8 +22,8 @@ def _spiral(window, qtbot):
 
 def test_play_trains_loss_falls_window_answers_then_pause(window, qtbot):
     session = _spiral(window, qtbot)
-    panel = window.training_panel
-    assert window.training_dock.isVisible()
+    panel = window.training_docks.training_panel
+    assert window.training_docks.training_dock.isVisible()
     qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
     assert session.training.running
     _wait_for_steps(qtbot, session, 300)
@@ -53,7 +53,7 @@ def test_play_trains_loss_falls_window_answers_then_pause(window, qtbot):
 
 def test_pause_button_stops_within_one_step(window, qtbot):
     session = _spiral(window, qtbot)
-    panel = window.training_panel
+    panel = window.training_docks.training_panel
     qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
     _wait_for_steps(qtbot, session, 10)
     window.refresh_views()
@@ -81,7 +81,7 @@ def test_nan_message_shown_and_undo_to_finite(window, qtbot):
     session.new_mlp(hidden=(16, 16), activation="relu")
     qtbot.waitUntil(lambda: not window._demo_timer.isActive())
     window.refresh_views()
-    panel = window.training_panel
+    panel = window.training_docks.training_panel
     panel.lr_box.setValue(10000.0)
     panel.optimizer_box.setCurrentText("sgd")
     panel._apply_optimizer()
@@ -100,19 +100,19 @@ def test_depth_profile_shows_rows_and_warnings_for_a_bad_init(window, qtbot):
     session.new_mlp(hidden=(32, 32, 32), activation="tanh", init=init.Normal(3))
     session.train(30)
     window.refresh_views()
-    window.depth_profile_dock.raise_()
-    qtbot.waitUntil(window.depth_profile_view.isVisible)
-    window.depth_profile_view.refresh()
-    text = window.depth_profile_view.warnings_label.text()
+    window.training_docks.depth_profile_dock.raise_()
+    qtbot.waitUntil(window.training_docks.depth_profile_view.isVisible)
+    window.training_docks.depth_profile_view.refresh()
+    text = window.training_docks.depth_profile_view.warnings_label.text()
     assert "saturated" in text
-    assert "net[1]" in window.depth_profile_view.table_label.text()
+    assert "net[1]" in window.training_docks.depth_profile_view.table_label.text()
 
 
 def test_comparison_view_overlays_runs_without_touching_the_model(window, qtbot):
     session = _spiral(window, qtbot)
     before = session.net[0].weight.data().asnumpy().copy()
-    view = window.comparison_view
-    window.comparison_dock.raise_()
+    view = window.training_docks.comparison_view
+    window.training_docks.comparison_dock.raise_()
     view.steps_box.setValue(20)
     qtbot.mouseClick(view.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not view.busy, timeout=30000)
@@ -128,8 +128,8 @@ def test_histogram_strip_scrubs_back_through_the_run(window, qtbot):
     session.set_histogram_interval(10)
     session.train(100)
     window.refresh_views()
-    window.histogram_strip_dock.raise_()
-    view = window.histogram_strip_view
+    window.training_docks.histogram_strip_dock.raise_()
+    view = window.training_docks.histogram_strip_view
     qtbot.waitUntil(view.isVisible)
     view.refresh()
     assert view.slider.maximum() == 10 and "net[1].weight" in view.title_label.text()
