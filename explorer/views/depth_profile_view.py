@@ -39,10 +39,10 @@ class DepthProfileView(QWidget):
         self.histogram_plot = pg.PlotWidget(title="Outputs per layer")
         self.histogram_plot.setLabel("bottom", "output value")
         self.histogram_plot.addLegend(offset=(-10, 10))
-        self.gradient_plot = pg.PlotWidget(title="Gradient std by depth")
+        self.gradient_plot = pg.PlotWidget(title="Gradient std (log)")
         self.gradient_plot.setLogMode(y=True)
         self.gradient_plot.setLabel("bottom", "layer (forward order)")
-        self.ratio_plot = pg.PlotWidget(title="Update / weight ratio")
+        self.ratio_plot = pg.PlotWidget(title="Update / weight")
         self.ratio_plot.setLogMode(y=True)
         self.ratio_plot.setLabel("bottom", "step")
         self.ratio_plot.addLegend(offset=(-10, 10))
@@ -60,7 +60,13 @@ class DepthProfileView(QWidget):
         layout.addWidget(self.histogram_plot, 0, 0)
         layout.addWidget(self.gradient_plot, 0, 1)
         layout.addWidget(self.ratio_plot, 1, 0)
-        layout.addWidget(self.table_label, 1, 1, Qt.AlignmentFlag.AlignTop)
+        # Scrolled, so a long layer list never widens the dock past a small window.
+        table_area = QScrollArea()
+        table_area.setWidgetResizable(True)
+        table_area.setWidget(self.table_label)
+        table_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.table_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(table_area, 1, 1)
         layout.addWidget(warnings_area, 2, 0, 1, 2)
         for column in range(2):
             layout.setColumnStretch(column, 1)
@@ -68,7 +74,7 @@ class DepthProfileView(QWidget):
         layout.setRowStretch(1, 3)
         layout.setRowStretch(2, 1)
         for plot in (self.histogram_plot, self.gradient_plot, self.ratio_plot):
-            plot.setMinimumWidth(220)
+            plot.setMinimumWidth(200)
 
     def training_changed(self) -> None:
         """The watcher saw training move: redraw if visible and not drawn just now."""
@@ -126,6 +132,8 @@ class DepthProfileView(QWidget):
                 self.ratio_plot.plot(
                     steps, values, name=path, pen=pg.mkPen(COLOURS[i % len(COLOURS)], width=2)
                 )
+        for plot in (self.histogram_plot, self.gradient_plot, self.ratio_plot):
+            plot.enableAutoRange()
         self.table_label.setText(_table(rows))
         self.warnings_label.setText(
             "<br>".join(f"⚠ {n}" for n in self.notes)

@@ -8,7 +8,7 @@ panel in front); View → Training shows them at any time.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from .comparison_view import ComparisonView
 from .depth_profile_view import DepthProfileView
@@ -18,7 +18,9 @@ from .training_panel import TrainingPanel
 __all__ = ["TrainingDocks"]
 
 AREA = Qt.DockWidgetArea.RightDockWidgetArea
-SHARE_OF_WIDTH = 0.42
+SHARE_OF_WIDTH = 0.42  # of a wide window; less of a small one
+SMALL_WINDOW_SHARE = 0.36
+SMALL_WINDOW = 1400
 
 
 class TrainingDocks:
@@ -37,10 +39,8 @@ class TrainingDocks:
         self.histogram_strip_view = HistogramStripView(session, window)
         self.training_dock = window._dock("Training", self.training_panel, AREA)
         self.depth_profile_dock = window._dock("Depth profile", self.depth_profile_view, AREA)
-        self.comparison_dock = window._dock("Compare initializations", self.comparison_view, AREA)
-        self.histogram_strip_dock = window._dock(
-            "Histograms over time", self.histogram_strip_view, AREA
-        )
+        self.comparison_dock = window._dock("Compare inits", self.comparison_view, AREA)
+        self.histogram_strip_dock = window._dock("Histograms", self.histogram_strip_view, AREA)
         self.docks = [
             self.training_dock,
             self.depth_profile_dock,
@@ -71,8 +71,14 @@ class TrainingDocks:
         for dock in self.docks:
             dock.show()
         self.training_dock.raise_()
+        # Sized once the docks are laid out (a dock shown this moment still has no width).
+        QTimer.singleShot(0, self._fit_width)
+
+    def _fit_width(self) -> None:
+        window = self.window
+        share = SHARE_OF_WIDTH if window.width() >= SMALL_WINDOW else SMALL_WINDOW_SHARE
         window.resizeDocks(
-            [self.training_dock], [int(window.width() * SHARE_OF_WIDTH)], Qt.Orientation.Horizontal
+            [self.training_dock], [int(window.width() * share)], Qt.Orientation.Horizontal
         )
 
     def stop(self) -> None:

@@ -87,15 +87,20 @@ class TrainingPanel(QWidget):
         opt_row.addWidget(self.optimizer_box, 1)
         opt_row.addWidget(QLabel("lr"))
         opt_row.addWidget(self.lr_box)
-        opt_row.addWidget(QLabel("momentum"))
-        opt_row.addWidget(self.momentum_box)
-        opt_row.addWidget(QLabel("wd"))
-        opt_row.addWidget(self.wd_box)
         form.addRow("Optimizer", opt_row)
+        # A row of its own: the dock stays narrow enough for a 1024-pixel window.
+        batch_row = QHBoxLayout()
+        batch_row.addWidget(QLabel("momentum"))
+        batch_row.addWidget(self.momentum_box)
+        batch_row.addWidget(QLabel("wd"))
+        batch_row.addWidget(self.wd_box)
+        batch_row.addWidget(QLabel("batch size"))
         self.batch_box = QSpinBox()
         self.batch_box.setRange(1, 4096)
         self.batch_box.setValue(32)
-        form.addRow("Batch size", self.batch_box)
+        batch_row.addWidget(self.batch_box)
+        batch_row.addStretch(1)
+        form.addRow("", batch_row)
 
         self.play_button = QPushButton("▶ Play")
         self.step_button = QPushButton("Step")
@@ -158,6 +163,12 @@ class TrainingPanel(QWidget):
         self.batch_box.editingFinished.connect(
             lambda: self._call(lambda: session.set_batch_size(self.batch_box.value()))
         )
+        # Narrow docks (a 1024-pixel window) keep room for the tensor view: combos shrink.
+        for box in (self.dataset_box, self.loss_box, self.optimizer_box):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(6)
         self.play_button.clicked.connect(self.toggle_play)
         self.step_button.clicked.connect(lambda: self._call(session.step))
         self.reset_button.clicked.connect(lambda: self._call(session.reset_training))
