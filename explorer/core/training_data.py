@@ -117,10 +117,12 @@ def load_registered(name: str, **options) -> TrainingData:
     X_train, y_train, X_test, y_test = (onp.asarray(a) for a in split)
     args = "".join(f", {k}={v!r}" for k, v in options.items())
     code = f"X_train, y_train, X_test, y_test = data.load_dataset({name!r}{args})"
+    # The teacher takes num_classes; the registry lists its default.
+    num_classes = int(options.get("num_classes", info.num_classes)) if info.num_classes else None
     return TrainingData(
         name,
         info.task,
-        info.num_classes,
+        num_classes,
         X_train.astype(onp.float32),
         _labels(y_train, info.task),
         X_test.astype(onp.float32),

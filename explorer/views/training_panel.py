@@ -106,6 +106,10 @@ class TrainingPanel(QWidget):
         self.step_button = QPushButton("Step")
         self.reset_button = QPushButton("Reset")
         self.fit_button = QPushButton("New MLP for this data")
+        self.apply_fix_button = QPushButton("")
+        self.apply_fix_button.setToolTip("Make the model fit the data (undoable)")
+        self.apply_fix_button.hide()
+        self._fix = None
         self.play_button.setToolTip("Train on a worker thread; the window stays usable")
         self.reset_button.setToolTip(
             "Re-initialize every parameter with its initializer (undoable) and clear the curves"
@@ -114,6 +118,9 @@ class TrainingPanel(QWidget):
         for button in (self.play_button, self.step_button, self.reset_button, self.fit_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        fix_row = QHBoxLayout()
+        fix_row.addWidget(self.apply_fix_button)
+        fix_row.addStretch(1)
         self.counters_label = QLabel("step 0")
         self.message_label = QLabel("")
         self.message_label.setWordWrap(True)
@@ -149,6 +156,7 @@ class TrainingPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
+        layout.addLayout(fix_row)
         layout.addWidget(self.counters_label)
         layout.addWidget(self.message_label)
         layout.addLayout(plots, 1)
@@ -173,6 +181,7 @@ class TrainingPanel(QWidget):
         self.step_button.clicked.connect(lambda: self._call(session.step))
         self.reset_button.clicked.connect(lambda: self._call(session.reset_training))
         self.fit_button.clicked.connect(lambda: self._call(session.new_mlp))
+        self.apply_fix_button.clicked.connect(self.apply_fix)
         self.show_settings()
 
     # -------------------------------------------------------------- commands
@@ -181,14 +190,27 @@ class TrainingPanel(QWidget):
             command()
         except Exception as exc:  # a learner's setting or a misfit: say it, change nothing
             text = str(exc)
-            fixes = getattr(exc, "fixes", [])
-            self.fit_button.setVisible(bool(fixes) or self.fit_button.isVisible())
+            self._offer_fix(getattr(exc, "fixes", []))
             self.message_label.setText(text)
             self.error_shown.emit(text)
             return False
         self.message_label.setText(self.session.training.message)
+        self._offer_fix([])
         self.training_changed()
         return True
+
+    def _offer_fix(self, fixes: list[str]) -> None:
+        """Show the first fix a misfit offers as a button (it runs as a console line)."""
+        self._fix = fixes[0] if fixes else None
+        self.apply_fix_button.setVisible(self._fix is not None)
+        if self._fix:
+            self.apply_fix_button.setText(f"Fix: {self._fix}")
+
+    def apply_fix(self) -> None:
+        """Run the offered fix, as the console would (undoable, logged)."""
+        fix = self._fix
+        if fix:
+            self._call(lambda: self.session.execute(fix))
 
     def toggle_play(self) -> None:
         """Play ↔ Pause."""

@@ -148,3 +148,19 @@ def test_loss_curve_envelope_keeps_spikes_of_a_long_run():
     assert len(values) <= LossCurve.MAX_POINTS + 100 and values.max() == 9.0
     assert steps[0] >= 1 and 49_900 < steps[-1] <= 50_000
     assert len(curve.update(losses[:10])[1]) == 10  # a reset history starts again
+
+
+def test_a_misfit_says_what_does_not_fit_and_its_fix_button_fixes_it(window, qtbot):
+    session = window.session  # the chapter's MLP: 20 inputs, 10 outputs
+    session.set_dataset("teacher", num_classes=3)
+    window.refresh_views()
+    panel = window.training_docks.training_panel
+    qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    assert "10 outputs" in panel.message_label.text() and "3 classes" in panel.message_label.text()
+    assert panel.apply_fix_button.isVisible()
+    assert panel.apply_fix_button.text() == "Fix: session.add_output_layer(3)"
+    qtbot.mouseClick(panel.apply_fix_button, Qt.MouseButton.LeftButton)
+    assert session.net[2].weight.shape == (3, 10)
+    qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    assert len(session.history["loss"]) == 1 and not panel.apply_fix_button.isVisible()
+    assert window.undo_action.text().startswith("&Undo Train 1 step")
