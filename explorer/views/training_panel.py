@@ -17,8 +17,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -72,6 +74,11 @@ class TrainingPanel(QWidget):
         data_row.addWidget(self.noise_box)
         data_row.addWidget(QLabel("test"))
         data_row.addWidget(self.split_box)
+        self.table_button = QPushButton("Table…")
+        self.table_button.setToolTip(
+            "Train on a numeric CSV table (header row); you choose the column to predict"
+        )
+        data_row.addWidget(self.table_button)
         form.addRow("Data", data_row)
         self.loss_box = QComboBox()
         self.loss_box.addItem("matched to the task", None)
@@ -182,6 +189,7 @@ class TrainingPanel(QWidget):
         self.reset_button.clicked.connect(lambda: self._call(session.reset_training))
         self.fit_button.clicked.connect(lambda: self._call(session.new_mlp))
         self.apply_fix_button.clicked.connect(self.apply_fix)
+        self.table_button.clicked.connect(self.choose_table)
         self.show_settings()
 
     # -------------------------------------------------------------- commands
@@ -230,6 +238,32 @@ class TrainingPanel(QWidget):
         self._call(lambda: self.session.set_dataset(name, **options))
         self._curve_lengths = None
         self._last_boundary = 0.0
+
+    def choose_table(self) -> None:
+        """Data → Table…: pick a CSV file, then the column to predict."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Train on a table", "", "CSV tables (*.csv);;All files (*)"
+        )
+        if not path:
+            return
+        try:
+            with open(path, encoding="utf-8", errors="replace") as file:
+                header = [c.strip() for c in file.readline().split(",")]
+        except OSError as exc:
+            self.message_label.setText(f"Cannot read {path}: {exc.strerror}")
+            return
+        target, ok = QInputDialog.getItem(
+            self, "Column to predict", "Predict:", header, len(header) - 1, False
+        )
+        if ok:
+            self.load_table(path, target)
+
+    def load_table(self, path: str, target: str | None = None) -> bool:
+        """Train on the table at ``path`` predicting ``target``; the panel says what it found."""
+        ok = self._call(lambda: self.session.load_csv(path, target=target))
+        if ok:
+            self.message_label.setText(self.session.training.data.describe())
+        return ok
 
     def _apply_loss(self) -> None:
         self._call(lambda: self.session.set_loss(self.loss_box.currentData()))

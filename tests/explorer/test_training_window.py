@@ -164,3 +164,16 @@ def test_a_misfit_says_what_does_not_fit_and_its_fix_button_fixes_it(window, qtb
     qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
     assert len(session.history["loss"]) == 1 and not panel.apply_fix_button.isVisible()
     assert window.undo_action.text().startswith("&Undo Train 1 step")
+
+
+def test_a_table_is_loaded_and_its_task_reported(window, qtbot, tmp_path):
+    table = tmp_path / "houses.csv"
+    table.write_text(
+        "rooms,area,price\n"
+        + "\n".join(f"{r},{a},{r * 10 + a * 0.5}" for r in range(1, 6) for a in range(50, 60))
+    )
+    panel = window.training_docks.training_panel
+    assert panel.load_table(str(table), "price")
+    assert "regression" in panel.message_label.text()
+    assert panel.load_table(str(tmp_path), "price") is False
+    assert "not a regular file" in panel.message_label.text()
