@@ -37,6 +37,7 @@ from .views.code_log_view import CodeLogView
 from .views.console_view import ConsoleView
 from .views.history_view import HistoryView
 from .views.tensor_view import TensorView
+from .views.training_docks import TrainingDocks
 
 __all__ = ["MainWindow"]
 
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.code_log_dock = self._dock("Code log", self.code_log_view,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.training_docks = TrainingDocks(self)  # ---- training: docks on the right, hidden
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.console_dock, self.code_log_dock, Qt.Orientation.Horizontal)
         self.history_view = HistoryView(self)
@@ -261,7 +263,8 @@ class MainWindow(QMainWindow):
                              QKeySequence("Ctrl+L"))
 
         view_menu = bar.addMenu("&View")
-        for dock in (self.tree_dock, self.console_dock, self.code_log_dock, self.history_dock):
+        for dock in (self.tree_dock, self.console_dock, self.code_log_dock, self.history_dock,
+                     *self.training_docks.docks):  # ---- training: its four docks
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         larger = view_menu.addAction("&Larger text", lambda: self.change_font_size(+2),
@@ -608,6 +611,7 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- settings
     def closeEvent(self, event) -> None:
         self._poll_timer.stop()
+        self.training_docks.stop()  # ---- training: stop the workers before the window goes
         if not self._keep_layout:  # a scripted run (screenshot) leaves the user's layout alone
             super().closeEvent(event)
             return

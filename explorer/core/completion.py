@@ -33,6 +33,8 @@ import threading
 import types
 from dataclasses import dataclass, field
 
+from .gui_priority import worker_finished, worker_running
+
 __all__ = ["Completions", "CompletionJob", "CompletionTimeoutError", "common_prefix", "complete"]
 
 TIME_LIMIT_S = 1.5
@@ -239,6 +241,7 @@ class CompletionJob:
         self._timer.daemon = True
 
     def start(self) -> None:
+        worker_running()  # a runaway __dir__ must not starve the window's repaints
         self._thread.start()
         self._timer.start()
 
@@ -263,7 +266,8 @@ class CompletionJob:
             if self._finished.is_set():
                 return False
             self._finished.set()
-            return True
+        worker_finished()
+        return True
 
     def _give_up(self) -> None:
         """Raise CompletionTimeoutError in the worker at its next bytecode (a loop in a __dir__)."""

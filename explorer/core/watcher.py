@@ -18,6 +18,9 @@ grads_changed(params)
     These parameters' gradients were written.
 selection_changed(path)
     The selected access path changed (str or None).
+training_changed()
+    Training moved: steps taken, settings changed, a run started, paused or
+    was recorded (polled from ``session.training.version``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ class Watcher:
         self.values_changed = Event()
         self.grads_changed = Event()
         self.selection_changed = Event()
+        self.training_changed = Event()
+        self._training_seen = None
         self.polls = 0
         self._net = None
         self._structure_seen = None
@@ -53,7 +58,9 @@ class Watcher:
         self.polls += 1
         session = self.session
         net = session.net
-        changed = False
+        # Counters are read under the lock; the events go out after it is released, so a
+        # view drawing its copy never holds up a training step.
+        structure, values, grads = False, [], []
         with session.lock:
             if net is not self._net or (
                     net is not None and net.structure_version != self._structure_seen):
@@ -62,16 +69,23 @@ class Watcher:
                 self._params = session.parameters() if net is not None else []
                 self._versions = {id(p): p.version for p in self._params}
                 self._grad_versions = {id(p): p.grad_version for p in self._params}
-                self.structure_changed.emit()
-                changed = True
+                structure = True
             else:
                 values, grads = self._moved()
-                if values:
-                    self.values_changed.emit(values)
-                    changed = True
-                if grads:
-                    self.grads_changed.emit(grads)
-                    changed = True
+        if structure:
+            self.structure_changed.emit()
+        if values:
+            self.values_changed.emit(values)
+        if grads:
+            self.grads_changed.emit(grads)
+        changed = structure or bool(values) or bool(grads)
+        training = getattr(session, "training", None)
+        if training is not None:
+            training.collect()  # a run the worker finished goes on the history here (GUI thread)
+            if training.version != self._training_seen:
+                self._training_seen = training.version
+                self.training_changed.emit()
+                changed = True
         path = session.selected_path
         if path != self._selection_seen:
             self._selection_seen = path

@@ -213,7 +213,9 @@ def test_a_pathological_object_cannot_freeze_completion(qtbot, window):
     result = _tab(qtbot, window)
     timer.stop()
     assert isinstance(result, CompletionTimeoutError)
-    assert len(beats) >= 3  # the window kept answering while it ran
+    # The window kept answering while it ran (how fast is benchmarks' business:
+    # benchmarks/console_responsiveness.py; a loaded machine must not fail this).
+    assert beats
     window.console_view.console.input.clear()
     _type(qtbot, window, "net[0].bi", enter=False)
     _tab(qtbot, window)  # and completion still works afterwards

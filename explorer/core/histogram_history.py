@@ -1,0 +1,82 @@
+"""Histograms of one parameter over a run: snapshots taken every N steps.
+
+The training worker calls :meth:`HistogramHistory.record` after each step; a
+snapshot (counts over the values' own range) is kept every ``interval``
+steps. :meth:`HistogramHistory.strip` puts them on one common value axis, a
+(snapshots × bins) array the view draws as a heat strip (TensorBoard's
+"offset" histograms, seen from above). Past ``MAX_SNAPSHOTS`` every other
+snapshot is dropped and the interval doubles, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as onp
+
+__all__ = ["HistogramHistory", "HistogramSnapshot"]
+
+BINS = 64
+MAX_SNAPSHOTS = 1000
+
+
+@dataclass(frozen=True)
+class HistogramSnapshot:
+    step: int
+    counts: onp.ndarray
+    lo: float
+    hi: float
+
+
+class HistogramHistory:
+    """Snapshots of one parameter's histogram (see the module docstring)."""
+
+    def __init__(self, interval: int = 10) -> None:
+        self.interval = max(1, int(interval))
+        self.param = None
+        self.path: str | None = None
+        self.snapshots: list[HistogramSnapshot] = []
+
+    def watch(self, param, path: str | None) -> None:
+        """Follow ``param`` from now on (a new parameter starts a new history)."""
+        if param is not self.param:
+            self.param, self.path = param, path
+            self.snapshots = []
+
+    def set_interval(self, steps: int) -> None:
+        self.interval = max(1, int(steps))
+
+    def record(self, step: int, force: bool = False) -> bool:
+        """Take a snapshot at ``step`` if it is due (call under the session's lock)."""
+        param = self.param
+        if param is None or not param.is_initialized or (step % self.interval and not force):
+            return False
+        values = param.data().asnumpy()
+        finite = values[onp.isfinite(values)]
+        if not finite.size:
+            return False
+        lo, hi = float(finite.min()), float(finite.max())
+        if hi <= lo:
+            lo, hi = lo - 0.5, hi + 0.5
+        counts, _ = onp.histogram(finite, bins=BINS, range=(lo, hi))
+        self.snapshots.append(HistogramSnapshot(step, counts, lo, hi))
+        if len(self.snapshots) > MAX_SNAPSHOTS:
+            self.snapshots = self.snapshots[::2]
+            self.interval *= 2
+        return True
+
+    def strip(self, bins: int = BINS) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray]:
+        """``(image, steps, edges)``: densities per snapshot on a common value axis."""
+        snaps = list(self.snapshots)
+        if not snaps:
+            return onp.zeros((0, bins)), onp.zeros(0, int), onp.linspace(-1, 1, bins + 1)
+        lo = min(s.lo for s in snaps)
+        hi = max(s.hi for s in snaps)
+        edges = onp.linspace(lo, hi, bins + 1)
+        image = onp.zeros((len(snaps), bins))
+        for row, snap in enumerate(snaps):
+            centres = onp.linspace(snap.lo, snap.hi, BINS * 2 + 1)[1::2]
+            index = onp.clip(onp.searchsorted(edges, centres, side="right") - 1, 0, bins - 1)
+            onp.add.at(image[row], index, snap.counts)
+            image[row] /= max(1, image[row].sum())
+        return image, onp.array([s.step for s in snaps]), edges

@@ -1,0 +1,134 @@
+"""``HistogramStripView``: the selected parameter's histogram over a run, as a heat strip.
+
+Each column is one snapshot (every N steps, N set here), coloured by the
+share of values in each bin; a time slider scrubs back through the run and
+shows that snapshot's histogram below the strip. Redrawn at most twice a
+second while training, and only while visible.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as onp
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QVBoxLayout, QWidget
+
+__all__ = ["HistogramStripView"]
+
+REDRAW_INTERVAL_S = 0.5
+
+
+class HistogramStripView(QWidget):
+    """Histograms over time of the selected parameter (see the module docstring)."""
+
+    def __init__(self, session, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._drawn_at = 0.0
+        self._drawn_count = None
+        self._image = onp.zeros((0, 1))
+        self._steps = onp.zeros(0, int)
+        self._edges = onp.linspace(-1, 1, 2)
+        controls = QHBoxLayout()
+        self.title_label = QLabel("Select a parameter, then train.")
+        controls.addWidget(self.title_label, 1)
+        controls.addWidget(QLabel("snapshot every"))
+        self.interval_box = QSpinBox()
+        self.interval_box.setRange(1, 100_000)
+        self.interval_box.setValue(session.training.histograms.interval)
+        self.interval_box.setSuffix(" steps")
+        controls.addWidget(self.interval_box)
+        self.strip_plot = pg.PlotWidget()
+        self.strip_plot.setLabel("bottom", "step")
+        self.strip_plot.setLabel("left", "value")
+        self.strip_image = pg.ImageItem()
+        self.strip_image.setLookupTable(pg.colormap.get("viridis").getLookupTable(nPts=256))
+        self.strip_plot.addItem(self.strip_image)
+        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#e74c3c", width=2))
+        self.strip_plot.addItem(self.cursor)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 0)
+        self.slice_plot = pg.PlotWidget()
+        self.slice_plot.setLabel("bottom", "value")
+        self.slice_plot.setLabel("left", "share")
+        self.slice_plot.setMaximumHeight(180)
+        self.slice_curve = self.slice_plot.plot(
+            stepMode="center", fillLevel=0, brush=pg.mkBrush("#2980b9")
+        )
+        self.slice_label = QLabel("")
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.strip_plot, 2)
+        layout.addWidget(self.slider)
+        layout.addWidget(self.slice_label)
+        layout.addWidget(self.slice_plot, 1)
+        self.interval_box.valueChanged.connect(session.training.histograms.set_interval)
+        self.slider.valueChanged.connect(self._show_snapshot)
+
+    def selection_changed(self, _path=None) -> None:
+        """Follow the selected parameter (a new one starts its own strip)."""
+        session = self.session
+        param = session.selected_parameter()
+        if param is not None:
+            with session.lock:
+                session.training.histograms.watch(param, session.selected_path)
+        self._drawn_count = None
+        self.training_changed()
+
+    def training_changed(self) -> None:
+        if not self.isVisible():
+            return
+        history = self.session.training.histograms
+        now = time.monotonic()
+        count = (len(history.snapshots), id(history.param))
+        if count == self._drawn_count or (
+            self.session.training.running and now - self._drawn_at < REDRAW_INTERVAL_S
+        ):
+            return
+        self._drawn_at, self._drawn_count = now, count
+        self.refresh()
+
+    def refresh(self) -> None:
+        history = self.session.training.histograms
+        self.title_label.setText(
+            f"{history.path}: {len(history.snapshots)} snapshots"
+            if history.path
+            else "Select a parameter, then train."
+        )
+        if self.interval_box.value() != history.interval:  # set elsewhere, or doubled
+            self.interval_box.blockSignals(True)
+            self.interval_box.setValue(history.interval)
+            self.interval_box.blockSignals(False)
+        image, steps, edges = history.strip()
+        self._image, self._steps, self._edges = image, steps, edges
+        if not len(steps):
+            self.strip_image.clear()
+            self.slider.setRange(0, 0)
+            return
+        # sqrt keeps the tails visible next to the peak
+        shown = onp.sqrt(image).astype(onp.float32)
+        self.strip_image.setImage(shown, autoLevels=False, levels=(0, float(shown.max()) or 1))
+        width = float(steps[-1] - steps[0]) or 1.0
+        self.strip_image.setRect(
+            float(steps[0]), float(edges[0]), width, float(edges[-1] - edges[0])
+        )
+        at_end = self.slider.value() == self.slider.maximum()
+        self.slider.setRange(0, len(steps) - 1)
+        if at_end:
+            self.slider.setValue(len(steps) - 1)
+        self._show_snapshot(self.slider.value())
+
+    def _show_snapshot(self, index: int) -> None:
+        if not len(self._steps):
+            return
+        index = max(0, min(index, len(self._steps) - 1))
+        self.cursor.setValue(float(self._steps[index]))
+        self.slice_curve.setData(self._edges, self._image[index])
+        self.slice_label.setText(f"step {self._steps[index]:,}")
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._drawn_count = None
+        self.training_changed()

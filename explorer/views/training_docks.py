@@ -1,0 +1,87 @@
+"""``TrainingDocks``: the training panel and the diagnostics views, docked as tabs on the right.
+
+Kept out of the main window so that the window only creates this object,
+lists its docks in the View menu and stops it on close. The docks stay
+hidden until a data set is chosen (then they appear once, with the training
+panel in front); View → Training shows them at any time.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+
+from .comparison_view import ComparisonView
+from .depth_profile_view import DepthProfileView
+from .histogram_strip_view import HistogramStripView
+from .training_panel import TrainingPanel
+
+__all__ = ["TrainingDocks"]
+
+AREA = Qt.DockWidgetArea.RightDockWidgetArea
+SHARE_OF_WIDTH = 0.42  # of a wide window; less of a small one
+SMALL_WINDOW_SHARE = 0.36
+SMALL_WINDOW = 1400
+
+
+class TrainingDocks:
+    """Builds the training views in ``window``'s right dock area and connects them.
+
+    ``window`` provides ``session``, ``watcher``, ``_dock(title, widget, area)``
+    and a status bar.
+    """
+
+    def __init__(self, window) -> None:
+        self.window = window
+        session = window.session
+        self.training_panel = TrainingPanel(session, window)
+        self.depth_profile_view = DepthProfileView(session, window)
+        self.comparison_view = ComparisonView(session, window)
+        self.histogram_strip_view = HistogramStripView(session, window)
+        self.training_dock = window._dock("Training", self.training_panel, AREA)
+        self.depth_profile_dock = window._dock("Depth profile", self.depth_profile_view, AREA)
+        self.comparison_dock = window._dock("Compare inits", self.comparison_view, AREA)
+        self.histogram_strip_dock = window._dock("Histograms", self.histogram_strip_view, AREA)
+        self.docks = [
+            self.training_dock,
+            self.depth_profile_dock,
+            self.comparison_dock,
+            self.histogram_strip_dock,
+        ]
+        for first, second in zip(self.docks, self.docks[1:]):
+            window.tabifyDockWidget(first, second)
+        for dock in self.docks:
+            dock.hide()
+        self._shown_once = False
+        w = window.watcher
+        w.training_changed.connect(self._show_once)
+        w.training_changed.connect(self.training_panel.training_changed)
+        w.training_changed.connect(self.depth_profile_view.training_changed)
+        w.training_changed.connect(self.histogram_strip_view.training_changed)
+        w.selection_changed.connect(self.histogram_strip_view.selection_changed)
+        self.training_panel.error_shown.connect(
+            lambda text: window.statusBar().showMessage(text.splitlines()[0], 10000)
+        )
+
+    def _show_once(self) -> None:
+        """The first data set chosen shows the docks, the training panel in front."""
+        window = self.window
+        if self._shown_once or window.session.training.data is None:
+            return
+        self._shown_once = True
+        for dock in self.docks:
+            dock.show()
+        self.training_dock.raise_()
+        # Sized once the docks are laid out (a dock shown this moment still has no width).
+        QTimer.singleShot(0, self._fit_width)
+
+    def _fit_width(self) -> None:
+        window = self.window
+        share = SHARE_OF_WIDTH if window.width() >= SMALL_WINDOW else SMALL_WINDOW_SHARE
+        window.resizeDocks(
+            [self.training_dock], [int(window.width() * share)], Qt.Orientation.Horizontal
+        )
+
+    def stop(self) -> None:
+        """Stop training and a running comparison (the window is closing)."""
+        self.window.session.pause_training()
+        self.comparison_view.stop()

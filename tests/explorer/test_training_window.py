@@ -1,0 +1,179 @@
+"""The training panel and the depth profile in the window, driven as a person would."""
+
+from PySide6.QtCore import Qt
+
+from engine import np
+
+
+def _wait_for_steps(qtbot, session, n):
+    qtbot.waitUntil(lambda: len(session.history["loss"]) >= n, timeout=30000)
+
+
+def _spiral(window, qtbot):
+    session = window.session
+    session.set_dataset("spiral", noise=0.1)
+    np.random.seed(0)
+    session.new_mlp(hidden=(16, 16), activation="tanh")
+    session.set_optimizer("adam", learning_rate=0.03)
+    qtbot.waitUntil(lambda: not window._demo_timer.isActive())  # the opened model's demo ran
+    window.refresh_views()
+    return session
+
+
+def test_play_trains_loss_falls_window_answers_then_pause(window, qtbot):
+    session = _spiral(window, qtbot)
+    panel = window.training_docks.training_panel
+    assert window.training_docks.training_dock.isVisible()
+    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+    assert session.training.running
+    _wait_for_steps(qtbot, session, 300)
+    # The window answers while training: a click on the tree and a console command.
+    tree = window.tree_view.tree
+    index = window.tree_view.model.index_for_path("net[1].weight")
+    tree.scrollTo(index)
+    qtbot.mouseClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualRect(index).center()
+    )
+    assert session.selected_path == "net[1].weight" and session.training.running
+    window.refresh_views()
+    assert "net[1].weight" in window.tensor_view.header_label.text()
+    window.console_view.run_source("answer = 6 * 7")
+    assert session.namespace["answer"] == 42
+    assert not session.training.running  # the console edit paused training, and it stays paused
+    qtbot.wait(100)
+    assert not session.training.running
+    losses = session.history["loss"]
+    assert sum(losses[-30:]) / 30 < sum(losses[:30]) / 30
+    window.refresh_views()
+    assert panel.play_button.text().endswith("Play")
+    assert "step" in panel.counters_label.text()
+    assert panel.train_curve.getData()[0] is not None
+    assert panel.boundary_plot.isVisible()
+
+
+def test_pause_button_stops_within_one_step(window, qtbot):
+    session = _spiral(window, qtbot)
+    panel = window.training_docks.training_panel
+    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+    _wait_for_steps(qtbot, session, 10)
+    window.refresh_views()
+    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+    taken = len(session.history["loss"])
+    qtbot.wait(100)
+    assert len(session.history["loss"]) == taken
+    assert window.undo_action.text().startswith("&Undo Train ")
+
+
+def test_undo_during_training_pauses_and_applies(window, qtbot):
+    session = _spiral(window, qtbot)
+    before = session.net[0].weight.data().asnumpy().copy()
+    session.start_training()
+    _wait_for_steps(qtbot, session, 20)
+    assert window.undo()
+    assert not session.training.running
+    assert (session.net[0].weight.data().asnumpy() == before).all()
+
+
+def test_nan_message_shown_and_undo_to_finite(window, qtbot):
+    session = window.session
+    session.set_dataset("spiral")
+    np.random.seed(0)
+    session.new_mlp(hidden=(16, 16), activation="relu")
+    qtbot.waitUntil(lambda: not window._demo_timer.isActive())
+    window.refresh_views()
+    panel = window.training_docks.training_panel
+    panel.lr_box.setValue(10000.0)
+    panel.optimizer_box.setCurrentText("sgd")
+    panel._apply_optimizer()
+    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not session.training.running, timeout=30000)
+    window.refresh_views()
+    assert "Training paused at step" in panel.message_label.text()
+    assert window.undo()
+
+
+def test_depth_profile_shows_rows_and_warnings_for_a_bad_init(window, qtbot):
+    from engine import init
+
+    session = window.session
+    session.set_dataset("spiral")
+    session.new_mlp(hidden=(32, 32, 32), activation="tanh", init=init.Normal(3))
+    session.train(30)
+    window.refresh_views()
+    window.training_docks.depth_profile_dock.raise_()
+    qtbot.waitUntil(window.training_docks.depth_profile_view.isVisible)
+    window.training_docks.depth_profile_view.refresh()
+    text = window.training_docks.depth_profile_view.warnings_label.text()
+    assert "saturated" in text
+    assert "net[1]" in window.training_docks.depth_profile_view.table_label.text()
+
+
+def test_comparison_view_overlays_runs_without_touching_the_model(window, qtbot):
+    session = _spiral(window, qtbot)
+    before = session.net[0].weight.data().asnumpy().copy()
+    view = window.training_docks.comparison_view
+    window.training_docks.comparison_dock.raise_()
+    view.steps_box.setValue(20)
+    qtbot.mouseClick(view.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.busy, timeout=30000)
+    assert [r.label for r in view.results] == ["Xavier", "Normal(1)"]
+    assert "final loss" in view.status_label.text()
+    assert len(view.loss_plot.listDataItems()) == 2
+    assert (session.net[0].weight.data().asnumpy() == before).all()
+
+
+def test_histogram_strip_scrubs_back_through_the_run(window, qtbot):
+    session = _spiral(window, qtbot)
+    assert window.select("net[1].weight")
+    session.set_histogram_interval(10)
+    session.train(100)
+    window.refresh_views()
+    window.training_docks.histogram_strip_dock.raise_()
+    view = window.training_docks.histogram_strip_view
+    qtbot.waitUntil(view.isVisible)
+    view.refresh()
+    assert view.slider.maximum() == 10 and "net[1].weight" in view.title_label.text()
+    view.slider.setValue(3)
+    assert view.cursor.value() == 30 and view.slice_label.text() == "step 30"
+
+
+def test_loss_curve_envelope_keeps_spikes_of_a_long_run():
+    from explorer.views.training_panel import LossCurve
+
+    curve = LossCurve()
+    losses = [1.0] * 50_000
+    losses[12_345] = 9.0
+    steps, values = curve.update(losses[:30_000])
+    steps, values = curve.update(losses)
+    assert len(values) <= LossCurve.MAX_POINTS + 100 and values.max() == 9.0
+    assert steps[0] >= 1 and 49_900 < steps[-1] <= 50_000
+    assert len(curve.update(losses[:10])[1]) == 10  # a reset history starts again
+
+
+def test_a_misfit_says_what_does_not_fit_and_its_fix_button_fixes_it(window, qtbot):
+    session = window.session  # the chapter's MLP: 20 inputs, 10 outputs
+    session.set_dataset("teacher", num_classes=3)
+    window.refresh_views()
+    panel = window.training_docks.training_panel
+    qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    assert "10 outputs" in panel.message_label.text() and "3 classes" in panel.message_label.text()
+    assert panel.apply_fix_button.isVisible()
+    assert panel.apply_fix_button.text() == "Fix: session.add_output_layer(3)"
+    qtbot.mouseClick(panel.apply_fix_button, Qt.MouseButton.LeftButton)
+    assert session.net[2].weight.shape == (3, 10)
+    qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+    assert len(session.history["loss"]) == 1 and not panel.apply_fix_button.isVisible()
+    assert window.undo_action.text().startswith("&Undo Train 1 step")
+
+
+def test_a_table_is_loaded_and_its_task_reported(window, qtbot, tmp_path):
+    table = tmp_path / "houses.csv"
+    table.write_text(
+        "rooms,area,price\n"
+        + "\n".join(f"{r},{a},{r * 10 + a * 0.5}" for r in range(1, 6) for a in range(50, 60))
+    )
+    panel = window.training_docks.training_panel
+    assert panel.load_table(str(table), "price")
+    assert "regression" in panel.message_label.text()
+    assert panel.load_table(str(tmp_path), "price") is False
+    assert "not a regular file" in panel.message_label.text()
