@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.statusBar().messageChanged.connect(self._elide_status_message)
         self._build_menus()
         self._connect()
+        self._build_inspection_views()
         self._keep_layout = restore_layout
         if restore_layout and self.settings.window_state:
             self.restoreState(QByteArray(self.settings.window_state))
@@ -149,6 +150,14 @@ class MainWindow(QMainWindow):
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, dock)
         return dock
+
+    # ------------------------------------------------------------ inspection
+    def _build_inspection_views(self) -> None:
+        """Values grid, compare, data-flow graph, activations, gradient split (their docks,
+        View-menu toggles and watcher connections live in ``inspection_docks.py``)."""
+        from .inspection_docks import build_inspection_views
+
+        self.inspection = build_inspection_views(self)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

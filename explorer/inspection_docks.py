@@ -1,0 +1,67 @@
+"""The inspection views in the main window: values grid, compare, graph, activations.
+
+Kept out of ``main_window.py`` (which calls :func:`build_inspection_views`
+once): it makes the views, puts them in docks (and the grid in a tab beside
+the heatmaps), adds their toggles to the View menu and connects them to the
+watcher's events. Like the window, it knows the views' public methods only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from .views.values_grid import ValuesGrid
+
+__all__ = ["InspectionViews", "build_inspection_views"]
+
+
+class InspectionViews:
+    """The inspection views of one window, and how they hear of changes.
+
+    Attributes
+    ----------
+    values_grid : ValuesGrid
+        A "Numbers" tab beside the tensor view's heatmaps.
+    """
+
+    def __init__(self, window) -> None:
+        self.window = window
+        session, watcher = window.session, window.watcher
+        self.session = session
+        self.values_grid = ValuesGrid(session, window)
+        window.tensor_view.add_page("Numbers", self.values_grid)
+        self.values_grid.edit_refused.connect(
+            lambda text: window.statusBar().showMessage(text, 8000)
+        )
+        self.values_grid.edited.connect(lambda _code: window.refresh_views())
+        watcher.values_changed.connect(self.values_grid.values_changed)
+        watcher.structure_changed.connect(self._structure_changed)
+        watcher.selection_changed.connect(self._selection_changed)
+        self.docks = []
+
+    def _dock(self, title: str, widget, area=Qt.DockWidgetArea.RightDockWidgetArea):
+        dock = self.window._dock(title, widget, area)
+        self.docks.append(dock)
+        view_menu = next(a.menu() for a in self.window.menuBar().actions() if a.text() == "&View")
+        first = view_menu.actions()[0]
+        view_menu.insertAction(first, dock.toggleViewAction())
+        return dock
+
+    # ------------------------------------------------------------------ events
+    def _selection_changed(self, _path) -> None:
+        self._show_selected()
+
+    def _structure_changed(self) -> None:
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        param = self.session.selected_parameter()
+        if param is None:
+            self.values_grid.clear()
+        else:
+            self.values_grid.show_parameter(param, self.session.selected_path)
+
+
+def build_inspection_views(window) -> InspectionViews:
+    """Make the inspection views of ``window`` (a MainWindow) and connect them."""
+    return InspectionViews(window)
