@@ -1,8 +1,10 @@
 """Export a plot or a panel as a PNG or SVG file, from its context menu.
 
-Plots (pyqtgraph views) go through pyqtgraph's exporters, whose SVG keeps
-vector lines and text; any other panel is grabbed (PNG) or rendered into an
-SVG page (``QSvgGenerator``). :func:`add_export_actions` puts "Export as
+A PNG is the widget as it looks on screen (``QWidget.grab``, at the
+screen's pixel ratio); an SVG is the widget painted into ``QSvgGenerator``,
+which keeps a plot's lines and text as vectors. (pyqtgraph's own
+``SVGExporter`` raised in ``correctCoordinates`` on this Qt's SVG output,
+and hung on the histogram, so it is not used.) :func:`add_export_actions` puts "Export as
 PNG…" / "Export as SVG…" into a context menu; :func:`export_widget` does the
 work and is what tests call with a path in ``tmp_path``.
 """
@@ -11,8 +13,7 @@ from __future__ import annotations
 
 import os
 
-import pyqtgraph as pg
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
@@ -35,10 +36,7 @@ def export_widget(widget: QWidget, path: str) -> str:
     kind = os.path.splitext(path)[1].lower().lstrip(".")
     if kind not in EXPORT_FORMATS:
         raise ValueError(f"Export to .png or .svg, not {os.path.basename(path)!r}")
-    if isinstance(widget, pg.GraphicsView) and kind == "svg":
-        # Vector output of the plot itself (lines and text stay sharp when scaled).
-        pg.exporters.SVGExporter(widget.scene()).export(path)
-    elif kind == "svg":
+    if kind == "svg":
         from PySide6.QtSvg import QSvgGenerator
 
         generator = QSvgGenerator()
@@ -47,8 +45,11 @@ def export_widget(widget: QWidget, path: str) -> str:
         generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
         generator.setTitle(widget.windowTitle() or "ParamScope")
         painter = QPainter(generator)
-        widget.render(painter)
-        painter.end()
+        try:
+            # QWidget.render: a QGraphicsView's own render(painter) would draw only the scene.
+            QWidget.render(widget, painter, QPoint())
+        finally:
+            painter.end()
     else:
         pixmap = widget.grab()
         if pixmap.size() == QSize(0, 0) or not pixmap.save(path, "PNG"):
