@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from .views.compare_view import CompareView
 from .views.values_grid import ValuesGrid
 
 __all__ = ["InspectionViews", "build_inspection_views"]
@@ -22,6 +23,8 @@ class InspectionViews:
     ----------
     values_grid : ValuesGrid
         A "Numbers" tab beside the tensor view's heatmaps.
+    compare_view : CompareView
+        Pin / compare with…, in the "Compare" dock.
     """
 
     def __init__(self, window) -> None:
@@ -38,9 +41,16 @@ class InspectionViews:
         watcher.structure_changed.connect(self._structure_changed)
         watcher.selection_changed.connect(self._selection_changed)
         self.docks = []
+        self.compare_view = CompareView(session, window)
+        self.compare_dock = self._dock("Compare", self.compare_view)
+        watcher.values_changed.connect(self.compare_view.values_changed)
 
-    def _dock(self, title: str, widget, area=Qt.DockWidgetArea.RightDockWidgetArea):
-        dock = self.window._dock(title, widget, area)
+    def _dock(self, title: str, widget):
+        """A dock tabbed with the code log (below the tensor view), toggled in View."""
+        window = self.window
+        dock = window._dock(title, widget, Qt.DockWidgetArea.BottomDockWidgetArea)
+        window.tabifyDockWidget(window.code_log_dock, dock)
+        window.code_log_dock.raise_()
         self.docks.append(dock)
         view_menu = next(a.menu() for a in self.window.menuBar().actions() if a.text() == "&View")
         first = view_menu.actions()[0]
@@ -60,6 +70,8 @@ class InspectionViews:
             self.values_grid.clear()
         else:
             self.values_grid.show_parameter(param, self.session.selected_path)
+        self.compare_view.show_parameter(param, self.session.selected_path)
+        self.compare_view.structure_changed()
 
 
 def build_inspection_views(window) -> InspectionViews:
