@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from .views.compare_view import CompareView
+from .views.graph_view import GraphView
 from .views.values_grid import ValuesGrid
 
 __all__ = ["InspectionViews", "build_inspection_views"]
@@ -25,6 +26,8 @@ class InspectionViews:
         A "Numbers" tab beside the tensor view's heatmaps.
     compare_view : CompareView
         Pin / compare with…, in the "Compare" dock.
+    graph_view : GraphView
+        The traced data-flow graph, in the "Graph" dock; a click selects a block.
     """
 
     def __init__(self, window) -> None:
@@ -44,18 +47,42 @@ class InspectionViews:
         self.compare_view = CompareView(session, window)
         self.compare_dock = self._dock("Compare", self.compare_view)
         watcher.values_changed.connect(self.compare_view.values_changed)
+        self.graph_view = GraphView(session, window)
+        self.graph_dock = self._dock("Graph", self.graph_view)
+        self.graph_view.node_clicked.connect(window.select)
+        watcher.structure_changed.connect(self.graph_view.structure_changed)
+        watcher.values_changed.connect(self.graph_view.values_changed)
 
     def _dock(self, title: str, widget):
-        """A dock tabbed with the code log (below the tensor view), toggled in View."""
+        """A dock on the right, tabbed with the other inspection docks, hidden until
+        View → ``title`` shows it (the default layout keeps the tensor view wide)."""
         window = self.window
-        dock = window._dock(title, widget, Qt.DockWidgetArea.BottomDockWidgetArea)
-        window.tabifyDockWidget(window.code_log_dock, dock)
-        window.code_log_dock.raise_()
+        dock = window._dock(title, widget, Qt.DockWidgetArea.RightDockWidgetArea)
+        if self.docks:
+            window.tabifyDockWidget(self.docks[0], dock)
+        dock.hide()
+        dock.visibilityChanged.connect(lambda visible, d=dock: visible and self._widen(d))
         self.docks.append(dock)
         view_menu = next(a.menu() for a in self.window.menuBar().actions() if a.text() == "&View")
         first = view_menu.actions()[0]
         view_menu.insertAction(first, dock.toggleViewAction())
         return dock
+
+    def show_dock(self, dock) -> None:
+        """Show ``dock`` in front of its tab group (what its View-menu toggle does)."""
+        dock.show()
+        dock.raise_()
+        self._widen(dock)
+
+    def _widen(self, dock) -> None:
+        """A dock shown at its narrow default gets up to 40 % of the window (≥ 340 px),
+        leaving the tensor view what it can."""
+        window = self.window
+        if dock.isFloating() or dock.width() >= 330:
+            return
+        room = window.width() - window.tree_dock.width() - 480
+        wanted = max(340, min(int(window.width() * 0.4), room))
+        window.resizeDocks([dock], [wanted], Qt.Orientation.Horizontal)
 
     # ------------------------------------------------------------------ events
     def _selection_changed(self, _path) -> None:
@@ -72,6 +99,7 @@ class InspectionViews:
             self.values_grid.show_parameter(param, self.session.selected_path)
         self.compare_view.show_parameter(param, self.session.selected_path)
         self.compare_view.structure_changed()
+        self.graph_view.show_selection(self.session.selected_path)
 
 
 def build_inspection_views(window) -> InspectionViews:

@@ -150,11 +150,16 @@ def trace_forward(
     TraceError
         A parameter is still deferred or uninitialized, or the forward pass raised.
     """
-    waiting = [n.path for n in tree.walk() if n.is_param and not n.obj.is_initialized]
+    waiting = [n for n in tree.walk() if n.is_param and not n.obj.is_initialized]
     if waiting:
+        node = waiting[0]
+        if node.obj.is_deferred:
+            raise TraceError(
+                f"{node.path} is deferred until the first forward pass (its shape "
+                f"is not known yet): run Model → Forward once, then trace"
+            )
         raise TraceError(
-            f"{waiting[0]} has no values yet (deferred until the first forward "
-            f"pass): run Model → Forward once, then trace"
+            f"{node.path} is not initialized: call initialize() on it or on its block, then trace"
         )
     blocks = _blocks_with_paths(tree)
     calls: list[TracedCall] = []
