@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from .views.activations_view import ActivationsView
 from .views.compare_view import CompareView
 from .views.graph_view import GraphView
 from .views.values_grid import ValuesGrid
@@ -28,6 +29,8 @@ class InspectionViews:
         Pin / compare with…, in the "Compare" dock.
     graph_view : GraphView
         The traced data-flow graph, in the "Graph" dock; a click selects a block.
+    activations_view : ActivationsView
+        The input batch and each layer's output, in the "Activations" dock.
     """
 
     def __init__(self, window) -> None:
@@ -52,6 +55,10 @@ class InspectionViews:
         self.graph_view.node_clicked.connect(window.select)
         watcher.structure_changed.connect(self.graph_view.structure_changed)
         watcher.values_changed.connect(self.graph_view.values_changed)
+        self.activations_view = ActivationsView(session, window)
+        self.activations_dock = self._dock("Activations", self.activations_view)
+        watcher.structure_changed.connect(self.activations_view.structure_changed)
+        watcher.values_changed.connect(self.activations_view.values_changed)
 
     def _dock(self, title: str, widget):
         """A dock on the right, tabbed with the other inspection docks, hidden until
