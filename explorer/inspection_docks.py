@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from .views.activations_view import ActivationsView
 from .views.compare_view import CompareView
+from .views.gradient_split_view import GradientSplitView
 from .views.graph_view import GraphView
 from .views.values_grid import ValuesGrid
 
@@ -31,6 +32,9 @@ class InspectionViews:
         The traced data-flow graph, in the "Graph" dock; a click selects a block.
     activations_view : ActivationsView
         The input batch and each layer's output, in the "Activations" dock.
+    gradient_split_view : GradientSplitView
+        Each use's part of a shared parameter's gradient ("Gradient split" dock,
+        brought forward the first time a tied parameter is selected).
     """
 
     def __init__(self, window) -> None:
@@ -59,6 +63,10 @@ class InspectionViews:
         self.activations_dock = self._dock("Activations", self.activations_view)
         watcher.structure_changed.connect(self.activations_view.structure_changed)
         watcher.values_changed.connect(self.activations_view.values_changed)
+        self.gradient_split_view = GradientSplitView(session, window)
+        self.gradient_split_dock = self._dock("Gradient split", self.gradient_split_view)
+        watcher.values_changed.connect(self.gradient_split_view.values_changed)
+        self._split_shown_once = False
 
     def _dock(self, title: str, widget):
         """A dock on the right, tabbed with the other inspection docks, hidden until
@@ -107,6 +115,15 @@ class InspectionViews:
         self.compare_view.show_parameter(param, self.session.selected_path)
         self.compare_view.structure_changed()
         self.graph_view.show_selection(self.session.selected_path)
+        self.gradient_split_view.show_parameter(param, self.session.selected_path)
+        if param is not None and self._is_tied(param) and not self._split_shown_once:
+            # The first tied parameter selected brings the split forward; after that the
+            # dock stays where the user put it (closed included).
+            self._split_shown_once = True
+            self.show_dock(self.gradient_split_dock)
+
+    def _is_tied(self, param) -> bool:
+        return sum(1 for n in self.session.tree().walk() if n.is_param and n.obj is param) > 1
 
 
 def build_inspection_views(window) -> InspectionViews:
