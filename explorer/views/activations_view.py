@@ -76,7 +76,11 @@ def picture_pixmap(
 def histogram_pixmap(
     values: np.ndarray, colour: QColor, width: int = 120, height: int = THUMBNAIL_SIDE
 ) -> QPixmap:
-    """A small bar histogram of ``values`` (30 bins between min and max)."""
+    """A small bar histogram of ``values`` (30 bins between min and max).
+
+    Bar heights follow the square root of the counts, so a spike of exact zeros
+    (ReLU) leaves the rest of the shape visible; a baseline marks the axis.
+    """
     pixmap = QPixmap(width, height)
     pixmap.fill(Qt.GlobalColor.transparent)
     finite = values[np.isfinite(values)]
@@ -87,8 +91,10 @@ def histogram_pixmap(
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         bar = width / len(counts)
-        top = counts.max() or 1
-        for i, count in enumerate(counts):
+        heights = np.sqrt(counts)
+        top = heights.max() or 1
+        painter.drawRect(0, height - 1, width, 1)
+        for i, count in enumerate(heights):
             h = (height - 2) * count / top
             painter.drawRect(int(i * bar), int(height - h), max(1, int(bar) - 1), int(h))
         painter.end()

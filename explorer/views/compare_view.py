@@ -13,10 +13,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -67,6 +69,12 @@ class CompareView(QWidget):
         self.panel.customContextMenuRequested.connect(
             lambda pos: self.context_menu().exec(self.panel.mapToGlobal(pos))
         )
+        # The panel keeps its readable minimum size and scrolls in a short dock.
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(self.panel)
         row = QHBoxLayout()
         row.addWidget(self.pin_button)
         row.addWidget(QLabel("Compare with"))
@@ -75,7 +83,7 @@ class CompareView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row)
         layout.addWidget(self.status_label)
-        layout.addWidget(self.panel, 1)
+        layout.addWidget(self.scroll_area, 1)
         self._refresh()
 
     # --------------------------------------------------------------------- API
@@ -94,8 +102,8 @@ class CompareView(QWidget):
         if values is None:
             self.status_label.setText("Select an initialized parameter to pin its values.")
             return False
-        last = self._session.commands.in_effect()
-        after = last[-1].label if last else "the start"
+        changes = [c for c in self._session.commands.in_effect() if c.changes_model]
+        after = changes[-1].label if changes else "the start"
         self._pinned = (param, self._path, values, after)
         self._other = None
         self._fill_others()
@@ -165,11 +173,11 @@ class CompareView(QWidget):
         if self._other is not None and self._param is not None:
             other, other_path = self._other
             current, against = self._session.snapshot(self._param), self._session.snapshot(other)
-            title = f"{self._path} − {other_path}"
+            title, short = f"{self._path} − {other_path}", "selected − other"
         elif self._pinned is not None:
             param, path, against, after = self._pinned
             current = self._session.snapshot(param)
-            title = f"{path} now − pinned (after “{after}”)"
+            title, short = f"{path} now − pinned (after “{after}”)", "current − pinned"
         else:
             self.status_label.setText(
                 "Select a parameter and press Pin to see what an edit, "
@@ -184,6 +192,6 @@ class CompareView(QWidget):
             self.panel.show_message("The shapes differ or a side has no values.")
             return
         self.difference = difference(current, against)
-        self.panel.set_title("Difference", title)
+        self.panel.set_title("Difference", short)
         self.status_label.setText(f"<b>{title}</b>: {self.difference.describe()}")
         self.panel.show_array(self.difference.values, None)

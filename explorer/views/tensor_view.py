@@ -112,6 +112,9 @@ class TensorView(QWidget):
         """Put ``widget`` in a tab beside the heatmaps (the values grid, for one)."""
         if self.pages is None:
             self.pages = QTabWidget()
+            # Tabs on the side: the heatmaps keep every pixel of height at 1024×768.
+            self.pages.setTabPosition(QTabWidget.TabPosition.West)
+            self.pages.setDocumentMode(True)
             self.layout().replaceWidget(self.scroll_area, self.pages)
             self.pages.addTab(self.scroll_area, "Heatmaps")
         self.pages.addTab(widget, title)
