@@ -9,6 +9,8 @@ watcher's events. Like the window, it knows the views' public methods only.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget
 
 from .views.activations_view import ActivationsView
 from .views.compare_view import CompareView
@@ -51,6 +53,8 @@ class InspectionViews:
         watcher.structure_changed.connect(self._structure_changed)
         watcher.selection_changed.connect(self._selection_changed)
         self.docks = []
+        self.actions = {}
+        self._placed = []
         self.compare_view = CompareView(session, window)
         self.compare_dock = self._dock("Compare", self.compare_view)
         watcher.values_changed.connect(self.compare_view.values_changed)
@@ -68,23 +72,45 @@ class InspectionViews:
         watcher.values_changed.connect(self.gradient_split_view.values_changed)
         self._split_shown_once = False
 
-    def _dock(self, title: str, widget):
-        """A dock on the right, tabbed with the other inspection docks, hidden until
-        View → ``title`` shows it (the default layout keeps the tensor view wide)."""
+    def _dock(self, title: str, widget) -> QDockWidget:
+        """A dock for the right side, placed there only when first shown.
+
+        Docks added hidden at start-up changed how the window shares its width
+        (``resizeDocks`` no longer widened the tree), so a dock joins the layout
+        the first time View → ``title`` (or :meth:`show_dock`) asks for it, tabbed
+        with the inspection docks already placed.
+        """
         window = self.window
-        dock = window._dock(title, widget, Qt.DockWidgetArea.RightDockWidgetArea)
-        if self.docks:
-            window.tabifyDockWidget(self.docks[0], dock)
+        dock = QDockWidget(title, window)
+        dock.setObjectName(title.replace(" ", "_"))
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
         dock.hide()
-        dock.visibilityChanged.connect(lambda visible, d=dock: visible and self._widen(d))
+        action = QAction(title, window)
+        action.setCheckable(True)
+        action.toggled.connect(lambda on, d=dock: self.show_dock(d) if on else d.hide())
+        # Checked while the dock is open (also when tabbed behind another); closing it
+        # with its ✕ unchecks it.
+        dock.visibilityChanged.connect(lambda _v, d=dock, a=action: a.setChecked(not d.isHidden()))
         self.docks.append(dock)
-        view_menu = next(a.menu() for a in self.window.menuBar().actions() if a.text() == "&View")
-        first = view_menu.actions()[0]
-        view_menu.insertAction(first, dock.toggleViewAction())
+        self.actions[title] = action
+        view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+        view_menu.insertAction(view_menu.actions()[0], action)
         return dock
 
     def show_dock(self, dock) -> None:
         """Show ``dock`` in front of its tab group (what its View-menu toggle does)."""
+        window = self.window
+        if dock not in self._placed:
+            window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            shown = [d for d in self._placed if not d.isHidden() and not d.isFloating()]
+            if shown:
+                window.tabifyDockWidget(shown[0], dock)
+            self._placed.append(dock)
         dock.show()
         dock.raise_()
         self._widen(dock)

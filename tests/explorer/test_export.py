@@ -88,3 +88,14 @@ def test_export_widget_writes_svg_of_a_plain_panel_and_refuses_other_suffixes(wi
     assert "<svg" in open(svg).read()
     with pytest.raises(ValueError, match="png or .svg"):
         export_widget(panel, str(tmp_path / "column.jpg"))
+
+
+def test_graph_dock_right_click_exports_svg(qtbot, window, save_to):
+    assert window.open_example("fancymlp")
+    inspection = window.inspection
+    inspection.show_dock(inspection.graph_dock)
+    qtbot.waitExposed(inspection.graph_view)
+    path = save_to("graph.svg")
+    right_click_and_choose(qtbot, inspection.graph_view.view.viewport(), "Export as SVG…")
+    text = path.read_text()
+    assert "<svg" in text and "net.dense" in text  # the boxes' text is in the drawing

@@ -68,3 +68,14 @@ def test_graph_follows_structure_changes(qtbot, window):
     window.forward()
     window.refresh_views()
     qtbot.waitUntil(lambda: len(view.node_items) == 5)
+
+
+def test_view_menu_toggle_opens_and_closes_the_dock(qtbot, window):
+    action = window.inspection.actions["Graph"]
+    dock = window.inspection.graph_dock
+    assert not action.isChecked() and dock.isHidden()
+    action.trigger()
+    assert action.isChecked() and dock.isVisible() and not dock.isFloating()
+    assert window.inspection.graph_view.node_items  # traced when shown
+    dock.close()  # its ✕
+    assert not action.isChecked()

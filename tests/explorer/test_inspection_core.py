@@ -155,3 +155,19 @@ def test_tied_gradient_split_adds_up_to_the_gradient_and_changes_nothing():
     # The same batch and loss as Model → Forward + backward: the total is the Gradient column.
     assert np.allclose(split.total, grad_before, atol=1e-5)
     assert not np.allclose(split.uses[0].contribution, split.total)
+
+
+def test_trace_runs_paused_even_inside_a_recording():
+    from engine import autograd
+
+    session = _session("mlp")
+    seen = []
+    handle = session.net[0].register_forward_hook(
+        lambda block, args, out: seen.append((autograd.is_recording(), autograd.is_training()))
+    )
+    try:
+        with autograd.record():
+            session.trace_forward()
+    finally:
+        handle.detach()
+    assert seen == [(False, False)]
