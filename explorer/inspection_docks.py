@@ -45,6 +45,7 @@ class InspectionViews:
         self.session = session
         self.values_grid = ValuesGrid(session, window)
         window.tensor_view.add_page("Numbers", self.values_grid)
+        self.values_grid.set_command_runner(window._guarded)
         self.values_grid.edit_refused.connect(
             lambda text: window.statusBar().showMessage(text, 8000)
         )

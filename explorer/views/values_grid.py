@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.element_edit import parse_number
 from .array_display import format_index, format_value
 from .colour_scale import ColourScale, choose_colour_scale
 from .export import add_export_actions
@@ -198,6 +199,7 @@ class ValuesGrid(QWidget):
         self._param = None
         self._path = ""
         self._stale = False
+        self._run = None
         self.model = ValuesTableModel(self)
         self.model.editor = self._edit
         self.table = QTableView()
@@ -305,17 +307,35 @@ class ValuesGrid(QWidget):
         self.message_label.setText(text)
         self.stack.setCurrentIndex(0)
 
+    def set_command_runner(self, run) -> None:
+        """``run(action) -> bool`` runs an edit; the window passes its guarded runner, which
+        refuses while console code is running and shows an error in its banner."""
+        self._run = run
+
     def _edit(self, index: tuple, text: str) -> bool:
         try:
-            self._session.set_element(self._path, index, text)
-        except (ValueError, KeyError, RuntimeError) as exc:
-            message = str(exc).strip("'\"")
-            self.error_label.setText(message)
-            self.error_label.show()
-            self.edit_refused.emit(message)
-            return False
+            parse_number(text)  # refused here, beside the table, before anything runs
+        except ValueError as exc:
+            return self._refuse(str(exc))
+        errors = []
+
+        def write():
+            try:
+                self._session.set_element(self._path, index, text)
+            except (ValueError, KeyError) as exc:
+                errors.append(str(exc).strip("'\""))
+
+        ran = self._run(write) if self._run is not None else (write() or True)
+        if errors or not ran:
+            return self._refuse(errors[0] if errors else "The edit was not made (see above)")
         self.error_label.hide()
         self._stale = True
         self._catch_up()
         self.edited.emit(self._session.code_log[-1] if self._session.code_log else "")
         return True
+
+    def _refuse(self, message: str) -> bool:
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.edit_refused.emit(message)
+        return False
