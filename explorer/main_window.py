@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self.statusBar().messageChanged.connect(self._elide_status_message)
         self._build_menus()
         self._connect()
+        self._build_inspection_views()
         self._keep_layout = restore_layout
         if restore_layout and self.settings.window_state:
             self.restoreState(QByteArray(self.settings.window_state))
@@ -206,6 +207,14 @@ class MainWindow(QMainWindow):
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, dock)
         return dock
+
+    # ------------------------------------------------------------ inspection
+    def _build_inspection_views(self) -> None:
+        """Values grid, compare, data-flow graph, activations, gradient split (their docks,
+        View-menu toggles and watcher connections live in ``inspection_docks.py``)."""
+        from .inspection_docks import build_inspection_views
+
+        self.inspection = build_inspection_views(self)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -351,7 +360,7 @@ class MainWindow(QMainWindow):
     def _run_open_demo(self) -> None:
         """What start-up does for its model, for every model opened later."""
         self.tree_view.fit_columns()
-        self._fit_tree_dock()
+        self._fit_tree_dock(narrow=True)
         if self._select_pending and self.session.selected_path is None:
             path = self.session.first_weight_path()
             if path:
@@ -516,12 +525,13 @@ class MainWindow(QMainWindow):
                                    f"({obj.name}); its parameters: {names}. "
                                    f"Select one to see its values.")
 
-    def _fit_tree_dock(self) -> None:
-        """Widen (never narrow) the tree so its columns show, up to 40 % of the window."""
+    def _fit_tree_dock(self, narrow: bool = False) -> None:
+        """Widen the tree so its columns show, up to 40 % of the window; with ``narrow``
+        (a model just opened), also give back what its columns do not need."""
         if self.tree_dock.isFloating() or not self.tree_dock.isVisible():
             return
         wanted = min(self.tree_view.fitted_width(), int(self.width() * 0.4))
-        if wanted > self.tree_dock.width():
+        if wanted > self.tree_dock.width() or (narrow and wanted < self.tree_dock.width()):
             self.resizeDocks([self.tree_dock], [wanted], Qt.Orientation.Horizontal)
 
     def _tie_text(self, path: str) -> str:

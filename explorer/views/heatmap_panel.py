@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMenu
 from .array_display import DisplayImage, Picture, block_extreme, downsample_max_abs
 from .colour_bar import ColourBar
 from .colour_scale import COLOUR_SCALE_MODES, ColourScale
+from .export import add_export_actions
 from .light_plot import LightPlot
 from .plot_style import IndexAxisItem, plot_font, style_axis, style_plot_widget
 
@@ -139,7 +140,7 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         return self._scale
 
     def context_menu(self) -> QMenu:
-        """The right-click menu: the colour scale to use (auto, diverging, sequential)."""
+        """The right-click menu: the colour scale (auto, diverging, sequential); export."""
         menu = QMenu(self)
         menu.addSection("Colour scale")
         group = QActionGroup(menu)
@@ -150,6 +151,7 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
             action.setData(mode)
             group.addAction(action)
             action.triggered.connect(lambda _=False, m=mode: self.colour_mode_chosen.emit(m))
+        add_export_actions(menu, self, "heatmap")
         return menu
 
     def set_colour_scale(self, scale: ColourScale) -> None:

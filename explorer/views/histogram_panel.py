@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..theory import TheoreticalSpread
 from .array_display import display_unit, format_value
 from .array_statistics import TensorStatistics
+from .export import add_export_actions
 from .flow_layout import FlowLayout
 from .light_plot import LightPlot
 from .plot_style import (
@@ -224,7 +225,7 @@ class HistogramPanel(QWidget):
         self._redraw()
 
     def context_menu(self) -> QMenu:
-        """The right-click menu: log counts, fixed x range, hide zeros."""
+        """The right-click menu: log counts, fixed x range, hide zeros; export."""
         menu = QMenu(self)
         menu.addSection("Histogram")
         for text, checked, slot in (
@@ -240,6 +241,7 @@ class HistogramPanel(QWidget):
             action.setCheckable(True)
             action.setChecked(checked)
             action.toggled.connect(slot)
+        add_export_actions(menu, self.plot_widget, "histogram")
         return menu
 
     def show_statistics(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -66,6 +67,7 @@ class TensorView(QWidget):
         self._state = None
         self._data_stale = self._grad_stale = False
         self._tie_text = ""
+        self.pages: QTabWidget | None = None  # made by add_page
         self.header_label = QLabel()
         self.header_label.setFont(plot_font(1.1))
         self.header_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -105,6 +107,17 @@ class TensorView(QWidget):
     def parameter(self):
         """The shown Parameter, or None."""
         return self._param
+
+    def add_page(self, title: str, widget: QWidget) -> None:
+        """Put ``widget`` in a tab beside the heatmaps (the values grid, for one)."""
+        if self.pages is None:
+            self.pages = QTabWidget()
+            # Tabs on the side: the heatmaps keep every pixel of height at 1024×768.
+            self.pages.setTabPosition(QTabWidget.TabPosition.West)
+            self.pages.setDocumentMode(True)
+            self.layout().replaceWidget(self.scroll_area, self.pages)
+            self.pages.addTab(self.scroll_area, "Heatmaps")
+        self.pages.addTab(widget, title)
 
     def set_snapshot_source(self, snapshot) -> None:
         """``snapshot(param, grad)`` returns the NumPy copy to draw (``Session.snapshot``)."""
