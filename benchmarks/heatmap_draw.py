@@ -90,8 +90,9 @@ def main() -> None:
     idle_ms = median_ms(idle, 200)
     print(f"{args.size}×{args.size} float32, {os.cpu_count()} CPUs, median of {args.repeats}")
     print(f"baseline (setImage full array + np.histogram + render): {baseline_ms:8.1f} ms")
-    print(f"tensor view data column redraw (stats + histogram + heatmap + render): "
-          f"{ours_ms:8.1f} ms")
+    print(
+        f"tensor view data column redraw (stats + histogram + heatmap + render): {ours_ms:8.1f} ms"
+    )
     print(f"  ratio ours / baseline: {ours_ms / baseline_ms:.2f}")
     print(f"  ratio ours / {BUDGET_MS:.0f} ms budget: {ours_ms / BUDGET_MS:.2f}")
     print(f"show_parameter (data + gradient columns + whole view render): {first_ms:8.1f} ms")

@@ -74,22 +74,28 @@ def run(cmd: list[str]) -> tuple[float, float]:
     start_wall, start = time.time(), time.perf_counter()
     out = subprocess.run(cmd, check=True, env=env, capture_output=True, text=True)
     total = time.perf_counter() - start
-    marks = [line[len(MARK):] for line in out.stdout.splitlines() if line.startswith(MARK)]
+    marks = [line[len(MARK) :] for line in out.stdout.splitlines() if line.startswith(MARK)]
     return float(marks[-1]) - start_wall, total
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="?", type=int, default=7, help="runs of each (>= 5)")
-    parser.add_argument("--no-compile", action="store_true",
-                        help="do not write engine/explorer .pyc files first (then, under "
-                             "PYTHONDONTWRITEBYTECODE, ParamScope compiles its sources each run)")
+    parser.add_argument(
+        "--no-compile",
+        action="store_true",
+        help="do not write engine/explorer .pyc files first (then, under "
+        "PYTHONDONTWRITEBYTECODE, ParamScope compiles its sources each run)",
+    )
     args = parser.parse_args()
     runs = max(5, args.runs)
     if not args.no_compile:
         compile_sources()
-    baseline_cmd = [sys.executable, "-c", "import PySide6.QtWidgets, pyqtgraph, time; "
-                    f"print('{MARK}' + repr(time.time()))"]
+    baseline_cmd = [
+        sys.executable,
+        "-c",
+        f"import PySide6.QtWidgets, pyqtgraph, time; print('{MARK}' + repr(time.time()))",
+    ]
     ours_cmd = [sys.executable, os.path.abspath(__file__), "--child"]
     run(baseline_cmd), run(ours_cmd)  # warm the file cache
     baseline_times, ours_times = [], []
@@ -98,16 +104,20 @@ def main() -> None:
         ours_times.append(run(ours_cmd))
     compiled = "not compiled first" if args.no_compile else "compiled (.pyc) as installed"
     print(f"median of {runs} runs each, alternating; ParamScope sources {compiled}")
-    for which, label in ((0, "to the mark (import done / first paint)"),
-                         (1, "whole process, exit included")):
+    for which, label in (
+        (0, "to the mark (import done / first paint)"),
+        (1, "whole process, exit included"),
+    ):
         baseline = statistics.median(t[which] for t in baseline_times)
         ours = statistics.median(t[which] for t in ours_times)
         ratio = ours / baseline
         print(f"{label}:")
         print(f"  bare import PySide6.QtWidgets, pyqtgraph  {baseline:6.3f} s")
         print(f"  paramscope, default demo, first paint     {ours:6.3f} s")
-        print(f"  ratio {ratio:.2f}x (target <= {TARGET_RATIO}x: "
-              f"{'met' if ratio <= TARGET_RATIO else 'NOT met'})")
+        print(
+            f"  ratio {ratio:.2f}x (target <= {TARGET_RATIO}x: "
+            f"{'met' if ratio <= TARGET_RATIO else 'NOT met'})"
+        )
 
 
 if __name__ == "__main__":

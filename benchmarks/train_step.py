@@ -58,8 +58,11 @@ def blas_threads() -> int | None:
             lib = ctypes.CDLL(path)
         except OSError:
             continue
-        for name in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
-                     "openblas_get_num_threads"):
+        for name in (
+            "scipy_openblas_get_num_threads64_",
+            "openblas_get_num_threads64_",
+            "openblas_get_num_threads",
+        ):
             fn = getattr(lib, name, None)
             if fn is not None:
                 return int(fn())
@@ -71,8 +74,9 @@ def make_weights(sizes, rng):
     weights = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         scale = onp.sqrt(2.0 / (n_in + n_out))
-        weights.append((rng.normal(0, scale, (n_out, n_in)).astype(onp.float32),
-                        onp.zeros(n_out, onp.float32)))
+        weights.append(
+            (rng.normal(0, scale, (n_out, n_in)).astype(onp.float32), onp.zeros(n_out, onp.float32))
+        )
     return weights
 
 
@@ -181,8 +185,9 @@ def torch_step_fn(weights, act, batches, torch):
 
 
 # ------------------------------------------------------------------- timing
-def time_variants(variants: dict, steps_per_round: int, rounds: int, warmup: int,
-                  clock=time.perf_counter) -> tuple[dict, dict]:
+def time_variants(
+    variants: dict, steps_per_round: int, rounds: int, warmup: int, clock=time.perf_counter
+) -> tuple[dict, dict]:
     """Median and fastest seconds per step of each variant, rounds interleaved."""
     for step in variants.values():
         for _ in range(warmup):
@@ -199,16 +204,20 @@ def time_variants(variants: dict, steps_per_round: int, rounds: int, warmup: int
                 step()
             samples[name].append((clock() - start) / steps_per_round)
     best = {name: min(times) for name, times in samples.items()}
-    print("  (fastest rounds: " + ", ".join(f"{n} {t * 1e6:.1f} us" for n, t in best.items())
-          + ")")
+    print("  (fastest rounds: " + ", ".join(f"{n} {t * 1e6:.1f} us" for n, t in best.items()) + ")")
     return {name: statistics.median(times) for name, times in samples.items()}, best
 
 
 def run_case(title, sizes, act, batch, steps_per_round, rounds, torch, clock):
     rng = onp.random.default_rng(0)
     weights = make_weights(sizes, rng)
-    batches = [(rng.normal(size=(batch, sizes[0])).astype(onp.float32),
-                rng.integers(0, sizes[-1], size=batch).astype(onp.int32)) for _ in range(8)]
+    batches = [
+        (
+            rng.normal(size=(batch, sizes[0])).astype(onp.float32),
+            rng.integers(0, sizes[-1], size=batch).astype(onp.int32),
+        )
+        for _ in range(8)
+    ]
     engine = engine_step_fn(weights, act, batches)
     warmup = max(20, steps_per_round)
     print()
@@ -218,11 +227,19 @@ def run_case(title, sizes, act, batch, steps_per_round, rounds, torch, clock):
     # engine, timed right after PyTorch's spinning workers, is the one at a disadvantage).
     times, fastest = time_variants(
         {"engine": engine, "numpy": numpy_step_fn(weights, act, batches)},
-        steps_per_round, rounds, warmup, clock=clock)
+        steps_per_round,
+        rounds,
+        warmup,
+        clock=clock,
+    )
     if torch is not None:
         versus_torch, fastest_vs_torch = time_variants(
             {"engine": engine, "torch": torch_step_fn(weights, act, batches, torch)},
-            steps_per_round, rounds, warmup, clock=clock)
+            steps_per_round,
+            rounds,
+            warmup,
+            clock=clock,
+        )
         times["torch"] = versus_torch["torch"]
         times["engine (vs torch)"] = versus_torch["engine"]
         fastest["torch"] = fastest_vs_torch["torch"]
@@ -240,11 +257,18 @@ def ratio_line(label: str, ratio: float, fastest_ratio: float, target: str) -> N
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--threads", type=int, default=None,
-                        help="torch threads (default: NumPy's BLAS thread count)")
-    parser.add_argument("--cpu-time", action="store_true",
-                        help="measure process CPU time instead of wall time (steadier on a "
-                             "busy machine; meaningful with one BLAS thread)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads (default: NumPy's BLAS thread count)",
+    )
+    parser.add_argument(
+        "--cpu-time",
+        action="store_true",
+        help="measure process CPU time instead of wall time (steadier on a "
+        "busy machine; meaningful with one BLAS thread)",
+    )
     args = parser.parse_args(argv)
     try:
         import torch
@@ -261,11 +285,25 @@ def main(argv=None) -> int:
         print("PyTorch not installed: comparing against NumPy only")
 
     big, big_fastest = run_case(
-        "MLP 784-256-256-10, ReLU, batch 128", (784, 256, 256, 10), "relu", 128,
-        steps_per_round=5, rounds=args.rounds * 4, torch=torch, clock=clock)
+        "MLP 784-256-256-10, ReLU, batch 128",
+        (784, 256, 256, 10),
+        "relu",
+        128,
+        steps_per_round=5,
+        rounds=args.rounds * 4,
+        torch=torch,
+        clock=clock,
+    )
     small, small_fastest = run_case(
-        "Playground MLP 2-8-8-2, tanh, batch 10", (2, 8, 8, 2), "tanh", 10,
-        steps_per_round=400, rounds=args.rounds, torch=torch, clock=clock)
+        "Playground MLP 2-8-8-2, tanh, batch 10",
+        (2, 8, 8, 2),
+        "tanh",
+        10,
+        steps_per_round=400,
+        rounds=args.rounds,
+        torch=torch,
+        clock=clock,
+    )
 
     # Targets are judged on the median rounds; the fastest rounds are what the machine
     # gives when nothing else runs (on a shared machine the two can differ a lot).
@@ -277,21 +315,37 @@ def main(argv=None) -> int:
 
     value = ratio(big, "engine", "numpy")
     ok &= value <= 1.15
-    ratio_line("big:   engine time / NumPy time      ", value,
-               ratio(big_fastest, "engine", "numpy"), "<= 1.15")
+    ratio_line(
+        "big:   engine time / NumPy time      ",
+        value,
+        ratio(big_fastest, "engine", "numpy"),
+        "<= 1.15",
+    )
     if torch is not None:
         value = ratio(big, "torch", "engine (vs torch)")
         ok &= value > 1.0
-        ratio_line("big:   engine steps/s / torch steps/s", value,
-                   ratio(big_fastest, "torch", "engine (vs torch)"), "> 1.0")
+        ratio_line(
+            "big:   engine steps/s / torch steps/s",
+            value,
+            ratio(big_fastest, "torch", "engine (vs torch)"),
+            "> 1.0",
+        )
         value = ratio(small, "torch", "engine (vs torch)")
         ok &= value >= 3.0
-        ratio_line("small: engine steps/s / torch steps/s", value,
-                   ratio(small_fastest, "torch", "engine (vs torch)"), ">= 3.0")
+        ratio_line(
+            "small: engine steps/s / torch steps/s",
+            value,
+            ratio(small_fastest, "torch", "engine (vs torch)"),
+            ">= 3.0",
+        )
     value = ratio(small, "engine", "numpy")
     ok &= value <= 2.0
-    ratio_line("small: engine time / NumPy time      ", value,
-               ratio(small_fastest, "engine", "numpy"), "<= 2.0")
+    ratio_line(
+        "small: engine time / NumPy time      ",
+        value,
+        ratio(small_fastest, "engine", "numpy"),
+        "<= 2.0",
+    )
     print("\nall targets met" if ok else "\nsome targets missed")
     return 0
 

@@ -67,8 +67,10 @@ def main() -> None:
     net = generated_model()
     # Dense's act blocks are folded into their rows; count the blocks a user sees.
     shown_blocks = sum(1 for n in build_tree(net).walk() if n.is_block)
-    print(f"model: {count_blocks(net)} blocks in the engine, {shown_blocks} block rows, "
-          f"{len(net.collect_params())} parameters")
+    print(
+        f"model: {count_blocks(net)} blocks in the engine, {shown_blocks} block rows, "
+        f"{len(net.collect_params())} parameters"
+    )
 
     baseline = best_of(lambda: net.collect_params())
     walk = best_of(lambda: build_tree(net))
@@ -83,10 +85,14 @@ def main() -> None:
 
     shown = best_of(build_view)
     print(f"net.collect_params() (baseline)      {baseline * 1000:8.1f} ms")
-    print(f"build_tree (Qt-free nodes)           {walk * 1000:8.1f} ms   "
-          f"{walk / baseline:5.2f}x baseline")
-    print(f"BlockTreeView.set_tree + first paint {shown * 1000:8.1f} ms   "
-          f"{shown / baseline:5.2f}x baseline   {shown / TARGET_SECONDS:5.2f}x the 0.5 s target")
+    print(
+        f"build_tree (Qt-free nodes)           {walk * 1000:8.1f} ms   "
+        f"{walk / baseline:5.2f}x baseline"
+    )
+    print(
+        f"BlockTreeView.set_tree + first paint {shown * 1000:8.1f} ms   "
+        f"{shown / baseline:5.2f}x baseline   {shown / TARGET_SECONDS:5.2f}x the 0.5 s target"
+    )
     view.close()
     one_weight_write(app, net)
 
@@ -101,8 +107,9 @@ def one_weight_write(app, net) -> None:
     from explorer.main_window import MainWindow
     from explorer.settings import SettingsStore
 
-    store = SettingsStore(QSettings(os.path.join(tempfile.mkdtemp(), "s.ini"),
-                                    QSettings.Format.IniFormat))
+    store = SettingsStore(
+        QSettings(os.path.join(tempfile.mkdtemp(), "s.ini"), QSettings.Format.IniFormat)
+    )
     session = Session()
     window = MainWindow(session, store, restore_layout=False)
     window.resize(1280, 800)
@@ -129,10 +136,14 @@ def one_weight_write(app, net) -> None:
         poll_only.append(time.perf_counter() - start)
     tree_ms, all_ms = sorted(tree_times)[10] * 1e3, sorted(all_times)[10] * 1e3
     idle_ms = sorted(poll_only)[10] * 1e3
-    print(f"one weight write: tree current after {tree_ms:8.3f} ms (median; target ≤ 5 ms, "
-          f"{tree.model.repainted_rows} rows repainted)")
-    print(f"one weight write: tree + tensor view current and painted {all_ms:6.2f} ms "
-          f"(median; target ≤ 16 ms)")
+    print(
+        f"one weight write: tree current after {tree_ms:8.3f} ms (median; target ≤ 5 ms, "
+        f"{tree.model.repainted_rows} rows repainted)"
+    )
+    print(
+        f"one weight write: tree + tensor view current and painted {all_ms:6.2f} ms "
+        f"(median; target ≤ 16 ms)"
+    )
     print(f"idle watcher poll of {len(session.parameters())} parameters {idle_ms:6.3f} ms")
     window.close()
 
@@ -142,8 +153,10 @@ def one_weight_write(app, net) -> None:
     for _ in range(reads):
         net.structure_version  # noqa: B018 - the read is what is timed
     per_read = (time.perf_counter() - start) / reads
-    print(f"net.structure_version (one read)     {per_read * 1e6:8.3f} µs   "
-          f"{per_read / 20e-6:5.3f}x the 20 µs target")
+    print(
+        f"net.structure_version (one read)     {per_read * 1e6:8.3f} µs   "
+        f"{per_read / 20e-6:5.3f}x the 20 µs target"
+    )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,19 @@ numpy = np
 _sys.modules[__name__ + ".numpy"] = np
 np.ndarray.__module__ = __name__ + ".numpy"
 
-__all__ = ["np", "numpy", "npx", "init", "initializer", "autograd", "gluon", "optimizer", "cpu",
-           "gpu", "num_gpus", "Context", "random"]
+__all__ = [
+    "np",
+    "numpy",
+    "npx",
+    "init",
+    "initializer",
+    "autograd",
+    "gluon",
+    "optimizer",
+    "cpu",
+    "gpu",
+    "num_gpus",
+    "Context",
+    "random",
+]
 __version__ = "0.1.0"

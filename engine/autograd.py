@@ -24,8 +24,18 @@ from itertools import count
 import numpy as _onp
 
 __all__ = [
-    "record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
-    "set_recording", "set_training", "backward", "grad", "mark_variables", "Node",
+    "record",
+    "pause",
+    "train_mode",
+    "predict_mode",
+    "is_recording",
+    "is_training",
+    "set_recording",
+    "set_training",
+    "backward",
+    "grad",
+    "mark_variables",
+    "Node",
 ]
 
 
@@ -183,8 +193,7 @@ def tape_entries(inputs: Sequence) -> tuple | None:
 
 def attach(result, entries: tuple, backward: Callable, saved=(), op_name: str = "op"):
     """Attach a Node to ``result`` (an engine ndarray); ``saved`` are arrays read by backward."""
-    result._node = Node(entries, backward, tuple([(s._vc, s._vc.value) for s in saved]),
-                        op_name)
+    result._node = Node(entries, backward, tuple([(s._vc, s._vc.value) for s in saved]), op_name)
     return result
 
 
@@ -263,8 +272,10 @@ def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=frozenset(
         if head_grad is None:
             g = _ones(values.shape, values.dtype)
         else:
-            g = _onp.broadcast_to(_onp.asarray(getattr(head_grad, "_data", head_grad),
-                                               dtype=values.dtype), values.shape)
+            g = _onp.broadcast_to(
+                _onp.asarray(getattr(head_grad, "_data", head_grad), dtype=values.dtype),
+                values.shape,
+            )
         entry = _entry_of(head)
         if entry is None:
             from .base import MXNetError
@@ -272,7 +283,8 @@ def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=frozenset(
             raise MXNetError(
                 "Cannot differentiate a value that was not recorded: run the "
                 "computation inside `with autograd.record():` and call attach_grad() "
-                "on the inputs (parameters are attached by initialize()).")
+                "on the inputs (parameters are attached by initialize())."
+            )
         if type(entry) is Node:
             if entry in node_grads:
                 node_grads[entry] = node_grads[entry] + g
@@ -352,8 +364,7 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
     _write_leaf_grads(*_run_backward(heads, head_grads, retain_graph, train_mode)[:2])
 
 
-def backward_of(head, head_grad=None, retain_graph: bool = False,
-                train_mode: bool = True) -> None:
+def backward_of(head, head_grad=None, retain_graph: bool = False, train_mode: bool = True) -> None:
     """``backward`` of one head array (``ndarray.backward``), without normalizing lists."""
     _write_leaf_grads(*_run_backward((head,), (head_grad,), retain_graph, train_mode)[:2])
 
@@ -369,14 +380,14 @@ def _write_leaf_grads(leaves: dict, leaf_grads: dict) -> None:
         leaf._receive_grad(g, unshared)
 
 
-def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
-         train_mode=True):
+def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False, train_mode=True):
     """Return the gradients of ``heads`` with respect to ``variables`` (``.grad`` untouched)."""
     from .ndarray import ndarray
 
     if create_graph:
-        raise NotImplementedError("Higher-order gradients (create_graph=True) are not "
-                                  "supported by the engine")
+        raise NotImplementedError(
+            "Higher-order gradients (create_graph=True) are not supported by the engine"
+        )
     single = isinstance(variables, ndarray)
     if single:
         variables = [variables]
@@ -384,8 +395,9 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     keys = [v._node if v._node is not None else id(v) for v in variables]
     wanted = frozenset(k for k in keys if type(k) is Node)
     heads, head_grads = _head_lists(heads, head_grads)
-    _, leaf_grads, kept = _run_backward(heads, head_grads, bool(retain_graph), train_mode,
-                                        wanted=wanted)
+    _, leaf_grads, kept = _run_backward(
+        heads, head_grads, bool(retain_graph), train_mode, wanted=wanted
+    )
     out = []
     for var, key in zip(variables, keys):
         g = kept.get(key) if type(key) is Node else leaf_grads.get(key)

@@ -15,7 +15,9 @@ class Context:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Context) and (self.device_type, self.device_id) == (
-            other.device_type, other.device_id)
+            other.device_type,
+            other.device_id,
+        )
 
     def __hash__(self) -> int:
         return hash((self.device_type, self.device_id))

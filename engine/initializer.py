@@ -22,9 +22,26 @@ from .init_spread import Spread, fans, xavier_scale
 from .ndarray import ndarray
 
 __all__ = [
-    "Initializer", "InitDesc", "register", "alias", "create", "Zero", "One", "Constant",
-    "Uniform", "Normal", "Xavier", "MSRAPrelu", "Orthogonal", "Bilinear", "LSTMBias", "Mixed",
-    "Load", "Spread", "xavier_scale", "fills_in_place",
+    "Initializer",
+    "InitDesc",
+    "register",
+    "alias",
+    "create",
+    "Zero",
+    "One",
+    "Constant",
+    "Uniform",
+    "Normal",
+    "Xavier",
+    "MSRAPrelu",
+    "Orthogonal",
+    "Bilinear",
+    "LSTMBias",
+    "Mixed",
+    "Load",
+    "Spread",
+    "xavier_scale",
+    "fills_in_place",
 ]
 
 _REGISTRY: dict[str, type] = {}
@@ -62,18 +79,21 @@ def create(initializer, *args, **kwargs):
             try:
                 name, stored = json.loads(text)
             except (ValueError, TypeError) as err:
-                raise ValueError(f"Cannot parse initializer description {initializer!r}: "
-                                 f"{err}") from err
+                raise ValueError(
+                    f"Cannot parse initializer description {initializer!r}: {err}"
+                ) from err
             return create(name, **stored)
         klass = _REGISTRY.get(text.lower())
         if klass is None:
             # MXNet's exact type and words; known names: sorted(engine.init.registered()).
             raise AssertionError(
-                f"{initializer} is not registered. Please register with "
-                f"initializer.register first")
+                f"{initializer} is not registered. Please register with initializer.register first"
+            )
         return klass(*args, **kwargs)
-    raise TypeError(f"Cannot create an initializer from {initializer!r}: give an Initializer, "
-                    f"its name (such as 'xavier') or a dumps() string")
+    raise TypeError(
+        f"Cannot create an initializer from {initializer!r}: give an Initializer, "
+        f"its name (such as 'xavier') or a dumps() string"
+    )
 
 
 def registered() -> list[str]:
@@ -108,8 +128,10 @@ def fills_in_place(initializer) -> bool:
     MSRAPrelu (not for subclasses that override ``_init_weight``): they cannot
     fail half way, so ``Parameter.initialize`` lets them fill the live buffer.
     """
-    return any(isinstance(initializer, klass) and _uses_own_rule(initializer, klass)
-               for klass in (Zero, One, Constant, Uniform, Normal, Xavier))
+    return any(
+        isinstance(initializer, klass) and _uses_own_rule(initializer, klass)
+        for klass in (Zero, One, Constant, Uniform, Normal, Xavier)
+    )
 
 
 class Initializer:
@@ -128,8 +150,10 @@ class Initializer:
     def set_verbose(self, verbose=False, print_func=None):
         self._verbose = verbose
         if print_func is None:
+
             def print_func(x):
                 return str(_onp.linalg.norm(_onp.asarray(x)) / math.sqrt(max(x.size, 1)))
+
         self._print_func = print_func
         return self
 
@@ -219,7 +243,8 @@ class Initializer:
     def _init_default(self, name, _):
         raise ValueError(
             f"Unknown initialization pattern for {name}. Default initialization is limited to "
-            f'"weight", "bias", "gamma" (1.0), and "beta" (0.0). Give the parameter an init.')
+            f'"weight", "bias", "gamma" (1.0), and "beta" (0.0). Give the parameter an init.'
+        )
 
 
 @register
@@ -231,8 +256,7 @@ class Load(Initializer):
         if isinstance(param, str):
             with _onp.load(param, allow_pickle=False) as stored:
                 param = {k: stored[k] for k in stored.files}
-        self.param = {k[4:] if k.startswith(("arg:", "aux:")) else k: v
-                      for k, v in param.items()}
+        self.param = {k[4:] if k.startswith(("arg:", "aux:")) else k: v for k, v in param.items()}
         self.default_init = default_init
         self.verbose = verbose
 
@@ -240,13 +264,17 @@ class Load(Initializer):
         if name in self.param:
             value = _onp.asarray(self.param[name])
             if value.shape != tuple(arr.shape):
-                raise ValueError(f"Parameter {name} cannot be initialized from loading: "
-                                 f"shape mismatch, target {arr.shape} vs loaded {value.shape}")
+                raise ValueError(
+                    f"Parameter {name} cannot be initialized from loading: "
+                    f"shape mismatch, target {arr.shape} vs loaded {value.shape}"
+                )
             arr[:] = value
         else:
             if self.default_init is None:
-                raise ValueError(f"Cannot Initialize {name}. Not found in loaded param and "
-                                 f"no default Initializer is provided.")
+                raise ValueError(
+                    f"Cannot Initialize {name}. Not found in loaded param and "
+                    f"no default Initializer is provided."
+                )
             self.default_init(name, arr)
 
 
@@ -377,8 +405,14 @@ class Orthogonal(Initializer):
             return None
         nout, nin = shape[0], int(_onp.prod(shape[1:])) if len(shape) > 1 else 1
         sigma = float(self.scale) / math.sqrt(max(nout, nin))
-        return Spread("normal", f"{type(self).__name__}: ≈N(0, {sigma:.4g}²)", sigma=sigma,
-                      approximate=True, fan_in=float(nin), fan_out=float(nout))
+        return Spread(
+            "normal",
+            f"{type(self).__name__}: ≈N(0, {sigma:.4g}²)",
+            sigma=sigma,
+            approximate=True,
+            fan_in=float(nin),
+            fan_out=float(nout),
+        )
 
 
 @register
@@ -399,8 +433,9 @@ class Xavier(Initializer):
     def _init_weight(self, name, arr):
         shape = arr.shape
         if len(shape) < 2:
-            raise ValueError(f"Xavier initializer cannot be applied to vector {name}. "
-                             f"It requires at least 2D.")
+            raise ValueError(
+                f"Xavier initializer cannot be applied to vector {name}. It requires at least 2D."
+            )
         fan_in, fan_out = fans(shape)
         if self.factor_type == "avg":
             factor = (fan_in + fan_out) / 2.0
@@ -427,11 +462,22 @@ class Xavier(Initializer):
         scale = xavier_scale(shape, self.factor_type, self.magnitude)
         label = type(self).__name__
         if self.rnd_type == "uniform":
-            return Spread("uniform", f"{label}: U(±{scale:.4g})", -scale, scale,
-                          fan_in=fan_in, fan_out=fan_out)
+            return Spread(
+                "uniform",
+                f"{label}: U(±{scale:.4g})",
+                -scale,
+                scale,
+                fan_in=fan_in,
+                fan_out=fan_out,
+            )
         if self.rnd_type == "gaussian":
-            return Spread("normal", f"{label}: N(0, {scale:.4g}²)", sigma=scale,
-                          fan_in=fan_in, fan_out=fan_out)
+            return Spread(
+                "normal",
+                f"{label}: N(0, {scale:.4g}²)",
+                sigma=scale,
+                fan_in=fan_in,
+                fan_out=fan_out,
+            )
         return None
 
 
@@ -474,7 +520,7 @@ class LSTMBias(Initializer):
     def _init_weight(self, name, arr):
         arr[:] = 0.0
         num_hidden = int(arr.shape[0] / 4)
-        arr[num_hidden:2 * num_hidden] = self.forget_bias
+        arr[num_hidden : 2 * num_hidden] = self.forget_bias
 
 
 class Mixed(Initializer):
@@ -488,15 +534,16 @@ class Mixed(Initializer):
         if len(patterns) != len(initializers):
             raise ValueError("Mixed needs as many patterns as initializers")
         super().__init__()
-        self.map = list(zip([re.compile(p) for p in patterns],
-                            [create(i) for i in initializers]))
+        self.map = list(zip([re.compile(p) for p in patterns], [create(i) for i in initializers]))
 
     def _chosen(self, name):
         for prog, init in self.map:
             if prog.match(name):
                 return init
-        raise ValueError(f"Parameter name {name} did not match any pattern. Consider adding "
-                         f'a ".*" pattern at the end with a default Initializer.')
+        raise ValueError(
+            f"Parameter name {name} did not match any pattern. Consider adding "
+            f'a ".*" pattern at the end with a default Initializer.'
+        )
 
     def __call__(self, name, arr):
         if isinstance(name, InitDesc) and name.attrs.get("__init__"):

@@ -20,9 +20,7 @@ DEFAULT_DTYPE = _onp.float32
 
 # NumPy >= 2.2 appends ", shape=(...)" to summarised reprs; MXNet (on NumPy 1.x) does not.
 _REPR_OPTIONS = (
-    {"legacy": "2.1"}
-    if tuple(int(p) for p in _onp.__version__.split(".")[:2]) >= (2, 2)
-    else {}
+    {"legacy": "2.1"} if tuple(int(p) for p in _onp.__version__.split(".")[:2]) >= (2, 2) else {}
 )
 
 
@@ -224,9 +222,16 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
         current = grad._data
         if self._grad_req == "add":
             current += g
-        elif (unshared and current.base is None and type(g) is _onp.ndarray and g.base is None
-              and g.shape == current.shape and g.dtype == current.dtype
-              and g.flags.c_contiguous and g.flags.writeable):
+        elif (
+            unshared
+            and current.base is None
+            and type(g) is _onp.ndarray
+            and g.base is None
+            and g.shape == current.shape
+            and g.dtype == current.dtype
+            and g.flags.c_contiguous
+            and g.flags.writeable
+        ):
             grad._data = g
         else:
             current[...] = g
@@ -273,8 +278,9 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
         node = value._node
         if node is not None and node.saved:
             # The op may have saved its own result (power, exp): re-point that check.
-            node.saved = tuple((counter, counter.value + 1) if c is fresh else (c, v)
-                               for c, v in node.saved)
+            node.saved = tuple(
+                (counter, counter.value + 1) if c is fresh else (c, v) for c, v in node.saved
+            )
         self._data = value._data
         self._vc = value._vc = counter
         self._node = node

@@ -75,26 +75,35 @@ class ErrorBanner(QWidget):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.show_all_button)
         layout.addWidget(close)
-        self.setStyleSheet("ErrorBanner { background: #c0392b; } QLabel, QToolButton "
-                           "{ color: white; font-weight: bold; }")
+        self.setStyleSheet(
+            "ErrorBanner { background: #c0392b; } QLabel, QToolButton "
+            "{ color: white; font-weight: bold; }"
+        )
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.hide()
 
     def show_message(self, message: str) -> None:
         self._message = message
         lines = message.splitlines() or [""]
-        shown = [line if len(line) <= self.MAX_LINE_CHARS
-                 else line[: self.MAX_LINE_CHARS] + f" … [{len(line):,} characters]"
-                 for line in lines[: self.MAX_LINES]]
+        shown = [
+            line
+            if len(line) <= self.MAX_LINE_CHARS
+            else line[: self.MAX_LINE_CHARS] + f" … [{len(line):,} characters]"
+            for line in lines[: self.MAX_LINES]
+        ]
         if len(lines) > self.MAX_LINES:
             shown.append(f"… [{len(lines) - self.MAX_LINES:,} more lines]")
         text = "\n".join(shown)
         # A zero-width space every 60 characters lets a long word (a path, 'aaaa…') wrap
         # instead of widening the window past the screen.
-        self.label.setText("".join(
-            word if len(word) <= 60 else "\u200b".join(
-                word[i: i + 60] for i in range(0, len(word), 60))
-            for word in re.split(r"(\s+)", text)))
+        self.label.setText(
+            "".join(
+                word
+                if len(word) <= 60
+                else "\u200b".join(word[i : i + 60] for i in range(0, len(word), 60))
+                for word in re.split(r"(\s+)", text)
+            )
+        )
         self.show_all_button.setVisible(text != message)
         self.show()
 
@@ -113,9 +122,13 @@ class ErrorBanner(QWidget):
         view = QPlainTextEdit(dialog, readOnly=True)
         # Wrapped at a fixed width in pieces: one giant line would be laid out whole.
         view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        view.setPlainText("\n".join(
-            line[i: i + 200] for line in self._message.splitlines()
-            for i in range(0, max(len(line), 1), 200)))
+        view.setPlainText(
+            "\n".join(
+                line[i : i + 200]
+                for line in self._message.splitlines()
+                for i in range(0, max(len(line), 1), 200)
+            )
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)
@@ -130,8 +143,13 @@ class ErrorBanner(QWidget):
 class MainWindow(QMainWindow):
     """The ParamScope main window over one :class:`Session`."""
 
-    def __init__(self, session: Session | None = None, settings_store: SettingsStore | None = None,
-                 parent=None, restore_layout: bool = True) -> None:
+    def __init__(
+        self,
+        session: Session | None = None,
+        settings_store: SettingsStore | None = None,
+        parent=None,
+        restore_layout: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.session = session if session is not None else Session()
         self.settings_store = settings_store if settings_store is not None else SettingsStore()
@@ -154,21 +172,25 @@ class MainWindow(QMainWindow):
         self.console_view = ConsoleView(self.session, self)
         self.code_log_view = CodeLogView(self)
         self.tree_dock = self._dock("Blocks", self.tree_view, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.console_dock = self._dock("Console", self.console_view,
-                                       Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.code_log_dock = self._dock("Code log", self.code_log_view,
-                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.console_dock = self._dock(
+            "Console", self.console_view, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.code_log_dock = self._dock(
+            "Code log", self.code_log_view, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
         self.training_docks = TrainingDocks(self)  # ---- training: docks on the right, hidden
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.console_dock, self.code_log_dock, Qt.Orientation.Horizontal)
         self.history_view = HistoryView(self)
-        self.history_dock = self._dock("History", self.history_view,
-                                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.history_dock = self._dock(
+            "History", self.history_view, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
         self.tabifyDockWidget(self.code_log_dock, self.history_dock)
         self.code_log_dock.raise_()
         self.resizeDocks([self.tree_dock], [470], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.console_dock, self.code_log_dock], [470, 330],
-                         Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.console_dock, self.code_log_dock], [470, 330], Qt.Orientation.Horizontal
+        )
         self.resizeDocks([self.console_dock], [230], Qt.Orientation.Vertical)
 
         self.totals_label = QLabel(self)
@@ -202,9 +224,11 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(title.replace(" ", "_"))
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
         self.addDockWidget(area, dock)
         return dock
 
@@ -219,8 +243,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self.open_action = file_menu.addAction("&Open model…", self.open_model_dialog,
-                                               QKeySequence.StandardKey.Open)
+        self.open_action = file_menu.addAction(
+            "&Open model…", self.open_model_dialog, QKeySequence.StandardKey.Open
+        )
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
         file_menu.addAction("&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -240,47 +265,62 @@ class MainWindow(QMainWindow):
 
         edit_menu = bar.addMenu("&Edit")
         self.undo_action = edit_menu.addAction("&Undo", self.undo, QKeySequence.StandardKey.Undo)
-        self.redo_action = edit_menu.addAction("&Redo", self.redo,
-                                               QKeySequence("Ctrl+Shift+Z"))
+        self.redo_action = edit_menu.addAction("&Redo", self.redo, QKeySequence("Ctrl+Shift+Z"))
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self._update_undo_actions()
 
         model_menu = bar.addMenu("&Model")
         model_menu.addAction("Run &forward on one batch", self.forward, QKeySequence("F5"))
         self.gradients_action = model_menu.addAction(
-            "Forward + &backward (one batch)", self.compute_gradients, QKeySequence("Ctrl+B"))
-        self.gradients_action.setStatusTip("Run one batch through the model and a loss inside "
-                                           "autograd.record(), then loss.backward(): every "
-                                           "parameter's gradient is filled")
+            "Forward + &backward (one batch)", self.compute_gradients, QKeySequence("Ctrl+B")
+        )
+        self.gradients_action.setStatusTip(
+            "Run one batch through the model and a loss inside "
+            "autograd.record(), then loss.backward(): every "
+            "parameter's gradient is filled"
+        )
         self.zero_grad_action = model_menu.addAction(
-            "&Zero gradients", lambda: self._guarded(self.session.zero_gradients))
-        self.zero_grad_action.setStatusTip("Every gradient back to 0, as before any batch: "
-                                           "net.collect_params().zero_grad()")
+            "&Zero gradients", lambda: self._guarded(self.session.zero_gradients)
+        )
+        self.zero_grad_action.setStatusTip(
+            "Every gradient back to 0, as before any batch: net.collect_params().zero_grad()"
+        )
         # ---- initialization: the dialog (Ctrl+I), also a button beside the tree's filter
         self.initialize_action = model_menu.addAction(
-            "&Initialize…", self.open_initializer_dialog, QKeySequence("Ctrl+I"))
-        self.initialize_action.setStatusTip("Initialize the selected parameter or block, the "
-                                            "filtered parameters or the whole net, with a preview")
+            "&Initialize…", self.open_initializer_dialog, QKeySequence("Ctrl+I")
+        )
+        self.initialize_action.setStatusTip(
+            "Initialize the selected parameter or block, the "
+            "filtered parameters or the whole net, with a preview"
+        )
         # Beside the filter (whose selection or pattern it targets): a toolbar row would
         # cost the tensor view its statistics at 1024×768.
         self.initialize_button = self.tree_view.add_tool_button(self.initialize_action)
-        model_menu.addAction("&Filter parameters…", self._focus_filter,
-                             QKeySequence.StandardKey.Find)
-        model_menu.addAction("Focus block &tree", self.tree_view.focus_tree,
-                             QKeySequence("Ctrl+T"))
-        model_menu.addAction("Focus &console", self.console_view.focus_input,
-                             QKeySequence("Ctrl+L"))
+        model_menu.addAction(
+            "&Filter parameters…", self._focus_filter, QKeySequence.StandardKey.Find
+        )
+        model_menu.addAction("Focus block &tree", self.tree_view.focus_tree, QKeySequence("Ctrl+T"))
+        model_menu.addAction(
+            "Focus &console", self.console_view.focus_input, QKeySequence("Ctrl+L")
+        )
 
         view_menu = bar.addMenu("&View")
-        for dock in (self.tree_dock, self.console_dock, self.code_log_dock, self.history_dock,
-                     *self.training_docks.docks):  # ---- training: its four docks
+        for dock in (
+            self.tree_dock,
+            self.console_dock,
+            self.code_log_dock,
+            self.history_dock,
+            *self.training_docks.docks,
+        ):  # ---- training: its four docks
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
-        larger = view_menu.addAction("&Larger text", lambda: self.change_font_size(+2),
-                                     QKeySequence.StandardKey.ZoomIn)
+        larger = view_menu.addAction(
+            "&Larger text", lambda: self.change_font_size(+2), QKeySequence.StandardKey.ZoomIn
+        )
         larger.setShortcuts([QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
-        view_menu.addAction("&Smaller text", lambda: self.change_font_size(-2),
-                            QKeySequence.StandardKey.ZoomOut)
+        view_menu.addAction(
+            "&Smaller text", lambda: self.change_font_size(-2), QKeySequence.StandardKey.ZoomOut
+        )
         theme_menu = view_menu.addMenu("&Theme")
         group = QActionGroup(self)
         for choice in ("system", "light", "dark"):
@@ -297,17 +337,20 @@ class MainWindow(QMainWindow):
         s.commands.changed.connect(self._history_changed)
         self.code_log_view.clear_requested.connect(s.clear_log)
         self.history_view.position_requested.connect(
-            lambda position: self._guarded(lambda: self.session.go_to(position)))
+            lambda position: self._guarded(lambda: self.session.go_to(position))
+        )
         w = self.watcher
         w.structure_changed.connect(self._structure_changed)
         w.values_changed.connect(self.tree_view.parameters_changed)
         w.values_changed.connect(self.tensor_view.values_changed)
         w.grads_changed.connect(self.tree_view.parameters_changed)
         w.grads_changed.connect(self.tensor_view.grads_changed)
-        w.grads_changed.connect(lambda _: self.tensor_view.set_gradient_note(
-            self.session.gradient_note))
-        w.structure_changed.connect(lambda: self.tensor_view.set_gradient_note(
-            self.session.gradient_note))
+        w.grads_changed.connect(
+            lambda _: self.tensor_view.set_gradient_note(self.session.gradient_note)
+        )
+        w.structure_changed.connect(
+            lambda: self.tensor_view.set_gradient_note(self.session.gradient_note)
+        )
         w.selection_changed.connect(self._selection_changed)
         self.tree_view.path_selected.connect(self._tree_path_selected)
         self.tree_view.set_tie_checker(self.session.tie_problem)
@@ -337,10 +380,14 @@ class MainWindow(QMainWindow):
         return ok
 
     def open_model_dialog(self) -> None:
-        start = os.path.dirname(self.settings.recent_files[0]) if self.settings.recent_files \
+        start = (
+            os.path.dirname(self.settings.recent_files[0])
+            if self.settings.recent_files
             else os.getcwd()
-        path, _ = QFileDialog.getOpenFileName(self, "Open a model file", start,
-                                              "Python model files (*.py)")
+        )
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a model file", start, "Python model files (*.py)"
+        )
         if path:
             self.open_model(path)
 
@@ -390,7 +437,8 @@ class MainWindow(QMainWindow):
                 self.tree_view.select_path(self.session.selected_path)  # undo the click
             message = str(exc) if busy or isinstance(exc, ModelLoadError) else summary(exc)
             details = getattr(exc, "details", None) or (
-                message if busy else format_user_traceback(exc))
+                message if busy else format_user_traceback(exc)
+            )
             self.error_banner.show_message(message)
             self.console_view.write(details if details.endswith("\n") else details + "\n")
             self.statusBar().showMessage(message, 10000)
@@ -478,8 +526,9 @@ class MainWindow(QMainWindow):
     def _update_undo_actions(self) -> None:
         history = self.session.commands
         for action, command, able in (
-                (self.undo_action, _last_change(history.in_effect()), history.can_undo),
-                (self.redo_action, _first_change(history.undone()), history.can_redo)):
+            (self.undo_action, _last_change(history.in_effect()), history.can_undo),
+            (self.redo_action, _first_change(history.undone()), history.can_redo),
+        ):
             verb = "Undo" if action is self.undo_action else "Redo"
             action.setEnabled(able)
             action.setText(f"&{verb} {command.label}" if able and command else f"&{verb}")
@@ -495,8 +544,9 @@ class MainWindow(QMainWindow):
         """Drag-to-tie: ``target_path`` uses ``source_path``'s parameters from now on."""
         ok = self._guarded(lambda: self.session.tie(target_path, source_path))
         if ok:
-            self.statusBar().showMessage(f"Tied {target_path} to {source_path} — Ctrl+Z "
-                                         f"undoes it", 6000)
+            self.statusBar().showMessage(
+                f"Tied {target_path} to {source_path} — Ctrl+Z undoes it", 6000
+            )
         return ok
 
     def untie(self, path: str) -> bool:
@@ -507,8 +557,7 @@ class MainWindow(QMainWindow):
         ok = self._guarded(lambda: done.append(step()))
         if ok:
             command = done[0] if done else None
-            self.statusBar().showMessage(f"{verb}: {command.label}" if command else nothing,
-                                         4000)
+            self.statusBar().showMessage(f"{verb}: {command.label}" if command else nothing, 4000)
         return ok
 
     def _show_selected(self) -> None:
@@ -521,9 +570,11 @@ class MainWindow(QMainWindow):
             self.tensor_view.show_parameter(obj, path, self._tie_text(path))
         else:
             names = ", ".join(obj.params.keys()) or "none of its own"
-            self.tensor_view.clear(f"{path} is a {type(obj).__name__} block "
-                                   f"({obj.name}); its parameters: {names}. "
-                                   f"Select one to see its values.")
+            self.tensor_view.clear(
+                f"{path} is a {type(obj).__name__} block "
+                f"({obj.name}); its parameters: {names}. "
+                f"Select one to see its values."
+            )
 
     def _fit_tree_dock(self, narrow: bool = False) -> None:
         """Widen the tree so its columns show, up to 40 % of the window; with ``narrow``
@@ -543,8 +594,7 @@ class MainWindow(QMainWindow):
             return ""
         if node.tied_to is not None:
             return f"tied: the same Parameter as {node.tied_to.path}"
-        shared = [n.path for n in self.session.tree().walk()
-                  if n.is_param and n.tied_to is node]
+        shared = [n.path for n in self.session.tree().walk() if n.is_param and n.tied_to is node]
         return f"tied: also used as {', '.join(shared)}" if shared else ""
 
     def _elide_status_message(self, message: str) -> None:
@@ -575,16 +625,19 @@ class MainWindow(QMainWindow):
             self.totals_label.setText("")
             return
         if totals.deferred:
-            text = (f"Parameters ≥ {totals.parameters:,}, {totals.deferred} deferred   "
-                    f"trainable ≥ {totals.trainable:,}")
+            text = (
+                f"Parameters ≥ {totals.parameters:,}, {totals.deferred} deferred   "
+                f"trainable ≥ {totals.trainable:,}"
+            )
         else:
             text = f"Parameters {totals.parameters:,}   trainable {totals.trainable:,}"
         text += f"   shared {totals.shared:,}"
         self.totals_label.setText(text)
 
     # ---- initialization
-    def open_initializer_dialog(self, target_path_or_pattern: str | None = None,
-                                library_folder: str | None = None):
+    def open_initializer_dialog(
+        self, target_path_or_pattern: str | None = None, library_folder: str | None = None
+    ):
         """Model → Initialize… (Ctrl+I): for ``target_path_or_pattern``, else the selection,
         else the filter's pattern, else ``'net'``. Returns the (non-modal) dialog."""
         from .dialogs.initializer_dialog import InitializerDialog

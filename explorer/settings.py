@@ -40,8 +40,9 @@ class SettingsStore:
     """Loads and saves :class:`Settings` in a ``QSettings`` (the app's, or one given)."""
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
-        self.qsettings = qsettings if qsettings is not None else QSettings("ParamScope",
-                                                                           "ParamScope")
+        self.qsettings = (
+            qsettings if qsettings is not None else QSettings("ParamScope", "ParamScope")
+        )
 
     def load(self) -> Settings:
         s = self.qsettings
@@ -61,8 +62,7 @@ class SettingsStore:
         except (TypeError, ValueError):
             settings.font_size = 0
         try:
-            settings.initializer_timeout_s = max(0.1, float(s.value("initializer_timeout_s",
-                                                                    10.0)))
+            settings.initializer_timeout_s = max(0.1, float(s.value("initializer_timeout_s", 10.0)))
         except (TypeError, ValueError):
             settings.initializer_timeout_s = 10.0
         settings.window_geometry = _bytes(s.value("window_geometry"))

@@ -12,8 +12,17 @@ from .block import Block, HybridBlock
 from .parameter import Constant, DeferredInitializationError, Parameter
 from .parameter_dict import ParameterDict
 
-__all__ = ["nn", "loss", "Trainer", "Block", "HybridBlock", "Parameter", "Constant",
-           "ParameterDict", "DeferredInitializationError"]
+__all__ = [
+    "nn",
+    "loss",
+    "Trainer",
+    "Block",
+    "HybridBlock",
+    "Parameter",
+    "Constant",
+    "ParameterDict",
+    "DeferredInitializationError",
+]
 
 _LAZY = {"loss": (".loss", None), "Trainer": (".trainer", "Trainer")}
 

@@ -39,7 +39,8 @@ def _refuse_non_array_input(block, args, err) -> None:
         got = ", ".join(f"{type(a).__name__} {_brief_repr(a)}" for a in args)
         raise ValueError(
             f"In HybridBlock, there must be one NDArray or one Symbol in the input. Please "
-            f"check the type of the args.\n(got {got})") from err
+            f"check the type of the args.\n(got {got})"
+        ) from err
 
 
 class HookHandle:
@@ -115,8 +116,10 @@ class Block:
         if hasattr(self, name):
             existing = getattr(self, name)
             if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
-                raise TypeError(f"Changing attribute type for {name} from {type(existing)} to "
-                                f"{type(value)}is not allowed.")
+                raise TypeError(
+                    f"Changing attribute type for {name} from {type(existing)} to "
+                    f"{type(value)}is not allowed."
+                )
         if isinstance(value, Block):
             self.register_child(value, name)
         elif isinstance(value, Parameter):
@@ -124,7 +127,8 @@ class Block:
                 raise AssertionError(
                     "Overriding Parameter attribute %s is not allowed. If you want to share "
                     "parameters between blocks, please set 'params' at Block construction "
-                    "instead.")
+                    "instead."
+                )
             self._reg_params[name] = value
             value._owners.add(self)
             structure_changed(self)
@@ -142,13 +146,16 @@ class Block:
 
         for key, value in self.__dict__.items():
             if isinstance(value, (list, tuple, dict)) and not (
-                    key.startswith("__") or key == "_children"):
+                key.startswith("__") or key == "_children"
+            ):
                 if holds_unregistered_block(value):
                     warnings.warn(
                         f'"{key}" is an unregistered container with Blocks. Note that Blocks '
                         f"inside the list, tuple or dict will not be registered automatically. "
                         f"Make sure to register them using register_child() or switching to "
-                        f"nn.Sequential/nn.HybridSequential instead. ", stacklevel=3)
+                        f"nn.Sequential/nn.HybridSequential instead. ",
+                        stacklevel=3,
+                    )
 
     def _alias(self) -> str:
         return self.__class__.__name__.lower()
@@ -195,8 +202,10 @@ class Block:
     def register_child(self, block, name=None) -> None:
         """Register ``block`` as a child (named ``0``, ``1``, ... when no name is given)."""
         if not isinstance(block, Block):
-            raise ValueError(f"Children of {type(self).__name__} must be Blocks, but {block!r} "
-                             f"has type {type(block)}.")
+            raise ValueError(
+                f"Children of {type(self).__name__} must be Blocks, but {block!r} "
+                f"has type {type(block)}."
+            )
         check_can_nest(self, block)
         if name is None:
             name = str(len(self._children))
@@ -278,8 +287,9 @@ class Block:
             if pattern is None:
                 ret.update(block.params)
             else:
-                ret.update({name: value for name, value in block.params.items()
-                            if pattern.match(name)})
+                ret.update(
+                    {name: value for name, value in block.params.items() if pattern.match(name)}
+                )
         return ret
 
     def _collect_params_with_prefix(self, prefix: str = "") -> dict:
@@ -335,8 +345,15 @@ class Block:
             params = {name: param for param, name in seen.items()}
         save_arrays(filename, {key: p.data()._data for key, p in params.items()})
 
-    def load_parameters(self, filename, ctx=None, allow_missing=False, ignore_extra=False,
-                        cast_dtype=False, dtype_source="current") -> None:
+    def load_parameters(
+        self,
+        filename,
+        ctx=None,
+        allow_missing=False,
+        ignore_extra=False,
+        cast_dtype=False,
+        dtype_source="current",
+    ) -> None:
         """Load a file written by ``save_parameters``.
 
         Every check (missing keys, extra keys, shapes, dtypes, whether the values
@@ -355,8 +372,9 @@ class Block:
                 return
             if not any("." in key for key in loaded):
                 # Files saved by ParameterDict.save carry full names instead of structural keys.
-                self.collect_params()._load_from(stored, filename, ctx, allow_missing,
-                                                 ignore_extra, self.prefix)
+                self.collect_params()._load_from(
+                    stored, filename, ctx, allow_missing, ignore_extra, self.prefix
+                )
                 return
             if not allow_missing:
                 names_of = defaultdict(list)
@@ -367,14 +385,16 @@ class Block:
                         raise AssertionError(
                             f"Parameter '{key}' is missing in file '{filename}', which "
                             f"contains parameters: {_brief_print_list(loaded.keys())}. Set "
-                            f"allow_missing=True to ignore missing parameters.")
+                            f"allow_missing=True to ignore missing parameters."
+                        )
             for key in loaded:
                 if not ignore_extra and key not in params:
                     raise ValueError(
                         f"Parameter '{key}' loaded from file '{filename}' is not present in "
                         f"ParameterDict, which contains parameters "
                         f"{_brief_print_list(self._params.keys())}. Set ignore_extra=True to "
-                        f"ignore. ")
+                        f"ignore. "
+                    )
             load_checked(stored, [(key, params[key]) for key in loaded if key in params], ctx)
 
     save_params = save_parameters
@@ -432,8 +452,9 @@ class HybridBlock(Block):
         return self.hybrid_forward(_hybrid_namespace.F, x, *args, **params)
 
     def hybrid_forward(self, F, x, *args, **kwargs):
-        raise NotImplementedError(f"{self.__class__.__name__} must define forward() or "
-                                  f"hybrid_forward()")
+        raise NotImplementedError(
+            f"{self.__class__.__name__} must define forward() or hybrid_forward()"
+        )
 
     def export(self, path, epoch=0, remove_amp_cast=True):
         raise NotImplementedError("Exporting symbolic graphs is not part of the NumPy engine")

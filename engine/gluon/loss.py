@@ -27,8 +27,16 @@ from ..ops import shape as _shape
 from ..ops import unary as _unary
 from .block import HybridBlock
 
-__all__ = ["Loss", "L2Loss", "L1Loss", "SigmoidBinaryCrossEntropyLoss", "SigmoidBCELoss",
-           "SoftmaxCrossEntropyLoss", "SoftmaxCELoss", "is_finite"]
+__all__ = [
+    "Loss",
+    "L2Loss",
+    "L1Loss",
+    "SigmoidBinaryCrossEntropyLoss",
+    "SigmoidBCELoss",
+    "SoftmaxCrossEntropyLoss",
+    "SoftmaxCELoss",
+    "is_finite",
+]
 
 
 def is_finite(loss) -> bool:
@@ -56,7 +64,8 @@ def _reshape_like(x, like, loss_name: str):
         raise MXNetError(
             f"{loss_name}: label shape {x.shape} has {x.size} elements but the prediction "
             f"shape {like.shape} has {like.size}; label and prediction must have the same "
-            f"number of elements.")
+            f"number of elements."
+        )
     return _shape.reshape(x, like.shape)
 
 
@@ -92,8 +101,9 @@ class Loss(HybridBlock):
 
     def __init__(self, weight, batch_axis, **kwargs):
         super().__init__(**kwargs)
-        if weight is not None and (isinstance(weight, bool)
-                                   or not isinstance(weight, numbers.Number)):
+        if weight is not None and (
+            isinstance(weight, bool) or not isinstance(weight, numbers.Number)
+        ):
             raise TypeError(f"weight must be a number or None, got {weight!r}")
         self._weight = weight
         self._batch_axis = batch_axis
@@ -152,8 +162,7 @@ class SigmoidBinaryCrossEntropyLoss(Loss):
     def forward(self, pred, label, sample_weight=None, pos_weight=None):
         pred = _as_array(pred)
         label = _reshape_like(label, pred, "SigmoidBinaryCrossEntropyLoss")
-        loss = _loss_ops.sigmoid_binary_cross_entropy(pred, label, self._from_sigmoid,
-                                                      pos_weight)
+        loss = _loss_ops.sigmoid_binary_cross_entropy(pred, label, self._from_sigmoid, pos_weight)
         loss = _apply_weighting(loss, self._weight, sample_weight)
         return _mean_over_non_batch(loss, self._batch_axis)
 
@@ -177,16 +186,18 @@ class SoftmaxCrossEntropyLoss(Loss):
     batch_axis : int, default 0
     """
 
-    def __init__(self, axis=-1, sparse_label=True, from_logits=False, weight=None,
-                 batch_axis=0, **kwargs):
+    def __init__(
+        self, axis=-1, sparse_label=True, from_logits=False, weight=None, batch_axis=0, **kwargs
+    ):
         super().__init__(weight, batch_axis, **kwargs)
         self._axis = axis
         self._sparse_label = sparse_label
         self._from_logits = from_logits
 
     def forward(self, pred, label, sample_weight=None):
-        loss = _loss_ops.softmax_cross_entropy(pred, label, self._axis, self._sparse_label,
-                                               self._from_logits)
+        loss = _loss_ops.softmax_cross_entropy(
+            pred, label, self._axis, self._sparse_label, self._from_logits
+        )
         if sample_weight is None and self._weight is None and loss.ndim <= 1:
             return loss
         if sample_weight is not None:

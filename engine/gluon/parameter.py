@@ -60,7 +60,8 @@ def _checked_shape(shape):
             raise TypeError(f"shape dimensions must be integers, got {dim!r} in {shape}")
         if dim < -1:
             raise AssertionError(
-                f"shape dimension size cannot be less than -1, while received {dim}")
+                f"shape dimension size cannot be less than -1, while received {dim}"
+            )
     return tuple(int(d) for d in shape)
 
 
@@ -71,8 +72,10 @@ def _checked_dtype(dtype, name: str):
     except TypeError:
         raise TypeError(f"Parameter '{name}': {dtype!r} is not a dtype") from None
     if kind not in _REAL_KINDS:
-        raise TypeError(f"Parameter '{name}' cannot hold {_onp.dtype(dtype)} values: "
-                        f"parameters hold real numbers (float, int or bool)")
+        raise TypeError(
+            f"Parameter '{name}' cannot hold {_onp.dtype(dtype)} values: "
+            f"parameters hold real numbers (float, int or bool)"
+        )
     return dtype
 
 
@@ -82,7 +85,8 @@ def _real_values(data, name: str) -> _onp.ndarray:
     if values.dtype.kind not in _REAL_KINDS:
         raise ValueError(
             f"Cannot set Parameter '{name}' from {values.dtype} values: a parameter holds "
-            f"real numbers (complex, object and text arrays are refused)")
+            f"real numbers (complex, object and text arrays are refused)"
+        )
     return values
 
 
@@ -100,9 +104,20 @@ class Parameter:
         This parameter's own initializer; it wins over ``Block.initialize``'s.
     """
 
-    def __init__(self, name, grad_req="write", shape=None, dtype=_onp.float32, lr_mult=1.0,
-                 wd_mult=1.0, init=None, allow_deferred_init=False, differentiable=True,
-                 stype="default", grad_stype="default"):
+    def __init__(
+        self,
+        name,
+        grad_req="write",
+        shape=None,
+        dtype=_onp.float32,
+        lr_mult=1.0,
+        wd_mult=1.0,
+        init=None,
+        allow_deferred_init=False,
+        differentiable=True,
+        stype="default",
+        grad_stype="default",
+    ):
         self._data: ndarray | None = None
         self._grad: ndarray | None = None
         self._deferred_init = ()
@@ -151,7 +166,8 @@ class Parameter:
     def grad_req(self, req: str) -> None:
         if req not in ("write", "add", "null"):
             raise AssertionError(
-                f"grad_req must be one of 'write', 'add', or 'null', but got '{req}'")
+                f"grad_req must be one of 'write', 'add', or 'null', but got '{req}'"
+            )
         if not self._differentiable:
             req = "null"
         if self._grad_req == req:
@@ -186,11 +202,13 @@ class Parameter:
         if self._shape is None:
             self._shape = new_shape
             return
-        if not (len(self._shape) == len(new_shape)
-                and all(j in (-1, 0, i) for i, j in zip(new_shape, self._shape))):
+        if not (
+            len(self._shape) == len(new_shape)
+            and all(j in (-1, 0, i) for i, j in zip(new_shape, self._shape))
+        ):
             raise AssertionError(
-                f"Expected shape {new_shape} is incompatible with given shape "
-                f"{self.shape}.")
+                f"Expected shape {new_shape} is incompatible with given shape {self.shape}."
+            )
         if new_shape != self._shape:
             known_before = _shape_is_known(self._shape)
             self._shape = new_shape
@@ -249,12 +267,14 @@ class Parameter:
                 f"was deferred. Actual initialization happens during the first forward pass. "
                 f"Please pass one batch of data through the network before accessing "
                 f"Parameters. You can also avoid deferred initialization by specifying "
-                f"in_units, num_features, etc., for network layers.")
+                f"in_units, num_features, etc., for network layers."
+            )
         raise RuntimeError(
             f"Parameter '{self.name}' has not been initialized. Note that you should "
             f"initialize parameters and create Trainer with Block.collect_params() instead "
             f"of Block.params because the later does not include Parameters of nested child "
-            f"Blocks")
+            f"Blocks"
+        )
 
     def data(self, ctx=None) -> ndarray:
         """The stored array itself (writes to it change the parameter)."""
@@ -267,8 +287,8 @@ class Parameter:
     def grad(self, ctx=None) -> ndarray:
         if self._data is not None and self._grad is None:
             raise RuntimeError(
-                f"Cannot get gradient array for Parameter '{self.name}' because "
-                f"grad_req='null'")
+                f"Cannot get gradient array for Parameter '{self.name}' because grad_req='null'"
+            )
         return self._check_and_get(self._grad)
 
     def list_grad(self) -> list:
@@ -302,7 +322,9 @@ class Parameter:
         if self._data is not None and not force_reinit:
             warnings.warn(
                 f"Parameter '{self.name}' is already initialized, ignoring. Set "
-                f"force_reinit=True to re-initialize.", stacklevel=2)
+                f"force_reinit=True to re-initialize.",
+                stacklevel=2,
+            )
             return
         if init is None:
             init = default_init if self.init is None else self.init
@@ -315,7 +337,8 @@ class Parameter:
                 return
             raise ValueError(
                 f"Cannot initialize Parameter '{self.name}' because it has invalid shape: "
-                f"{self.shape}.")
+                f"{self.shape}."
+            )
         self._deferred_init = (init, ctx, default_init, None)
         self._finish_deferred_init()
 
@@ -327,7 +350,8 @@ class Parameter:
         if not _shape_is_known(self._shape):
             raise RuntimeError(
                 f"Cannot initialize Parameter '{self.name}' because it has invalid shape: "
-                f"{self.shape}. Please specify in_units, in_channels, etc for `Block`s.")
+                f"{self.shape}. Please specify in_units, in_channels, etc for `Block`s."
+            )
         with autograd.pause():
             if data is None:
                 self._run_initializer(init, default_init)
@@ -352,8 +376,13 @@ class Parameter:
         desc = _init.InitDesc(self.name, {"__init__": init})
         dtype = _onp.dtype(self.dtype)
         live = self._data
-        if (live is not None and live._data.shape == self._shape and live._data.dtype == dtype
-                and live._data.flags.c_contiguous and _init.fills_in_place(chosen)):
+        if (
+            live is not None
+            and live._data.shape == self._shape
+            and live._data.dtype == dtype
+            and live._data.flags.c_contiguous
+            and _init.fills_in_place(chosen)
+        ):
             _init.create(default_init)(desc, live)
             self.last_initializer = chosen
             self._init_grad()
@@ -451,8 +480,9 @@ class Constant(Parameter):
             def __repr__(self) -> str:
                 return "the constant's value"
 
-        super().__init__(name, grad_req="null", shape=value.shape, dtype=value.dtype,
-                         init=_CopyValue())
+        super().__init__(
+            name, grad_req="null", shape=value.shape, dtype=value.dtype, init=_CopyValue()
+        )
 
     def __repr__(self) -> str:
         return f"Constant {self.name} (shape={self.shape}, dtype={_dtype_name(self.dtype)})"
@@ -465,8 +495,10 @@ class Constant(Parameter):
     def grad_req(self, req: str) -> None:
         if req != "null":
             warnings.warn(
-                f"Constant parameter \"{self.name}\" does not support grad_req other than "
-                f"\"null\", and new value \"{req}\" is ignored.", stacklevel=2)
+                f'Constant parameter "{self.name}" does not support grad_req other than '
+                f'"null", and new value "{req}" is ignored.',
+                stacklevel=2,
+            )
         self._grad_req = "null"
 
 

@@ -20,8 +20,11 @@ __all__ = ["ParameterDict"]
 def _brief_print_list(items, limit: int = 7) -> str:
     items = list(items)
     if len(items) > limit:
-        return (_brief_print_list(items[: limit // 2], limit) + ", ..., "
-                + _brief_print_list(items[-limit // 2:], limit))
+        return (
+            _brief_print_list(items[: limit // 2], limit)
+            + ", ..., "
+            + _brief_print_list(items[-limit // 2 :], limit)
+        )
     return ", ".join(f"'{i}'" for i in items)
 
 
@@ -106,7 +109,8 @@ class ParameterDict:
                     raise AssertionError(
                         f"Cannot retrieve Parameter '{name}' because desired attribute does "
                         f"not match with stored for attribute '{key}': desired '{value}' vs "
-                        f"stored '{getattr(param, key)}'.")
+                        f"stored '{getattr(param, key)}'."
+                    )
             else:
                 setattr(param, key, value)
         return param
@@ -117,19 +121,20 @@ class ParameterDict:
         param = self._get_impl(name)
         if param is None:
             if value is None:
-                raise KeyError(f"No constant named '{name}'. Please specify value if you want "
-                               f"to create a new constant.")
+                raise KeyError(
+                    f"No constant named '{name}'. Please specify value if you want "
+                    f"to create a new constant."
+                )
             param = Constant(name, value)
             self._params[name] = param
         elif value is not None:
             if not isinstance(param, Constant):
-                raise AssertionError(
-                    f"Parameter '{name}' already exists but it is not a constant.")
+                raise AssertionError(f"Parameter '{name}' already exists but it is not a constant.")
             values = value._data if isinstance(value, ndarray) else _onp.asarray(value)
-            if not (param.shape == values.shape
-                    and (param.value._data == values).all()):
+            if not (param.shape == values.shape and (param.value._data == values).all()):
                 raise AssertionError(
-                    f"Constant '{name}' already exists but it's value doesn't match new value")
+                    f"Constant '{name}' already exists but it's value doesn't match new value"
+                )
         return param
 
     def update(self, other) -> None:
@@ -138,7 +143,8 @@ class ParameterDict:
             if key in self._params and self._params[key] is not value:
                 raise AssertionError(
                     f"Cannot update self with other because they have different Parameters "
-                    f"with the same name '{key}'")
+                    f"with the same name '{key}'"
+                )
         for key, value in other.items():
             self._params[key] = value
 
@@ -176,20 +182,29 @@ class ParameterDict:
         for param in self.values():
             name = param.name
             if strip_prefix and name.startswith(strip_prefix):
-                name = name[len(strip_prefix):]
+                name = name[len(strip_prefix) :]
             arrays[name] = param.data()._data
         save_arrays(filename, arrays)
 
-    def load(self, filename: str, ctx=None, allow_missing=False, ignore_extra=False,
-             restore_prefix="", cast_dtype=False, dtype_source="current") -> None:
+    def load(
+        self,
+        filename: str,
+        ctx=None,
+        allow_missing=False,
+        ignore_extra=False,
+        restore_prefix="",
+        cast_dtype=False,
+        dtype_source="current",
+    ) -> None:
         """Load a file written by ``save``; every check runs before anything is written."""
         from .serialization import open_parameter_file
 
         with open_parameter_file(filename) as stored:
             self._load_from(stored, filename, ctx, allow_missing, ignore_extra, restore_prefix)
 
-    def _load_from(self, stored, filename, ctx, allow_missing, ignore_extra,
-                   restore_prefix) -> None:
+    def _load_from(
+        self, stored, filename, ctx, allow_missing, ignore_extra, restore_prefix
+    ) -> None:
         from .parameter_loading import load_checked
 
         loaded = {restore_prefix + k: k for k in stored.index}
@@ -197,19 +212,24 @@ class ParameterDict:
             for name in self.keys():
                 if name not in loaded:
                     raise AssertionError(
-                        f"Parameter '{name[len(restore_prefix):]}' is missing in file "
+                        f"Parameter '{name[len(restore_prefix) :]}' is missing in file "
                         f"'{filename}', which contains parameters: "
                         f"{_brief_print_list(loaded.keys())}. Please make sure source and "
-                        f"target networks have the same prefix.")
+                        f"target networks have the same prefix."
+                    )
         for name in loaded:
             if name not in self._params and not ignore_extra:
                 raise ValueError(
-                    f"Parameter '{name[len(restore_prefix):]}' loaded from file '{filename}' "
+                    f"Parameter '{name[len(restore_prefix) :]}' loaded from file '{filename}' "
                     f"is not present in ParameterDict, choices are: "
                     f"{_brief_print_list(self.keys())}. Set ignore_extra to True to ignore. "
-                    f"Please make sure source and target networks have the same prefix.")
-        load_checked(stored, [(key, self._params[name]) for name, key in loaded.items()
-                              if name in self._params], ctx)
+                    f"Please make sure source and target networks have the same prefix."
+                )
+        load_checked(
+            stored,
+            [(key, self._params[name]) for name, key in loaded.items() if name in self._params],
+            ctx,
+        )
 
 
 # MXNet defines ParameterDict in gluon/parameter.py, and type() names it so.

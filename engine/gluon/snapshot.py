@@ -57,7 +57,8 @@ class ParameterState:
             return True
         now = _fields_of(self.param)
         return now.keys() != self._fields.keys() or not all(
-            _same(now[k], v) for k, v in self._fields.items())
+            _same(now[k], v) for k, v in self._fields.items()
+        )
 
     def same_values(self, other: ParameterState) -> bool:
         """Whether both states hold bit-identical values (NaN payloads included)."""
@@ -65,8 +66,11 @@ class ParameterState:
             return False
         if self.values is None:
             return True
-        return (self.values.shape == other.values.shape and self.values.dtype
-                == other.values.dtype and self.values.tobytes() == other.values.tobytes())
+        return (
+            self.values.shape == other.values.shape
+            and self.values.dtype == other.values.dtype
+            and self.values.tobytes() == other.values.tobytes()
+        )
 
     def restore(self) -> None:
         """Put the values and attributes back; the parameter's version moves forward."""
@@ -79,8 +83,11 @@ class ParameterState:
             param._data = None
             param._grad = None
             return
-        if current is not None and current._data.shape == self.values.shape \
-                and current._data.dtype == self.values.dtype:
+        if (
+            current is not None
+            and current._data.shape == self.values.shape
+            and current._data.dtype == self.values.dtype
+        ):
             current._data[...] = self.values
             current._bump()
         else:
@@ -113,15 +120,17 @@ def _reattach_gradient(param: Parameter) -> None:
         param._grad = None
         data._grad, data._grad_req = None, "null"
         return
-    if param._grad is None or param._grad._data.shape != data._data.shape \
-            or param._grad._data.dtype != data._data.dtype:
+    if (
+        param._grad is None
+        or param._grad._data.shape != data._data.shape
+        or param._grad._data.dtype != data._data.dtype
+    ):
         param._grad = ndarray._wrap(_onp.zeros_like(data._data))
     data._grad, data._grad_req = param._grad, param._grad_req
 
 
 class _BlockState:
-    __slots__ = ("block", "children", "reg_params", "params_dict", "params", "shared",
-                 "attributes")
+    __slots__ = ("block", "children", "reg_params", "params_dict", "params", "shared", "attributes")
 
     def __init__(self, block: Block) -> None:
         self.block = block
@@ -130,18 +139,21 @@ class _BlockState:
         self.reg_params = dict(block._reg_params)
         self.params = OrderedDict(block._params._params)
         self.shared = block._params._shared
-        self.attributes = {k: v for k, v in vars(block).items()
-                           if isinstance(v, (Block, Parameter))}
+        self.attributes = {
+            k: v for k, v in vars(block).items() if isinstance(v, (Block, Parameter))
+        }
 
     def same_as_now(self) -> bool:
         block = self.block
-        return (list(self.children.items()) == list(block._children.items())
-                and self.reg_params == block._reg_params
-                and self.params_dict is block._params
-                and list(self.params.items()) == list(block._params._params.items())
-                and self.shared is block._params._shared
-                and self.attributes == {k: v for k, v in vars(block).items()
-                                        if isinstance(v, (Block, Parameter))})
+        return (
+            list(self.children.items()) == list(block._children.items())
+            and self.reg_params == block._reg_params
+            and self.params_dict is block._params
+            and list(self.params.items()) == list(block._params._params.items())
+            and self.shared is block._params._shared
+            and self.attributes
+            == {k: v for k, v in vars(block).items() if isinstance(v, (Block, Parameter))}
+        )
 
     def restore(self) -> None:
         block = self.block
@@ -173,8 +185,9 @@ class StructureState:
 
     def same_as_now(self) -> bool:
         """Whether every block still holds exactly the children and parameters it held."""
-        return all(state.same_as_now() for state in self._blocks) and \
-            [s.block for s in self._blocks] == blocks_of(self.root)
+        return all(state.same_as_now() for state in self._blocks) and [
+            s.block for s in self._blocks
+        ] == blocks_of(self.root)
 
     def restore(self) -> None:
         """Re-attach exactly the children and parameter objects the tree held (ties too)."""

@@ -60,8 +60,12 @@ def print_summary(block, inputs) -> None:
         if not isinstance(layer, Sequential):
             hooks.append(layer.register_forward_hook(summary_hook))
 
-    summary["Input"] = {"output_shape": _shape_text(inputs), "n_params": 0, "trainable": 0,
-                        "shared": 0}
+    summary["Input"] = {
+        "output_shape": _shape_text(inputs),
+        "n_params": 0,
+        "trainable": 0,
+        "shared": 0,
+    }
     try:
         block.apply(register)
         block(*inputs)

@@ -35,7 +35,8 @@ _STALE_MESSAGE = (
     "last `step`. This could mean a bug in your model that made it only use a subset of the "
     "Parameters (Blocks) for this iteration. If you are intentionally only using a subset, "
     "call step with ignore_stale_grad=True to suppress this warning and skip updating of "
-    "Parameters with stale gradient")
+    "Parameters with stale gradient"
+)
 
 
 class Trainer:
@@ -55,19 +56,29 @@ class Trainer:
         Accepted for MXNet compatibility; the engine has one device.
     """
 
-    def __init__(self, params, optimizer, optimizer_params=None, kvstore="device",
-                 compression_params=None, update_on_kvstore=None):
+    def __init__(
+        self,
+        params,
+        optimizer,
+        optimizer_params=None,
+        kvstore="device",
+        compression_params=None,
+        update_on_kvstore=None,
+    ):
         if isinstance(params, (dict, ParameterDict)):
             params = [params[key] for key in sorted(params.keys())]
         if not isinstance(params, (list, tuple)):
-            raise ValueError(f"First argument must be a list or dict of Parameters, got "
-                             f"{type(params)}.")
+            raise ValueError(
+                f"First argument must be a list or dict of Parameters, got {type(params)}."
+            )
         self._params: list[Parameter] = []
         seen: set[int] = set()
         for param in params:
             if not isinstance(param, Parameter):
-                raise ValueError(f"First argument must be a list or dict of Parameters, got "
-                                 f"list of {type(param)}.")
+                raise ValueError(
+                    f"First argument must be a list or dict of Parameters, got "
+                    f"list of {type(param)}."
+                )
             if id(param) in seen:
                 continue
             seen.add(id(param))
@@ -91,19 +102,25 @@ class Trainer:
         param_dict = dict(enumerate(self._params))
         if isinstance(optimizer, opt.Optimizer):
             if optimizer_params:
-                raise ValueError("optimizer_params must be None if optimizer is an instance of "
-                                 "Optimizer instead of str")
+                raise ValueError(
+                    "optimizer_params must be None if optimizer is an instance of "
+                    "Optimizer instead of str"
+                )
             self._optimizer = optimizer
             # Not a copy: a later change of a parameter's lr_mult/wd_mult takes effect.
             self._optimizer.param_dict = param_dict
         elif isinstance(optimizer, str):
             if not isinstance(optimizer_params, dict):
-                raise ValueError(f"optimizer_params must be a dict such as "
-                                 f"{{'learning_rate': 0.1}}, got {optimizer_params!r}")
+                raise ValueError(
+                    f"optimizer_params must be a dict such as "
+                    f"{{'learning_rate': 0.1}}, got {optimizer_params!r}"
+                )
             self._optimizer = opt.create(optimizer, param_dict=param_dict, **optimizer_params)
         else:
-            raise ValueError(f"optimizer must be an optimizer name such as 'sgd' or an "
-                             f"Optimizer instance, got {optimizer!r}")
+            raise ValueError(
+                f"optimizer must be an optimizer name such as 'sgd' or an "
+                f"Optimizer instance, got {optimizer!r}"
+            )
         self._updaters = [opt.get_updater(self._optimizer)]
 
     # ---------------------------------------------------------------- settings
@@ -205,9 +222,7 @@ class Trainer:
         updater = self._updaters[0]
         updater.states = states
         optimizer.num_update = meta["num_update"]
-        optimizer._index_update_count = {
-            int(k): v for k, v in meta["index_update_count"].items()
-        }
+        optimizer._index_update_count = {int(k): v for k, v in meta["index_update_count"].items()}
         optimizer.lr = float(meta["learning_rate"])
 
 

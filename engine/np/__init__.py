@@ -213,14 +213,15 @@ def _wrap_results(value):
 
 # NumPy functions that write into their first argument instead of returning a result.
 _WRITES_FIRST_ARGUMENT = frozenset(
-    {"copyto", "put", "place", "putmask", "put_along_axis", "fill_diagonal"})
+    {"copyto", "put", "place", "putmask", "put_along_axis", "fill_diagonal"}
+)
 
 
 def _written_arrays(name: str, args, kwargs) -> list:
     """The engine arrays a NumPy call writes into: ``out=`` and in-place functions' targets."""
     written = []
     out = kwargs.get("out")
-    for target in (out if isinstance(out, tuple) else (out,)):
+    for target in out if isinstance(out, tuple) else (out,):
         if isinstance(target, ndarray):
             written.append(target)
     if name in _WRITES_FIRST_ARGUMENT:

@@ -19,7 +19,8 @@ from .value_checks import check_storable
 
 def _tracked(x) -> bool:
     return getattr(x, "_node", None) is not None or (
-        getattr(x, "_grad", None) is not None and x._grad_req != "null")
+        getattr(x, "_grad", None) is not None and x._grad_req != "null"
+    )
 
 
 def _inplace(op, numpy_ufunc):

@@ -7,8 +7,16 @@ import numpy as _onp
 from ..autograd import attach, tape_entries
 from ..ndarray import ndarray
 
-__all__ = ["ndarray", "attach", "tape_entries", "data", "result", "unbroadcast", "as_array",
-           "write_out"]
+__all__ = [
+    "ndarray",
+    "attach",
+    "tape_entries",
+    "data",
+    "result",
+    "unbroadcast",
+    "as_array",
+    "write_out",
+]
 
 
 def data(x):

@@ -69,8 +69,9 @@ def true_divide(a, b):
         out = result(mxnet_float(ad / bd, ad, bd))
     entries = tape_entries((a, b))
     if entries is not None:
-        _record(out, a, b, entries, lambda g: g / bd, lambda g: -g * ad / (bd * bd),
-                (a, b), "divide")
+        _record(
+            out, a, b, entries, lambda g: g / bd, lambda g: -g * ad / (bd * bd), (a, b), "divide"
+        )
     return out
 
 
@@ -86,8 +87,7 @@ def power(a, b):
             safe = _onp.where(ad > 0, ad, 1)
             return g * od * _onp.log(safe)
 
-        _record(out, a, b, entries, lambda g: g * bd * ad ** (bd - 1), grad_b, (a, b, out),
-                "power")
+        _record(out, a, b, entries, lambda g: g * bd * ad ** (bd - 1), grad_b, (a, b, out), "power")
     return out
 
 
@@ -97,8 +97,9 @@ def maximum(a, b):
     entries = tape_entries((a, b))
     if entries is not None:
         # Ties send the gradient to the first argument, as MXNet does.
-        _record(out, a, b, entries, lambda g: g * (ad >= bd), lambda g: g * (ad < bd),
-                (a, b), "maximum")
+        _record(
+            out, a, b, entries, lambda g: g * (ad >= bd), lambda g: g * (ad < bd), (a, b), "maximum"
+        )
     return out
 
 
@@ -107,8 +108,9 @@ def minimum(a, b):
     out = result(mxnet_float(_onp.minimum(ad, bd), ad, bd))
     entries = tape_entries((a, b))
     if entries is not None:
-        _record(out, a, b, entries, lambda g: g * (ad <= bd), lambda g: g * (ad > bd),
-                (a, b), "minimum")
+        _record(
+            out, a, b, entries, lambda g: g * (ad <= bd), lambda g: g * (ad > bd), (a, b), "minimum"
+        )
     return out
 
 
@@ -123,8 +125,7 @@ def mod(a, b):
         out = result(_onp.mod(ad, bd))
     entries = tape_entries((a, b))
     if entries is not None:
-        _record(out, a, b, entries, lambda g: g, lambda g: -g * _onp.floor(ad / bd), (a, b),
-                "mod")
+        _record(out, a, b, entries, lambda g: g, lambda g: -g * _onp.floor(ad / bd), (a, b), "mod")
     return out
 
 

@@ -60,15 +60,17 @@ def _conv_output_size(size, kernel, stride, pad, dilate, axis_name, in_shape, op
         raise ValueError(
             f"{op}: the kernel spans {span} {axis_name} positions (kernel {kernel}, dilation "
             f"{dilate}) but the padded input has only {size + 2 * pad} (input shape {in_shape}, "
-            f"padding {pad}); use a smaller kernel or more padding")
+            f"padding {pad}); use a smaller kernel or more padding"
+        )
     return (size + 2 * pad - span) // stride + 1
 
 
 def _pad_hw(x, ph, pw, value=0.0, extra_h=0, extra_w=0):
     if not (ph or pw or extra_h or extra_w):
         return x
-    return _onp.pad(x, ((0, 0), (0, 0), (ph, ph + extra_h), (pw, pw + extra_w)),
-                    constant_values=value)
+    return _onp.pad(
+        x, ((0, 0), (0, 0), (ph, ph + extra_h), (pw, pw + extra_w)), constant_values=value
+    )
 
 
 def _im2col(xp, kernel, stride, dilate, out_hw, groups):
@@ -96,9 +98,23 @@ def _col2im(gcols, xp_shape, kernel, stride, dilate, out_hw, groups, dtype):
     return gxp.transpose(2, 0, 1, 3, 4).reshape(n, c, hp, wp)
 
 
-def convolution(data=None, weight=None, bias=None, kernel=None, stride=None, dilate=None,
-                pad=None, num_filter=None, num_group=1, workspace=1024, no_bias=False,
-                cudnn_tune=None, cudnn_off=False, layout=None, act_type=None):
+def convolution(
+    data=None,
+    weight=None,
+    bias=None,
+    kernel=None,
+    stride=None,
+    dilate=None,
+    pad=None,
+    num_filter=None,
+    num_group=1,
+    workspace=1024,
+    no_bias=False,
+    cudnn_tune=None,
+    cudnn_off=False,
+    layout=None,
+    act_type=None,
+):
     """2-D convolution ``act(conv(data, weight) + bias)`` (MXNet ``npx.convolution``).
 
     Parameters
@@ -126,18 +142,21 @@ def convolution(data=None, weight=None, bias=None, kernel=None, stride=None, dil
         raise ValueError(f"Convolution weight must be 4-D, got shape {wd.shape}")
     out_channels, cg, kh, kw = w.shape
     if kernel is not None and _pair(kernel, "kernel") != (kh, kw):
-        raise ValueError(f"Convolution kernel {tuple(_pair(kernel, 'kernel'))} does not match "
-                         f"the weight shape {wd.shape}")
+        raise ValueError(
+            f"Convolution kernel {tuple(_pair(kernel, 'kernel'))} does not match "
+            f"the weight shape {wd.shape}"
+        )
     if num_filter is not None and int(num_filter) != out_channels:
-        raise ValueError(f"Convolution num_filter={num_filter} does not match the weight "
-                         f"shape {wd.shape}")
+        raise ValueError(
+            f"Convolution num_filter={num_filter} does not match the weight shape {wd.shape}"
+        )
     if c != cg * groups or out_channels % groups:
         raise ValueError(
             f"Convolution input has {c} channels (input shape {xd.shape}) but the weight "
-            f"shape {wd.shape} with groups={groups} expects {cg * groups}")
+            f"shape {wd.shape} with groups={groups} expects {cg * groups}"
+        )
     if bd is not None and bd.shape != (out_channels,):
-        raise ValueError(f"Convolution bias shape {bd.shape} does not match "
-                         f"{out_channels} filters")
+        raise ValueError(f"Convolution bias shape {bd.shape} does not match {out_channels} filters")
     sh, sw = _pair(stride if stride is not None else 1, "stride")
     dh, dw = _pair(dilate if dilate is not None else 1, "dilate")
     ph, pw = _pair(pad if pad is not None else 0, "pad")
@@ -148,18 +167,19 @@ def convolution(data=None, weight=None, bias=None, kernel=None, stride=None, dil
     cols = _im2col(xp, (kh, kw), (sh, sw), (dh, dw), (ho, wo), groups)
     og = out_channels // groups
     w_mat = w.reshape(groups, og, cg * kh * kw)
-    z = w_mat @ cols                                              # (G, Og, N*Ho*Wo)
+    z = w_mat @ cols  # (G, Og, N*Ho*Wo)
     if bd is not None:
         z += bd.reshape(groups, og, 1)
-    y = _onp.ascontiguousarray(
-        z.reshape(groups, og, n, ho, wo).transpose(2, 0, 1, 3, 4)).reshape(n, out_channels,
-                                                                          ho, wo)
+    y = _onp.ascontiguousarray(z.reshape(groups, og, n, ho, wo).transpose(2, 0, 1, 3, 4)).reshape(
+        n, out_channels, ho, wo
+    )
     kept = _activate_inplace(y, act_type) if act_type else None
     out = result(_from_nchw(y, layout))
 
     inputs = (data, weight) if bd is None else (data, weight, bias)
     entries = tape_entries(inputs)
     if entries is not None:
+
         def backward(g):
             g = _to_nchw(g, layout)
             if act_type:
@@ -170,9 +190,10 @@ def convolution(data=None, weight=None, bias=None, kernel=None, stride=None, dil
             gx = gw = gb = None
             if entries[0] is not None:
                 gcols = (w_mat.transpose(0, 2, 1) @ g_mat).reshape(groups, cg, kh, kw, n, ho, wo)
-                gxp = _col2im(gcols, xp.shape, (kh, kw), (sh, sw), (dh, dw), (ho, wo), groups,
-                              gcols.dtype)
-                gx = _from_nchw(gxp[:, :, ph:ph + h, pw:pw + wdt], layout)
+                gxp = _col2im(
+                    gcols, xp.shape, (kh, kw), (sh, sw), (dh, dw), (ho, wo), groups, gcols.dtype
+                )
+                gx = _from_nchw(gxp[:, :, ph : ph + h, pw : pw + wdt], layout)
             if entries[1] is not None:
                 gw = (g_mat @ cols.transpose(0, 2, 1)).reshape(out_channels, cg, kh, kw)
                 if layout != "NCHW":
@@ -181,8 +202,13 @@ def convolution(data=None, weight=None, bias=None, kernel=None, stride=None, dil
                 gb = g_mat.sum(axis=2).reshape(out_channels)
             return (gx, gw) if bd is None else (gx, gw, gb)
 
-        attach(out, entries, backward, [a for a in (data, weight, out) if hasattr(a, "_vc")],
-               "convolution")
+        attach(
+            out,
+            entries,
+            backward,
+            [a for a in (data, weight, out) if hasattr(a, "_vc")],
+            "convolution",
+        )
     return out
 
 
@@ -202,7 +228,8 @@ def _pool_output_size(size, kernel, stride, pad, convention, axis_name, in_shape
         raise ValueError(
             f"Pooling: the window spans {kernel} {axis_name} positions but the padded input "
             f"has only {size + 2 * pad} (input shape {in_shape}, padding {pad}); use a smaller "
-            f"pool_size or more padding")
+            f"pool_size or more padding"
+        )
     span = size + 2 * pad - kernel
     if convention == "valid":
         return span // stride + 1
@@ -222,9 +249,19 @@ def _window_counts(out_size, size, kernel, stride, pad, include_pad):
     return _onp.minimum(starts + kernel, hi) - _onp.maximum(starts, lo)
 
 
-def pooling(data=None, kernel=None, stride=None, pad=None, pool_type="max",
-            pooling_convention="valid", global_pool=False, cudnn_off=False, p_value=None,
-            count_include_pad=None, layout=None):
+def pooling(
+    data=None,
+    kernel=None,
+    stride=None,
+    pad=None,
+    pool_type="max",
+    pooling_convention="valid",
+    global_pool=False,
+    cudnn_off=False,
+    p_value=None,
+    count_include_pad=None,
+    layout=None,
+):
     """Max, average or sum pooling over the spatial axes (MXNet ``npx.pooling``).
 
     ``pooling_convention='full'`` rounds the output size up (Gluon's
@@ -234,11 +271,13 @@ def pooling(data=None, kernel=None, stride=None, pad=None, pool_type="max",
     xd = data_of(data)
     layout = _check_layout(layout, xd, "Pooling")
     if pool_type not in POOL_TYPES:
-        raise ValueError(f"Pooling pool_type must be one of {', '.join(POOL_TYPES)}, "
-                         f"got {pool_type!r}")
+        raise ValueError(
+            f"Pooling pool_type must be one of {', '.join(POOL_TYPES)}, got {pool_type!r}"
+        )
     if pooling_convention not in ("valid", "full"):
-        raise ValueError(f"pooling_convention must be 'valid' or 'full', "
-                         f"got {pooling_convention!r}")
+        raise ValueError(
+            f"pooling_convention must be 'valid' or 'full', got {pooling_convention!r}"
+        )
     x = _to_nchw(xd, layout)
     if global_pool:
         return _global_pooling(data, x, pool_type, layout)
@@ -254,15 +293,18 @@ def pooling(data=None, kernel=None, stride=None, pad=None, pool_type="max",
     extra_w = max(0, (wo - 1) * sw + kw - (w + 2 * pw))
     fill = -_onp.inf if pool_type == "max" else 0.0
     xp = _pad_hw(x, ph, pw, fill, extra_h, extra_w)
-    slices = [(p, q, _window_slice(p, ho, sh), _window_slice(q, wo, sw))
-              for p in range(kh) for q in range(kw)]
+    slices = [
+        (p, q, _window_slice(p, ho, sh), _window_slice(q, wo, sw))
+        for p in range(kh)
+        for q in range(kw)
+    ]
 
     if pool_type == "max":
         y = xp[:, :, slices[0][2], slices[0][3]].copy()
         winner = _onp.zeros(y.shape, dtype=_onp.int32)
         for k, (_, _, rows, cols) in enumerate(slices[1:], start=1):
             candidate = xp[:, :, rows, cols]
-            better = candidate > y          # strict: on ties the first position keeps the win
+            better = candidate > y  # strict: on ties the first position keeps the win
             _onp.copyto(y, candidate, where=better)
             winner[better] = k
         divisor = None
@@ -272,8 +314,10 @@ def pooling(data=None, kernel=None, stride=None, pad=None, pool_type="max",
             y += xp[:, :, rows, cols]
         if pool_type == "avg":
             include = True if count_include_pad is None else bool(count_include_pad)
-            divisor = (_window_counts(ho, h, kh, sh, ph, include)[:, None]
-                       * _window_counts(wo, w, kw, sw, pw, include)[None, :]).astype(x.dtype)
+            divisor = (
+                _window_counts(ho, h, kh, sh, ph, include)[:, None]
+                * _window_counts(wo, w, kw, sw, pw, include)[None, :]
+            ).astype(x.dtype)
             y /= _onp.maximum(divisor, 1)
         else:
             divisor = None
@@ -281,6 +325,7 @@ def pooling(data=None, kernel=None, stride=None, pad=None, pool_type="max",
 
     entries = tape_entries((data,))
     if entries is not None:
+
         def backward(g):
             g = _to_nchw(g, layout)
             gxp = _onp.zeros(xp.shape, dtype=g.dtype)
@@ -291,7 +336,7 @@ def pooling(data=None, kernel=None, stride=None, pad=None, pool_type="max",
                 share = g / _onp.maximum(divisor, 1) if divisor is not None else g
                 for _, _, rows, cols in slices:
                     gxp[:, :, rows, cols] += share
-            return (_from_nchw(gxp[:, :, ph:ph + h, pw:pw + w], layout),)
+            return (_from_nchw(gxp[:, :, ph : ph + h, pw : pw + w], layout),)
 
         attach(out, entries, backward, (), f"pooling_{pool_type}")
     return out
@@ -301,7 +346,7 @@ def _global_pooling(data, x, pool_type, layout):
     n, c, h, w = x.shape
     if pool_type == "max":
         flat = x.reshape(n, c, h * w)
-        winner = flat.argmax(axis=2)           # first maximum on ties
+        winner = flat.argmax(axis=2)  # first maximum on ties
         y = _onp.take_along_axis(flat, winner[:, :, None], axis=2).reshape(n, c, 1, 1)
     elif pool_type == "avg":
         y = x.mean(axis=(2, 3), keepdims=True, dtype=x.dtype)
@@ -310,6 +355,7 @@ def _global_pooling(data, x, pool_type, layout):
     out = result(_from_nchw(_onp.ascontiguousarray(y), layout))
     entries = tape_entries((data,))
     if entries is not None:
+
         def backward(g):
             g = _to_nchw(g, layout)
             if pool_type == "max":

@@ -40,7 +40,8 @@ def elu(x, alpha=1.0):
         x,
         lambda v: _onp.where(v > 0, v, alpha * _onp.expm1(_onp.minimum(v, 0))),
         lambda v, y: _onp.where(v > 0, 1.0, y + alpha).astype(v.dtype, copy=False),
-        "elu")
+        "elu",
+    )
 
 
 def selu(x):
@@ -50,7 +51,8 @@ def selu(x):
         x,
         lambda v: _onp.where(v > 0, SELU_LAMBDA * v, scale * _onp.expm1(_onp.minimum(v, 0))),
         lambda v, y: _onp.where(v > 0, SELU_LAMBDA, y + scale).astype(v.dtype, copy=False),
-        "selu")
+        "selu",
+    )
 
 
 def erf(v):
@@ -59,14 +61,17 @@ def erf(v):
     sign = _onp.sign(v)
     a = _onp.abs(v).astype(_onp.float64)
     t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741
-                                                      + t * (-1.453152027 + t * 1.061405429))))
-    return (sign * (1.0 - poly * _onp.exp(-a * a))).astype(v.dtype if v.dtype.kind == "f"
-                                                          else _onp.float32, copy=False)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    return (sign * (1.0 - poly * _onp.exp(-a * a))).astype(
+        v.dtype if v.dtype.kind == "f" else _onp.float32, copy=False
+    )
 
 
 def gelu(x):
     """``x · Φ(x)`` with Φ the standard normal CDF (exact erf form, as MXNet 1.x)."""
+
     def cdf(v):
         return 0.5 * (1.0 + erf(v / _onp.sqrt(2.0)))
 
@@ -81,13 +86,16 @@ def prelu(x, alpha):
     xd = _float_buffer(x)
     ad = _float_buffer(alpha)
     if ad.ndim != 1 or (ad.shape[0] != 1 and (xd.ndim < 2 or xd.shape[1] != ad.shape[0])):
-        raise ValueError(f"PReLU alpha has shape {ad.shape}; it must be (1,) or one slope per "
-                         f"channel (axis 1) of the input, whose shape is {xd.shape}")
+        raise ValueError(
+            f"PReLU alpha has shape {ad.shape}; it must be (1,) or one slope per "
+            f"channel (axis 1) of the input, whose shape is {xd.shape}"
+        )
     slope = ad.reshape((1, -1) + (1,) * (xd.ndim - 2)) if ad.shape[0] != 1 else ad[0]
     negative = xd <= 0
     out = result(_onp.where(negative, xd * slope, xd).astype(xd.dtype, copy=False))
     entries = tape_entries((x, alpha))
     if entries is not None:
+
         def backward(g):
             gx = galpha = None
             if entries[0] is not None:

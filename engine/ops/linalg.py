@@ -35,8 +35,7 @@ def matmul(a, b):
 
         def backward(g):
             ga, gb = _matmul_backward(ad, bd, g)
-            return (ga if entries[0] is not None else None,
-                    gb if entries[1] is not None else None)
+            return (ga if entries[0] is not None else None, gb if entries[1] is not None else None)
 
         attach(out, entries, backward, [v for v in (a, b) if hasattr(v, "_vc")], "matmul")
     return out
@@ -54,7 +53,8 @@ def dot(a, b):
     if tape_entries((a, b)) is not None:
         raise NotImplementedError(
             "np.dot with a 3-D or higher second operand has no gradient in the engine; "
-            "reshape to 2-D or use np.matmul inside autograd.record()")
+            "reshape to 2-D or use np.matmul inside autograd.record()"
+        )
     return result(_onp.dot(ad, bd))
 
 

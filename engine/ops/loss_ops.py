@@ -34,22 +34,25 @@ _UNSIGNED = {1: _onp.uint8, 2: _onp.uint16, 4: _onp.uint32, 8: _onp.uint64}
 def _class_indices(label, pred_shape: tuple, axis: int) -> _onp.ndarray:
     """Integer class indices shaped like ``pred`` without ``axis`` (checked, clear errors)."""
     ld = label._data if isinstance(label, ndarray) else _onp.asarray(label)
-    reduced = pred_shape[:axis] + pred_shape[axis + 1:]
+    reduced = pred_shape[:axis] + pred_shape[axis + 1 :]
     if ld.shape != reduced:
-        kept = pred_shape[:axis] + (1,) + pred_shape[axis + 1:]
+        kept = pred_shape[:axis] + (1,) + pred_shape[axis + 1 :]
         if ld.shape == kept:
             ld = ld.reshape(reduced)
         else:
             raise MXNetError(
                 f"SoftmaxCrossEntropyLoss: label shape {ld.shape} does not match prediction "
                 f"shape {pred_shape}; with sparse_label=True the label holds one class index "
-                f"per sample, shape {reduced} (the prediction's shape without axis {axis}).")
+                f"per sample, shape {reduced} (the prediction's shape without axis {axis})."
+            )
     kind = ld.dtype.kind
     if kind == "f":
         idx = ld.astype(_onp.intp)
         if ld.size and not _onp.array_equal(idx, ld):
-            raise ValueError("SoftmaxCrossEntropyLoss: sparse labels must be whole numbers "
-                             "(class indices); got fractional values.")
+            raise ValueError(
+                "SoftmaxCrossEntropyLoss: sparse labels must be whole numbers "
+                "(class indices); got fractional values."
+            )
     elif kind in "iu":
         # NumPy indexes with any integer type: no copy, except for uint64, which NumPy
         # would promote to float64 in the flat-index arithmetic (the check below still
@@ -73,7 +76,8 @@ def _class_indices(label, pred_shape: tuple, axis: int) -> _onp.ndarray:
 def _bad_label_error(idx, num_classes: int) -> ValueError:
     return ValueError(
         f"SoftmaxCrossEntropyLoss: labels must be class indices in [0, {num_classes - 1}]; "
-        f"got values from {idx.min()} to {idx.max()}.")
+        f"got values from {idx.min()} to {idx.max()}."
+    )
 
 
 # ``r * num_classes`` for each row r, by (rows, classes, dtype): with it the label entries
@@ -110,8 +114,9 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
     """
     pd = _float_buffer(pred)
     if pd.ndim == 0:
-        raise ValueError("SoftmaxCrossEntropyLoss needs predictions with a class axis, "
-                         "got a scalar")
+        raise ValueError(
+            "SoftmaxCrossEntropyLoss needs predictions with a class axis, got a scalar"
+        )
     axis = axis % pd.ndim
     fast_2d = pd.ndim == 2 and axis == 1
     logp = e = s = None
@@ -150,7 +155,8 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
         if ld.size != pd.size:
             raise MXNetError(
                 f"SoftmaxCrossEntropyLoss: with sparse_label=False the label must have the "
-                f"prediction's shape {pd.shape}; got {ld.shape}.")
+                f"prediction's shape {pd.shape}; got {ld.shape}."
+            )
         ld = ld.reshape(pd.shape)
         loss = -(logp * ld).sum(axis=axis)
         label_entry_needed = True
@@ -172,8 +178,9 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
                     gp.reshape(-1)[flat] -= 1
                 else:
                     picked = _onp.expand_dims(idx, axis)
-                    _onp.put_along_axis(gp, picked,
-                                        _onp.take_along_axis(gp, picked, axis) - 1, axis)
+                    _onp.put_along_axis(
+                        gp, picked, _onp.take_along_axis(gp, picked, axis) - 1, axis
+                    )
             elif from_logits:
                 gp = -ld
             else:
@@ -202,7 +209,8 @@ def sigmoid_binary_cross_entropy(pred, label, from_sigmoid=False, pos_weight=Non
     if ld.size != pd.size:
         raise MXNetError(
             f"SigmoidBinaryCrossEntropyLoss: label shape {ld.shape} has {ld.size} elements "
-            f"but the prediction shape {pd.shape} has {pd.size}; they must match.")
+            f"but the prediction shape {pd.shape} has {pd.size}; they must match."
+        )
     ld = ld.reshape(pd.shape)
     pw = None if pos_weight is None else _float_buffer(pos_weight)
     eps = 1e-12

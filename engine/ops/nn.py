@@ -53,8 +53,9 @@ def _activation_grad(g, act, y, kept):
     raise ValueError(act)
 
 
-def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatten=True,
-                    act_type=None):
+def fully_connected(
+    x, weight, bias=None, num_hidden=None, no_bias=False, flatten=True, act_type=None
+):
     """``act(x · weightᵀ + bias)``; ``flatten`` folds all but the first axis of ``x``."""
     # The hot path of every training step: plain attribute reads instead of helper calls.
     x_is_array = isinstance(x, ndarray)
@@ -72,7 +73,8 @@ def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatte
             f"Shape inconsistent, Provided = [{wd.shape[0]},{wd.shape[1]}], inferred "
             f"shape=({wd.shape[0]},{x2.shape[-1]}): the weight of shape {wd.shape} expects "
             f"{wd.shape[1]} input features, but the input of shape {in_shape} has "
-            f"{x2.shape[-1]}")
+            f"{x2.shape[-1]}"
+        )
     # np.dot: for 2-D operands the same BLAS product as @, with less per-call overhead.
     z = _onp.dot(x2, wd.T) if x2.ndim == 2 else x2 @ wd.T
     if bd is not None:
@@ -111,8 +113,9 @@ def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatte
             x_vc, w_vc = x._vc, weight._vc
             saved = ((x_vc, x_vc.value), (w_vc, w_vc.value), (out_vc, out_vc.value))
         else:
-            saved = tuple([(s._vc, s._vc.value) for s in (x, weight, out)
-                           if isinstance(s, ndarray)])
+            saved = tuple(
+                [(s._vc, s._vc.value) for s in (x, weight, out) if isinstance(s, ndarray)]
+            )
         out._node = Node(entries, backward, saved, "fully_connected")
     return out
 
@@ -125,8 +128,7 @@ def activation(x, act_type="relu"):
     out = result(z)
     entries = tape_entries((x,))
     if entries is not None:
-        attach(out, entries, lambda g: (_activation_grad(g, act_type, z, kept),), (out,),
-               act_type)
+        attach(out, entries, lambda g: (_activation_grad(g, act_type, z, kept),), (out,), act_type)
     return out
 
 

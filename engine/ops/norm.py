@@ -30,9 +30,11 @@ def _float_buffer(x):
 def _check_vector(value, size: int, what: str, op: str, in_shape) -> _onp.ndarray:
     vector = _float_buffer(value)
     if vector.shape != (size,):
-        raise ValueError(f"{op}: {what} has shape {vector.shape} but the input shape {in_shape} "
-                         f"has {size} entries along the normalized axis, so it must be "
-                         f"({size},)")
+        raise ValueError(
+            f"{op}: {what} has shape {vector.shape} but the input shape {in_shape} "
+            f"has {size} entries along the normalized axis, so it must be "
+            f"({size},)"
+        )
     return vector
 
 
@@ -44,9 +46,22 @@ def _update_running(running, batch_value, momentum: float) -> None:
     running._bump()
 
 
-def batch_norm(x, gamma, beta, running_mean, running_var, eps=1e-3, momentum=0.9,
-               fix_gamma=True, use_global_stats=False, output_mean_var=False, axis=1,
-               cudnn_off=False, min_calib_range=None, max_calib_range=None):
+def batch_norm(
+    x,
+    gamma,
+    beta,
+    running_mean,
+    running_var,
+    eps=1e-3,
+    momentum=0.9,
+    fix_gamma=True,
+    use_global_stats=False,
+    output_mean_var=False,
+    axis=1,
+    cudnn_off=False,
+    min_calib_range=None,
+    max_calib_range=None,
+):
     """Batch normalization over every axis but ``axis`` (MXNet ``npx.batch_norm``).
 
     In training mode (``autograd.is_training()``) and without
@@ -96,6 +111,7 @@ def batch_norm(x, gamma, beta, running_mean, running_var, eps=1e-3, momentum=0.9
     if use_batch and entries is None:
         update_running_statistics()
     if entries is not None:
+
         def backward(g):
             # MXNet 1.9.1 (its reference CPU kernel) moves the running statistics in
             # the backward pass of a recorded forward, so printing them between
@@ -112,14 +128,16 @@ def batch_norm(x, gamma, beta, running_mean, running_var, eps=1e-3, momentum=0.9
                 else:
                     gx = g_hat * invstd.reshape(bshape)
             if entries[1] is not None:
-                ggamma = (_onp.zeros(channels, dtype=g.dtype) if fix_gamma
-                          else (g * x_hat).sum(axis=reduce_axes))
+                ggamma = (
+                    _onp.zeros(channels, dtype=g.dtype)
+                    if fix_gamma
+                    else (g * x_hat).sum(axis=reduce_axes)
+                )
             if entries[2] is not None:
                 gbeta = g.sum(axis=reduce_axes)
             return gx, ggamma, gbeta
 
-        attach(out, entries, backward, [a for a in (gamma,) if hasattr(a, "_vc")],
-               "batch_norm")
+        attach(out, entries, backward, [a for a in (gamma,) if hasattr(a, "_vc")], "batch_norm")
     if output_mean_var:
         return out, result(mean.copy()), result(var.copy())
     return out
@@ -150,6 +168,7 @@ def layer_norm(data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=False):
 
     entries = tape_entries((data, gamma, beta))
     if entries is not None:
+
         def backward(g):
             gx = ggamma = gbeta = None
             if entries[0] is not None:
@@ -163,8 +182,7 @@ def layer_norm(data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=False):
                 gbeta = g.sum(axis=other_axes)
             return gx, ggamma, gbeta
 
-        attach(out, entries, backward, [a for a in (gamma,) if hasattr(a, "_vc")],
-               "layer_norm")
+        attach(out, entries, backward, [a for a in (gamma,) if hasattr(a, "_vc")], "layer_norm")
     if output_mean_var:
         return out, result(mean.squeeze(axis)), result(_onp.sqrt(var + eps).squeeze(axis))
     return out

@@ -96,15 +96,24 @@ def prod(x, axis=None, dtype=None, keepdims=False):
     entries = tape_entries((x,))
     if entries is not None:
         shape = xd.shape
+
         def backward(g):
             # d prod / d x_i = prod of the others; computed without dividing by zero.
             axes = _axes(axis, len(shape))
             moved = _onp.moveaxis(xd, axes, range(-len(axes), 0))
             flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (-1,))
-            left = _onp.cumprod(_onp.concatenate(
-                [_onp.ones_like(flat[..., :1]), flat[..., :-1]], -1), -1)
-            right = _onp.flip(_onp.cumprod(_onp.concatenate(
-                [_onp.ones_like(flat[..., :1]), _onp.flip(flat, -1)[..., :-1]], -1), -1), -1)
+            left = _onp.cumprod(
+                _onp.concatenate([_onp.ones_like(flat[..., :1]), flat[..., :-1]], -1), -1
+            )
+            right = _onp.flip(
+                _onp.cumprod(
+                    _onp.concatenate(
+                        [_onp.ones_like(flat[..., :1]), _onp.flip(flat, -1)[..., :-1]], -1
+                    ),
+                    -1,
+                ),
+                -1,
+            )
             others = (left * right).reshape(moved.shape)
             others = _onp.moveaxis(others, range(-len(axes), 0), axes)
             return (_expand(g, shape, axis, keepdims) * others,)

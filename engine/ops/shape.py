@@ -203,8 +203,9 @@ def split(x, indices_or_sections, axis=0):
     for start, stop in zip(starts, stops):
         index = [slice(None)] * xd.ndim
         index[axis] = slice(start, stop)
-        pieces.append(getitem(x, tuple(index)) if isinstance(x, ndarray)
-                      else result(xd[tuple(index)]))
+        pieces.append(
+            getitem(x, tuple(index)) if isinstance(x, ndarray) else result(xd[tuple(index)])
+        )
     return pieces
 
 

@@ -9,8 +9,12 @@ import numpy as _onp
 from ._common import attach, data, mxnet_float, result, tape_entries
 
 _LN2 = math.log(2.0)
+
+
 def _quiet():
     return _onp.errstate(divide="ignore", invalid="ignore", over="ignore")
+
+
 _LN10 = math.log(10.0)
 
 
@@ -72,8 +76,9 @@ arctan = _unary("arctan", _onp.arctan, lambda x, y: 1.0 / (1.0 + x * x))
 sigmoid = _unary("sigmoid", _sigmoid, lambda x, y: y * (1.0 - y), saves_output=True)
 relu = _unary("relu", lambda x: _onp.maximum(x, 0), lambda x, y: x > 0)
 softrelu = _unary("softrelu", _softrelu, lambda x, y: _sigmoid(x))
-softsign = _unary("softsign", lambda x: x / (1 + _onp.abs(x)),
-                  lambda x, y: 1.0 / (1 + _onp.abs(x)) ** 2)
+softsign = _unary(
+    "softsign", lambda x: x / (1 + _onp.abs(x)), lambda x, y: 1.0 / (1 + _onp.abs(x)) ** 2
+)
 sign = _unary("sign", _onp.sign, lambda x, y: 0.0)
 floor = _unary("floor", _onp.floor, lambda x, y: 0.0)
 ceil = _unary("ceil", _onp.ceil, lambda x, y: 0.0)

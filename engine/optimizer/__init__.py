@@ -12,5 +12,15 @@ from .nag import NAG
 from .rmsprop import RMSProp
 from .sgd import SGD
 
-__all__ = ["Optimizer", "Updater", "create", "get_updater", "register", "SGD", "NAG", "Adam",
-           "RMSProp", "AdaGrad"]
+__all__ = [
+    "Optimizer",
+    "Updater",
+    "create",
+    "get_updater",
+    "register",
+    "SGD",
+    "NAG",
+    "Adam",
+    "RMSProp",
+    "AdaGrad",
+]

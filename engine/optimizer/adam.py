@@ -36,8 +36,9 @@ class Adam(Optimizer):
         Accepted for MXNet compatibility (the engine has no sparse arrays).
     """
 
-    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
-                 lazy_update=True, **kwargs):
+    def __init__(
+        self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, lazy_update=True, **kwargs
+    ):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta1 = _check_number(beta1, "beta1")
         self.beta2 = _check_number(beta2, "beta2")
@@ -59,7 +60,7 @@ class Adam(Optimizer):
         """Count the update; ``(lr_t, wd)`` with the bias correction folded into ``lr_t``."""
         lr, wd = self._count_and_rates(index)
         t = self._index_update_count[index]
-        return lr * (math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)), wd
+        return lr * (math.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)), wd
 
     def _step(self, key, w, grad, mean, var, lr: float, wd: float) -> None:
         """The update on NumPy buffers; ``key`` names the work buffers."""

@@ -18,10 +18,16 @@ import numpy as _onp
 # (symbol, integer type) pairs, most specific first: NumPy ≥ 2 wheels ship
 # scipy-openblas with an ILP64 interface and prefixed, suffixed symbols.
 _CANDIDATES = {
-    _onp.float32: (("scipy_cblas_saxpy64_", ctypes.c_int64), ("cblas_saxpy64_", ctypes.c_int64),
-                   ("cblas_saxpy", ctypes.c_int)),
-    _onp.float64: (("scipy_cblas_daxpy64_", ctypes.c_int64), ("cblas_daxpy64_", ctypes.c_int64),
-                   ("cblas_daxpy", ctypes.c_int)),
+    _onp.float32: (
+        ("scipy_cblas_saxpy64_", ctypes.c_int64),
+        ("cblas_saxpy64_", ctypes.c_int64),
+        ("cblas_saxpy", ctypes.c_int),
+    ),
+    _onp.float64: (
+        ("scipy_cblas_daxpy64_", ctypes.c_int64),
+        ("cblas_daxpy64_", ctypes.c_int64),
+        ("cblas_daxpy", ctypes.c_int),
+    ),
 }
 _SCALAR = {_onp.float32: ctypes.c_float, _onp.float64: ctypes.c_double}
 # Below this many elements the ctypes call costs more than the pass it saves.
@@ -48,8 +54,14 @@ def _find_kernels() -> dict:
                 if function is None:
                     continue
                 function.restype = None
-                function.argtypes = [int_type, _SCALAR[dtype], ctypes.c_void_p, int_type,
-                                     ctypes.c_void_p, int_type]
+                function.argtypes = [
+                    int_type,
+                    _SCALAR[dtype],
+                    ctypes.c_void_p,
+                    int_type,
+                    ctypes.c_void_p,
+                    int_type,
+                ]
                 kernels[dtype] = function
                 break
     return kernels
@@ -66,9 +78,15 @@ def has_blas() -> bool:
 def axpy(alpha: float, x: _onp.ndarray, y: _onp.ndarray, scratch: _onp.ndarray | None = None):
     """``y += alpha · x`` in place; ``scratch`` (shaped like ``x``) serves the NumPy path."""
     kernel = _KERNELS.get(y.dtype.type)
-    if (kernel is not None and y.size >= MIN_SIZE and x.dtype == y.dtype
-            and x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous
-            and y.flags.writeable):
+    if (
+        kernel is not None
+        and y.size >= MIN_SIZE
+        and x.dtype == y.dtype
+        and x.shape == y.shape
+        and x.flags.c_contiguous
+        and y.flags.c_contiguous
+        and y.flags.writeable
+    ):
         kernel(y.size, alpha, x.ctypes.data, 1, y.ctypes.data, 1)
         return y
     if scratch is None:

@@ -30,8 +30,9 @@ __all__ = ["Optimizer", "register", "create", "Updater", "get_updater", "check_l
 def check_learning_rate(lr, what: str = "learning rate") -> float:
     """``lr`` as a float; a ValueError when it is not a finite real number."""
     if isinstance(lr, bool) or not isinstance(lr, (numbers.Real, _onp.floating, _onp.integer)):
-        raise ValueError(f"The {what} must be a finite number, got {lr!r} "
-                         f"(type {type(lr).__name__}).")
+        raise ValueError(
+            f"The {what} must be a finite number, got {lr!r} (type {type(lr).__name__})."
+        )
     value = float(lr)
     if not math.isfinite(value):
         raise ValueError(f"The {what} must be a finite number, got {value}.")
@@ -39,8 +40,9 @@ def check_learning_rate(lr, what: str = "learning rate") -> float:
 
 
 def _check_number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, _onp.floating,
-                                                         _onp.integer)):
+    if isinstance(value, bool) or not isinstance(
+        value, (numbers.Real, _onp.floating, _onp.integer)
+    ):
         raise ValueError(f"{name} must be a number, got {value!r}")
     value = float(value)
     if not math.isfinite(value):
@@ -75,16 +77,29 @@ class Optimizer:
     # Small parameters packed for updating together (packing.py); set by _update_many.
     _packed = None
 
-    def __init__(self, rescale_grad=1.0, param_idx2name=None, wd=0.0, clip_gradient=None,
-                 learning_rate=0.01, lr_scheduler=None, sym=None, begin_num_update=0,
-                 multi_precision=False, param_dict=None, aggregate_num=0):
+    def __init__(
+        self,
+        rescale_grad=1.0,
+        param_idx2name=None,
+        wd=0.0,
+        clip_gradient=None,
+        learning_rate=0.01,
+        lr_scheduler=None,
+        sym=None,
+        begin_num_update=0,
+        multi_precision=False,
+        param_dict=None,
+        aggregate_num=0,
+    ):
         self.rescale_grad = _check_number(rescale_grad, "rescale_grad")
         self.lr = check_learning_rate(learning_rate)
         self.lr_scheduler = lr_scheduler
         if lr_scheduler is not None:
             if not callable(lr_scheduler):
-                raise ValueError(f"lr_scheduler must be callable as lr_scheduler(num_update), "
-                                 f"got {lr_scheduler!r}")
+                raise ValueError(
+                    f"lr_scheduler must be callable as lr_scheduler(num_update), "
+                    f"got {lr_scheduler!r}"
+                )
             if hasattr(lr_scheduler, "base_lr"):
                 lr_scheduler.base_lr = self.lr
         self.wd = _check_number(wd, "wd")
@@ -123,7 +138,9 @@ class Optimizer:
             previous = Optimizer.opt_registry[name]
             warnings.warn(
                 f"WARNING: New optimizer {klass.__module__}.{klass.__name__} is overriding "
-                f"existing optimizer {previous.__module__}.{previous.__name__}", stacklevel=2)
+                f"existing optimizer {previous.__module__}.{previous.__name__}",
+                stacklevel=2,
+            )
         Optimizer.opt_registry[name] = klass
         return klass
 
@@ -148,10 +165,12 @@ class Optimizer:
     def set_learning_rate(self, lr) -> None:
         """Set a new learning rate (not allowed when an ``lr_scheduler`` drives it)."""
         if self.lr_scheduler is not None:
-            raise UserWarning("LRScheduler of the optimizer has already been defined. Note "
-                              "that set_learning_rate can mutate the value of the learning "
-                              "rate of the optimizer only when the LRScheduler of the "
-                              "optimizer is undefined.")
+            raise UserWarning(
+                "LRScheduler of the optimizer has already been defined. Note "
+                "that set_learning_rate can mutate the value of the learning "
+                "rate of the optimizer only when the LRScheduler of the "
+                "optimizer is undefined."
+            )
         self.lr = check_learning_rate(lr)
 
     def set_lr_mult(self, args_lr_mult: dict) -> None:
@@ -196,8 +215,10 @@ class Optimizer:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls._custom_rates = any(getattr(cls, name) is not getattr(Optimizer, name)
-                                for name in ("_update_count", "_get_lr", "_get_wd"))
+        cls._custom_rates = any(
+            getattr(cls, name) is not getattr(Optimizer, name)
+            for name in ("_update_count", "_get_lr", "_get_wd")
+        )
 
     def _get_lr(self, index) -> float:
         lr = self.lr if self.lr_scheduler is None else self.lr_scheduler(self.num_update)
@@ -250,8 +271,10 @@ class Optimizer:
         """Whether ``update`` is ``cls``'s own, so a leaner ``_update_many`` of ``cls``
         computes exactly what it would (a subclass that overrides it gets the plain loop)."""
         own = type(self)
-        return (own.update is cls.update
-                and own.update_multi_precision is Optimizer.update_multi_precision)
+        return (
+            own.update is cls.update
+            and own.update_multi_precision is Optimizer.update_multi_precision
+        )
 
     @staticmethod
     def _zeros_like(weight) -> ndarray:

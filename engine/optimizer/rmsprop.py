@@ -42,20 +42,32 @@ class RMSProp(Optimizer):
     clip_weights : float, optional
     """
 
-    def __init__(self, learning_rate=0.001, gamma1=0.9, gamma2=0.9, epsilon=1e-8,
-                 centered=False, clip_weights=None, **kwargs):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        gamma1=0.9,
+        gamma2=0.9,
+        epsilon=1e-8,
+        centered=False,
+        clip_weights=None,
+        **kwargs,
+    ):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.gamma1 = _check_number(gamma1, "gamma1")
         self.gamma2 = _check_number(gamma2, "gamma2")
         self.epsilon = _check_number(epsilon, "epsilon")
         self.centered = bool(centered)
-        self.clip_weights = None if clip_weights is None else _check_number(clip_weights,
-                                                                             "clip_weights")
+        self.clip_weights = (
+            None if clip_weights is None else _check_number(clip_weights, "clip_weights")
+        )
 
     def create_state(self, index, weight):
         if self.centered:
-            return (self._zeros_like(weight), self._zeros_like(weight),
-                    self._zeros_like(weight))  # n, g, delta
+            return (
+                self._zeros_like(weight),
+                self._zeros_like(weight),
+                self._zeros_like(weight),
+            )  # n, g, delta
         return (self._zeros_like(weight),)  # n
 
     def update(self, index, weight, grad, state) -> None:

@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 
 from engine.gluon import Block, Parameter
 
-__all__ = ["TreeNode", "TreeTotals", "build_tree", "filter_tree", "totals", "child_path",
-           "shape_text"]
+__all__ = [
+    "TreeNode",
+    "TreeTotals",
+    "build_tree",
+    "filter_tree",
+    "totals",
+    "child_path",
+    "shape_text",
+]
 
 BLOCK = "block"
 PARAM = "param"
@@ -97,8 +104,11 @@ def child_path(parent_path: str, key: str, parent: Block) -> str:
 
 
 def _child_label(key: str, path: str) -> str:
-    return f"[{key}]" if path.endswith(f"[{key}]") else (
-        f".{key}" if path.endswith(f".{key}") else f"[{key!r}]")
+    return (
+        f"[{key}]"
+        if path.endswith(f"[{key}]")
+        else (f".{key}" if path.endswith(f".{key}") else f"[{key!r}]")
+    )
 
 
 def _own_params(block: Block, path: str):
@@ -116,8 +126,12 @@ def _own_params(block: Block, path: str):
 def _folded_activation(block: Block, key: str, child: Block) -> str | None:
     """A layer's parameter-free ``act`` child (Dense, Conv2D) is shown in the layer's row."""
     act_type = getattr(child, "act_type", None)
-    if key == "act" and isinstance(act_type, str) and not child.named_children() \
-            and not child.params.keys():
+    if (
+        key == "act"
+        and isinstance(act_type, str)
+        and not child.named_children()
+        and not child.params.keys()
+    ):
         return act_type
     return None
 

@@ -97,8 +97,9 @@ class _Recording:
     def __init__(self, net: Block | None, params: list | None) -> None:
         self.net = net
         self.structure = StructureState(net) if net is not None else None
-        candidates = params if params is not None else (
-            parameters_of(net) if net is not None else [])
+        candidates = (
+            params if params is not None else (parameters_of(net) if net is not None else [])
+        )
         self.complete = sum(_nbytes(p) for p in candidates) <= UNDO_COPY_LIMIT_BYTES
         self.params = [ParameterState(p) for p in candidates] if self.complete else []
         self.structure_version = net.structure_version if net is not None else None
@@ -109,7 +110,8 @@ class _Recording:
         net = self.net
         before, after = [], []
         structure_moved = net is not None and (
-            net.structure_version != self.structure_version or not self.structure.same_as_now())
+            net.structure_version != self.structure_version or not self.structure.same_as_now()
+        )
         if structure_moved:
             before.append(self.structure)
         for state in self.params:
@@ -176,7 +178,7 @@ class CommandHistory:
         return self.entries[: self.cursor]
 
     def undone(self) -> list[Command]:
-        return self.entries[self.cursor:]
+        return self.entries[self.cursor :]
 
     @property
     def can_undo(self) -> bool:
@@ -189,7 +191,7 @@ class CommandHistory:
     # ------------------------------------------------------------- writing
     def push(self, command: Command) -> None:
         """Add ``command`` (already applied); undone entries are dropped for good."""
-        del self.entries[self.cursor:]
+        del self.entries[self.cursor :]
         self.entries.append(command)
         self.cursor = len(self.entries)
         self._trim()
@@ -243,8 +245,10 @@ class CommandHistory:
     def _trim(self) -> None:
         """Drop the oldest entries beyond the count and memory limits."""
         total = sum(c.nbytes for c in self.entries)
-        while self.entries and (len(self.entries) > self.max_entries or (
-                total > self.max_bytes and len(self.entries) > 1)):
+        while self.entries and (
+            len(self.entries) > self.max_entries
+            or (total > self.max_bytes and len(self.entries) > 1)
+        ):
             oldest = self.entries.pop(0)
             total -= oldest.nbytes
             self.cursor -= 1

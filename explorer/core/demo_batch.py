@@ -45,8 +45,11 @@ def labelled_batch(net, demo_input, demo_labels, names=("x", "y")):
     """
     x_name, y_name = names
     if demo_input is not None:
-        code = [f"x = {x_name}  # the batch the model file left in `{x_name}`"
-                if x_name != "x" else "# x: the batch the model file left in `x`"]
+        code = [
+            f"x = {x_name}  # the batch the model file left in `{x_name}`"
+            if x_name != "x"
+            else "# x: the batch the model file left in `x`"
+        ]
         described = f"the file's {x_name}"
         if demo_labels is not None:
             code.append(f"y = {y_name}" if y_name != "y" else "# y: the model file's labels")
@@ -59,11 +62,17 @@ def labelled_batch(net, demo_input, demo_labels, names=("x", "y")):
     from engine import data
 
     width = default_input_shape(net)[1]
-    x, y, _, _ = data.teacher(num_inputs=width, num_classes=10, num_examples=16,
-                              test_fraction=0)
-    return x, y, ["from engine import data",
-                  f"x, y, _, _ = data.teacher(num_inputs={width}, num_classes=10, "
-                  f"num_examples=16, test_fraction=0)"], f"a teacher task of width {width}"
+    x, y, _, _ = data.teacher(num_inputs=width, num_classes=10, num_examples=16, test_fraction=0)
+    return (
+        x,
+        y,
+        [
+            "from engine import data",
+            f"x, y, _, _ = data.teacher(num_inputs={width}, num_classes=10, "
+            f"num_examples=16, test_fraction=0)",
+        ],
+        f"a teacher task of width {width}",
+    )
 
 
 def is_class_labels(y, out) -> bool:
@@ -71,8 +80,12 @@ def is_class_labels(y, out) -> bool:
     if y is None or len(out.shape) != 2 or tuple(y.shape) != (out.shape[0],):
         return False
     values = y.asnumpy() if hasattr(y, "asnumpy") else y
-    return (values.dtype.kind in "iu" and values.size > 0 and int(values.min()) >= 0
-            and int(values.max()) < out.shape[1])
+    return (
+        values.dtype.kind in "iu"
+        and values.size > 0
+        and int(values.min()) >= 0
+        and int(values.max()) < out.shape[1]
+    )
 
 
 def loss_and_code(x, y, net):
@@ -82,13 +95,19 @@ def loss_and_code(x, y, net):
     out = net(x)
     if is_class_labels(y, out):
         return gluon_loss.SoftmaxCrossEntropyLoss()(out, y), [
-            "loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()", "with autograd.record():",
-            "    loss = loss_fn(net(x), y)"]
+            "loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()",
+            "with autograd.record():",
+            "    loss = loss_fn(net(x), y)",
+        ]
     if y is not None and getattr(y, "shape", None) == out.shape:
         return gluon_loss.L2Loss()(out, y), [
-            "loss_fn = gluon.loss.L2Loss()", "with autograd.record():",
-            "    loss = loss_fn(net(x), y)"]
+            "loss_fn = gluon.loss.L2Loss()",
+            "with autograd.record():",
+            "    loss = loss_fn(net(x), y)",
+        ]
     return gluon_loss.L2Loss()(out, np.zeros_like(out)), [
         "loss_fn = gluon.loss.L2Loss()  # no labels: pull every output towards 0",
-        "with autograd.record():", "    out = net(x)",
-        "    loss = loss_fn(out, np.zeros_like(out))"]
+        "with autograd.record():",
+        "    out = net(x)",
+        "    loss = loss_fn(out, np.zeros_like(out))",
+    ]

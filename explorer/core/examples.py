@@ -9,8 +9,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-__all__ = ["Example", "EXAMPLES", "DEFAULT_EXAMPLE", "ExampleUnavailableError", "example_path",
-           "missing_layers", "get_example"]
+__all__ = [
+    "Example",
+    "EXAMPLES",
+    "DEFAULT_EXAMPLE",
+    "ExampleUnavailableError",
+    "example_path",
+    "missing_layers",
+    "get_example",
+]
 
 _REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLES_DIR = os.path.join(_REPOSITORY, "resources", "examples")
@@ -43,26 +50,63 @@ class Example:
     needs: tuple[str, ...] = ()
 
 
-EXAMPLES: dict[str, Example] = {e.id: e for e in [
-    Example("mlp", "MLP: Dense(256, relu), Dense(10)", "mlp.py",
-            "The chapter's MLP, run on one batch."),
-    Example("rgnet", "rgnet: nested blocks", "rgnet.py",
-            "Sequential of Sequentials from two block factories (5.2.1)."),
-    Example("tied", "Tied layers: params=shared.params", "tied.py",
-            "Two hidden layers sharing one weight (5.2.3)."),
-    Example("mlp-class", "MLP as a Block subclass", "mlp_class.py",
-            "Children as attributes: net.hidden, net.output (5.1)."),
-    Example("mysequential", "MySequential: children by name", "mysequential.py",
-            "A hand-written Sequential keyed by block name (5.1.2)."),
-    Example("nestmlp", "NestMLP", "nestmlp.py",
-            "A Block holding a Sequential and a Dense (5.1.3)."),
-    Example("fancymlp", "FancyMLP: a constant and a reused layer", "fancymlp.py",
-            "get_constant and one Dense used twice (5.1.3)."),
-    Example("chimera", "chimera: NestMLP, Dense, FancyMLP", "chimera.py",
-            "Blocks of every kind mixed in one Sequential (5.1.3)."),
-    Example("digits-cnn", "Digits CNN: Conv2D, MaxPool2D", "digits_cnn.py",
-            "A small conv net on the shipped 8x8 digits.", ("Conv2D", "MaxPool2D")),
-]}
+EXAMPLES: dict[str, Example] = {
+    e.id: e
+    for e in [
+        Example(
+            "mlp",
+            "MLP: Dense(256, relu), Dense(10)",
+            "mlp.py",
+            "The chapter's MLP, run on one batch.",
+        ),
+        Example(
+            "rgnet",
+            "rgnet: nested blocks",
+            "rgnet.py",
+            "Sequential of Sequentials from two block factories (5.2.1).",
+        ),
+        Example(
+            "tied",
+            "Tied layers: params=shared.params",
+            "tied.py",
+            "Two hidden layers sharing one weight (5.2.3).",
+        ),
+        Example(
+            "mlp-class",
+            "MLP as a Block subclass",
+            "mlp_class.py",
+            "Children as attributes: net.hidden, net.output (5.1).",
+        ),
+        Example(
+            "mysequential",
+            "MySequential: children by name",
+            "mysequential.py",
+            "A hand-written Sequential keyed by block name (5.1.2).",
+        ),
+        Example(
+            "nestmlp", "NestMLP", "nestmlp.py", "A Block holding a Sequential and a Dense (5.1.3)."
+        ),
+        Example(
+            "fancymlp",
+            "FancyMLP: a constant and a reused layer",
+            "fancymlp.py",
+            "get_constant and one Dense used twice (5.1.3).",
+        ),
+        Example(
+            "chimera",
+            "chimera: NestMLP, Dense, FancyMLP",
+            "chimera.py",
+            "Blocks of every kind mixed in one Sequential (5.1.3).",
+        ),
+        Example(
+            "digits-cnn",
+            "Digits CNN: Conv2D, MaxPool2D",
+            "digits_cnn.py",
+            "A small conv net on the shipped 8x8 digits.",
+            ("Conv2D", "MaxPool2D"),
+        ),
+    ]
+}
 
 DEFAULT_EXAMPLE = "mlp"
 
@@ -72,8 +116,7 @@ def get_example(example_id: str) -> Example:
     try:
         return EXAMPLES[example_id]
     except KeyError:
-        raise KeyError(f"No example {example_id!r}; choose one of "
-                       f"{', '.join(EXAMPLES)}") from None
+        raise KeyError(f"No example {example_id!r}; choose one of {', '.join(EXAMPLES)}") from None
 
 
 def missing_layers(example_id: str) -> list[str]:
@@ -98,5 +141,6 @@ def example_path(example_id: str) -> str:
     if missing:
         raise ExampleUnavailableError(
             f"The {example_id} example needs {', '.join(missing)}, which engine.gluon.nn "
-            f"does not have yet.")
+            f"does not have yet."
+        )
     return os.path.join(EXAMPLES_DIR, example.file)

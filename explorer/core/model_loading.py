@@ -19,8 +19,13 @@ from engine.ndarray import ndarray
 from .source_file import read_source_file
 from .user_code import RUNNER, UserCodeBusyError, format_user_traceback, summary, user_line
 
-__all__ = ["LoadedModel", "ModelLoadError", "UserCodeBusyError", "load_model_file",
-           "load_model_source"]
+__all__ = [
+    "LoadedModel",
+    "ModelLoadError",
+    "UserCodeBusyError",
+    "load_model_file",
+    "load_model_source",
+]
 
 
 @dataclass
@@ -100,15 +105,23 @@ def load_model_source(source: str, filename: str) -> LoadedModel:
         raise ModelLoadError(
             f"{os.path.basename(filename)}: defines no Block: expected a variable `net` "
             f"(a Block) or a function `build()` returning one; `net` is {found}.",
-            captured.getvalue())
+            captured.getvalue(),
+        )
     x_name = next((k for k in ("x", "X") if isinstance(namespace.get(k), ndarray)), None)
     y_name = next((k for k in ("y", "Y") if isinstance(namespace.get(k), ndarray)), None)
     demo = namespace[x_name] if x_name else None
     labels = namespace[y_name] if y_name else None
     if demo is None or labels is None or labels.shape[:1] != demo.shape[:1]:
         labels = None
-    return LoadedModel(net, filename, demo, captured.getvalue(), namespace=namespace,
-                       demo_labels=labels, demo_names=(x_name or "x", y_name or "y"))
+    return LoadedModel(
+        net,
+        filename,
+        demo,
+        captured.getvalue(),
+        namespace=namespace,
+        demo_labels=labels,
+        demo_names=(x_name or "x", y_name or "y"),
+    )
 
 
 def load_model_file(path: str) -> LoadedModel:

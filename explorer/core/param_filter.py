@@ -49,5 +49,6 @@ def match_parameters(net, pattern: str, budget_s: float = FILTER_BUDGET_S) -> li
             raise FilterError(
                 f"Pattern too slow: matching it against the parameter names took over "
                 f"{budget_s:.2f} s (nested repeats such as (\\w+)* backtrack); "
-                f"simplify it, e.g. .*_bias$") from None
+                f"simplify it, e.g. .*_bias$"
+            ) from None
     return selected

@@ -49,9 +49,17 @@ def console_namespace(session: Session) -> dict:
     from engine import gluon, init, npx
     from engine.gluon import nn
 
-    return {"np": np, "npx": npx, "nn": nn, "init": init, "autograd": autograd,
-            "gluon": gluon, "session": session, "net": session.net,
-            "__name__": "__console__"}
+    return {
+        "np": np,
+        "npx": npx,
+        "nn": nn,
+        "init": init,
+        "autograd": autograd,
+        "gluon": gluon,
+        "session": session,
+        "net": session.net,
+        "__name__": "__console__",
+    }
 
 
 class _ModelSwitch(Command):
@@ -167,12 +175,22 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         self._after_history_move()
 
     def _after_history_move(self) -> None:
-        if self.selected_path is not None and self.net is not None \
-                and find_node(self.tree(), self.selected_path) is None:
+        if (
+            self.selected_path is not None
+            and self.net is not None
+            and find_node(self.tree(), self.selected_path) is None
+        ):
             self.selected_path = None
 
-    def run_command(self, label: str, code: str, work, params: list | None = None,
-                    atomic: bool = True, gradient_note: str | None = None):
+    def run_command(
+        self,
+        label: str,
+        code: str,
+        work,
+        params: list | None = None,
+        atomic: bool = True,
+        gradient_note: str | None = None,
+    ):
         """Run ``work()`` as a command: record what it changed, log ``code``, make it undoable.
 
         ``params`` limits the undo copies to the parameters ``work`` can touch.
@@ -223,9 +241,13 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         RUNNER.add_filename(filename)
         first_line = text.strip().splitlines()[0] if text.strip() else filename
         try:
-            self.run_command(f"Console: {first_line}", text.rstrip("\n"),
-                             lambda: RUNNER.run(exec, code, self.namespace), atomic=False,
-                             gradient_note=f"written by the console: {first_line[:40]}")
+            self.run_command(
+                f"Console: {first_line}",
+                text.rstrip("\n"),
+                lambda: RUNNER.run(exec, code, self.namespace),
+                atomic=False,
+                gradient_note=f"written by the console: {first_line[:40]}",
+            )
         finally:
             self._adopt_console_net()
 
@@ -240,8 +262,10 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
             self.use_net(net)
         else:
             self.namespace["net"] = self.net
-            self.printed.emit("`net` must stay a Block: it is the open model again "
-                              "(open another one with net = <a Block>).\n")
+            self.printed.emit(
+                "`net` must stay a Block: it is the open model again "
+                "(open another one with net = <a Block>).\n"
+            )
 
     # ------------------------------------------------------------------ models
     def open_example(self, name: str) -> Block:
@@ -253,8 +277,12 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         path = examples.example_path(name)
         self._seed_once()
         loaded = load_model_file(path)
-        self._adopt(loaded, name, f"# Examples → {name}: the code of {_shown_path(path)}\n"
-                                  f"{_code_without_docstring(path)}{_build_call(loaded)}")
+        self._adopt(
+            loaded,
+            name,
+            f"# Examples → {name}: the code of {_shown_path(path)}\n"
+            f"{_code_without_docstring(path)}{_build_call(loaded)}",
+        )
         return self.net
 
     def open_model(self, path: str) -> Block:
@@ -267,8 +295,11 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         """
         self._seed_once()
         loaded = load_model_file(path)
-        self._adopt(loaded, os.path.abspath(path),
-                    f"exec(open({os.path.abspath(path)!r}).read()){_build_call(loaded)}")
+        self._adopt(
+            loaded,
+            os.path.abspath(path),
+            f"exec(open({os.path.abspath(path)!r}).read()){_build_call(loaded)}",
+        )
         return self.net
 
     def _seed_once(self) -> None:
@@ -282,8 +313,10 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
             return
         self._seeded = True
         np.random.seed(self.seed)
-        self.log(f"np.random.seed({self.seed})  # the session's seed: the same numbers follow",
-                 "Seed the random numbers")
+        self.log(
+            f"np.random.seed({self.seed})  # the session's seed: the same numbers follow",
+            "Seed the random numbers",
+        )
 
     def use_net(self, net: Block, source: str = "console") -> None:
         """Make ``net`` (built elsewhere, e.g. typed in the console) the open model."""
@@ -335,8 +368,10 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
             return []
         tree = self.tree()
         if self._params_cache[0] is not tree:
-            self._params_cache = (tree, [n.obj for n in tree.walk()
-                                         if n.is_param and n.tied_to is None])
+            self._params_cache = (
+                tree,
+                [n.obj for n in tree.walk() if n.is_param and n.tied_to is None],
+            )
         return self._params_cache[1]
 
     def snapshot(self, param: Parameter, grad: bool = False):
@@ -368,13 +403,14 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         node = find_node(self.tree(), path)
         if node is None:
             shown = path if len(path) <= 80 else path[:77] + "…"
-            raise KeyError(f"Nothing in net is reached by {shown!r}; use an access path such "
-                           f"as 'net[0].weight' or a parameter name such as "
-                           f"'{self._any_param_name()}'")
+            raise KeyError(
+                f"Nothing in net is reached by {shown!r}; use an access path such "
+                f"as 'net[0].weight' or a parameter name such as "
+                f"'{self._any_param_name()}'"
+            )
         if node.path != self.selected_path:
             self.selected_path = node.path
-            self.log(f"{node.path}.data()" if node.is_param else node.path,
-                     f"Select {node.path}")
+            self.log(f"{node.path}.data()" if node.is_param else node.path, f"Select {node.path}")
         return node.obj
 
     def first_weight_path(self) -> str | None:
@@ -463,8 +499,9 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         if self.net is None:
             raise RuntimeError("No model is open")
         if batch is None:
-            x, y, setup, described = labelled_batch(self.net, self.demo_input,
-                                                    self.demo_labels, self.demo_names)
+            x, y, setup, described = labelled_batch(
+                self.net, self.demo_input, self.demo_labels, self.demo_names
+            )
         elif isinstance(batch, (tuple, list)) and len(batch) == 2:
             (x, y), setup = batch, ["# x, y: the batch given to session.compute_gradients"]
             described = "a given batch"
@@ -481,11 +518,15 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
             return loss
 
         # The code is known once the output's shape has chosen the loss.
-        loss = self.run_command("Forward + backward (one batch)",
-                                lambda: "\n".join(setup + lines + ["loss.backward()"]),
-                                forward_backward)
-        loss_name = next((line.split("gluon.loss.")[1].split("(")[0] for line in lines
-                          if "gluon.loss." in line), "a loss")
+        loss = self.run_command(
+            "Forward + backward (one batch)",
+            lambda: "\n".join(setup + lines + ["loss.backward()"]),
+            forward_backward,
+        )
+        loss_name = next(
+            (line.split("gluon.loss.")[1].split("(")[0] for line in lines if "gluon.loss." in line),
+            "a loss",
+        )
         self.gradient_note = f"of {loss_name} on {described} ({x.shape[0]} examples)"
         return loss
 
@@ -505,8 +546,10 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
     def collect_params(self, select: str | None = None):
         """``net.collect_params(select)``, logged (what the tree's filter box shows)."""
         params = self.net.collect_params(select)
-        self.log(f"net.collect_params({select!r})" if select else "net.collect_params()",
-                 "Filter parameters")
+        self.log(
+            f"net.collect_params({select!r})" if select else "net.collect_params()",
+            "Filter parameters",
+        )
         return params
 
     def filter_parameters(self, pattern: str) -> list:
@@ -546,15 +589,20 @@ def _code_without_docstring(path: str) -> str:
         source = file.read()
     body = ast.parse(source).body
     lines = source.splitlines()
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
-        lines = lines[body[0].end_lineno:]
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
+        lines = lines[body[0].end_lineno :]
     return "\n".join(lines).strip()
 
 
 def _is_below(path: str, folder: str) -> bool:
     try:
-        return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == \
-            os.path.abspath(folder)
+        return os.path.commonpath(
+            [os.path.abspath(path), os.path.abspath(folder)]
+        ) == os.path.abspath(folder)
     except ValueError:
         return False

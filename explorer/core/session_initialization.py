@@ -31,15 +31,21 @@ class InitializationCommands:
             raise RuntimeError("No model is open")
         return resolve_target(self.net, self.tree(), path)
 
-    def plan_initialization(self, path: str, initializer, force_reinit: bool = True,
-                            override_own: bool = False):
+    def plan_initialization(
+        self, path: str, initializer, force_reinit: bool = True, override_own: bool = False
+    ):
         """Which initializer Gluon would run on each target parameter, and the code."""
         from .custom_initializer import custom_source
         from .initialization import plan_initialization
 
         initializer = self._as_initializer(initializer)
-        return plan_initialization(self.initialization_target(path), initializer,
-                                   force_reinit, override_own, custom_source(initializer))
+        return plan_initialization(
+            self.initialization_target(path),
+            initializer,
+            force_reinit,
+            override_own,
+            custom_source(initializer),
+        )
 
     def random_draw(self):
         """The engine's random stream as it stands: preview and apply from it alike."""
@@ -47,9 +53,17 @@ class InitializationCommands:
 
         return RandomDraw.now()
 
-    def start_initialization(self, path: str, initializer, force_reinit: bool = True,
-                             timeout: float | None = None, *, override_own: bool = False,
-                             seed: int | None = None, draw=None):
+    def start_initialization(
+        self,
+        path: str,
+        initializer,
+        force_reinit: bool = True,
+        timeout: float | None = None,
+        *,
+        override_own: bool = False,
+        seed: int | None = None,
+        draw=None,
+    ):
         """An :class:`~.initialization_job.InitializationJob`: poll it, preview it, apply it.
 
         The dialog's way in (a custom initializer's worker run is polled, never
@@ -68,9 +82,17 @@ class InitializationCommands:
         timeout_s = self.initializer_timeout_s if timeout is None else timeout
         return InitializationJob(self, plan, draw or RandomDraw.now(), timeout_s, prefix)
 
-    def initialize(self, path: str, initializer, force_reinit: bool = True,
-                   timeout: float | None = None, *, override_own: bool = False,
-                   seed: int | None = None, draw=None):
+    def initialize(
+        self,
+        path: str,
+        initializer,
+        force_reinit: bool = True,
+        timeout: float | None = None,
+        *,
+        override_own: bool = False,
+        seed: int | None = None,
+        draw=None,
+    ):
         """Initialize a parameter, a block's subtree, ``'net'`` or a regex selection.
 
         One undoable command, logged as the engine code a learner would type
@@ -95,8 +117,15 @@ class InitializationCommands:
         list of Parameter
             The targets.
         """
-        job = self.start_initialization(path, initializer, force_reinit, timeout,
-                                        override_own=override_own, seed=seed, draw=draw)
+        job = self.start_initialization(
+            path,
+            initializer,
+            force_reinit,
+            timeout,
+            override_own=override_own,
+            seed=seed,
+            draw=draw,
+        )
         job.apply()
         return list(job.plan.params)
 
@@ -113,8 +142,9 @@ class InitializationCommands:
         timeout_s = self.initializer_timeout_s if timeout is None else timeout
         printed: list[str] = []
         try:
-            return define_custom_initializer(source, self.initializer_worker, timeout_s,
-                                             printed.append)
+            return define_custom_initializer(
+                source, self.initializer_worker, timeout_s, printed.append
+            )
         finally:
             if printed:
                 self.printed.emit("".join(printed))

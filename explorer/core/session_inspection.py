@@ -35,16 +35,25 @@ class InspectionCommands:
         param = node.obj
         shape = tuple(param.shape or ())
         index = tuple(int(i) for i in index)
-        if not param.is_initialized or len(index) != len(shape) or \
-                any(not 0 <= i < n for i, n in zip(index, shape)):
-            raise ValueError(f"{node.path}{index_text(index)} is not an element of "
-                             f"{node.path} (shape {shape}); nothing was changed")
+        if (
+            not param.is_initialized
+            or len(index) != len(shape)
+            or any(not 0 <= i < n for i, n in zip(index, shape))
+        ):
+            raise ValueError(
+                f"{node.path}{index_text(index)} is not an element of "
+                f"{node.path} (shape {shape}); nothing was changed"
+            )
 
         def write():
             param.data()[index] = value
 
-        self.run_command(f"Set {node.path}{index_text(index)}",
-                         element_code(node.path, index, value), write, params=[param])
+        self.run_command(
+            f"Set {node.path}{index_text(index)}",
+            element_code(node.path, index, value),
+            write,
+            params=[param],
+        )
         return value
 
     def inspection_batch(self):
@@ -91,5 +100,4 @@ class InspectionCommands:
             raise KeyError(f"No parameter is reached by {path!r}")
         labels = self.demo_labels if self.demo_input is not None else None
         with self.lock:
-            return split_gradient(self.net, self.tree(), node.obj, self.inspection_batch(),
-                                  labels)
+            return split_gradient(self.net, self.tree(), node.obj, self.inspection_batch(), labels)

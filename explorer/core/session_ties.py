@@ -26,8 +26,9 @@ class TieCommands:
         """
         try:
             target, source = self._block_for_tie(target_path), self._block_for_tie(source_path)
-            target.obj.check_share_parameters(source.obj, label=target.path,
-                                              source_label=source.path)
+            target.obj.check_share_parameters(
+                source.obj, label=target.path, source_label=source.path
+            )
         except (KeyError, ValueError, RuntimeError) as exc:
             return str(exc).strip("'\"")
         return None
@@ -42,12 +43,18 @@ class TieCommands:
         engine call and the construction-time form.
         """
         target, source = self._block_for_tie(target_path), self._block_for_tie(source_path)
-        code = (f"{target.path}.share_parameters({source.path})\n"
-                f"# the same as building {target.path} with params={source.path}.params, "
-                f"e.g. {_construction(target.obj, source.path)}")
-        self.run_command(f"Tie {target.path} to {source.path}", code,
-                         lambda: target.obj.share_parameters(source.obj, label=target.path,
-                                                             source_label=source.path))
+        code = (
+            f"{target.path}.share_parameters({source.path})\n"
+            f"# the same as building {target.path} with params={source.path}.params, "
+            f"e.g. {_construction(target.obj, source.path)}"
+        )
+        self.run_command(
+            f"Tie {target.path} to {source.path}",
+            code,
+            lambda: target.obj.share_parameters(
+                source.obj, label=target.path, source_label=source.path
+            ),
+        )
 
     def untie(self, path: str) -> None:
         """The block at ``path`` gets its own copy of the values it shares, under fresh names."""
@@ -55,8 +62,10 @@ class TieCommands:
 
         def untie():
             if not node.obj.unshare_parameters():
-                raise ValueError(f"{node.path} shares no parameters it could untie (a tie is "
-                                 f"undone on the block that was tied, not on its source)")
+                raise ValueError(
+                    f"{node.path} shares no parameters it could untie (a tie is "
+                    f"undone on the block that was tied, not on its source)"
+                )
 
         self.run_command(f"Untie {node.path}", f"{node.path}.unshare_parameters()", untie)
 

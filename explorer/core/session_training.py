@@ -79,8 +79,9 @@ class TrainingCommands:
         """Snapshot the selected parameter's histogram every ``steps`` training steps."""
         self.training.histograms.set_interval(steps)
 
-    def compare_initializers(self, initializers: dict | None = None, steps: int = 200,
-                             seed: int = 0) -> list:
+    def compare_initializers(
+        self, initializers: dict | None = None, steps: int = 200, seed: int = 0
+    ) -> list:
         """Train copies of ``net`` from each initializer (``{label: init}``) on the same data
         and batches; the open model is not touched. Returns ``ComparisonResult`` per label."""
         from .init_comparison import DEFAULT_CHOICES, compare_initializers
@@ -95,11 +96,13 @@ class TrainingCommands:
         data = self.training.data
         if data is None:
             raise RuntimeError("Choose a data set first (session.set_dataset('spiral')).")
-        net, code = build_mlp(data.input_width, data.output_width, tuple(hidden), activation,
-                              init)
+        net, code = build_mlp(data.input_width, data.output_width, tuple(hidden), activation, init)
         sample = [np.array(a[:16]) for a in (data.X_train, data.y_train)]
-        self._adopt(LoadedModel(net, f"MLP for {data.name}", demo_input=sample[0],
-                                demo_labels=sample[1]), f"MLP for {data.name}", code)
+        self._adopt(
+            LoadedModel(net, f"MLP for {data.name}", demo_input=sample[0], demo_labels=sample[1]),
+            f"MLP for {data.name}",
+            code,
+        )
         return net
 
     def add_output_layer(self, units: int | None = None) -> None:

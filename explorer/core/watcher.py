@@ -63,7 +63,8 @@ class Watcher:
         structure, values, grads = False, [], []
         with session.lock:
             if net is not self._net or (
-                    net is not None and net.structure_version != self._structure_seen):
+                net is not None and net.structure_version != self._structure_seen
+            ):
                 self._net = net
                 self._structure_seen = net.structure_version if net is not None else None
                 self._params = session.parameters() if net is not None else []

@@ -88,10 +88,12 @@ class AxisControls(QWidget):
         fixed = [0] * len(self._shape)
         for axis, slider in self.sliders.items():
             fixed[axis] = slider.value()
-        return ViewChoice(self.mode_box.currentData() or "slice",
-                          self.row_box.currentData() or 0,
-                          1 if self.col_box.currentData() is None else self.col_box.currentData(),
-                          tuple(fixed))
+        return ViewChoice(
+            self.mode_box.currentData() or "slice",
+            self.row_box.currentData() or 0,
+            1 if self.col_box.currentData() is None else self.col_box.currentData(),
+            tuple(fixed),
+        )
 
     def set_choice(self, choice: ViewChoice) -> None:
         """Select ``choice`` as if the user had (used by tests and the session)."""
@@ -123,9 +125,11 @@ class AxisControls(QWidget):
             used = {self.row_box.currentData(), self.col_box.currentData()}
             free = [a for a in range(len(self._shape)) if a not in used]
             self._updating = True
-            other.setCurrentIndex(changed.property("previous_axis")
-                                  if changed.property("previous_axis") is not None
-                                  else free[0])
+            other.setCurrentIndex(
+                changed.property("previous_axis")
+                if changed.property("previous_axis") is not None
+                else free[0]
+            )
             self._updating = False
         for box in (self.row_box, self.col_box):
             box.setProperty("previous_axis", box.currentData())
@@ -172,7 +176,8 @@ class AxisControls(QWidget):
     def _update_slider_labels(self) -> None:
         for axis, slider in self.sliders.items():
             self._slider_labels[axis].setText(
-                f"axis {axis}: {slider.value()}/{self._shape[axis] - 1}")
+                f"axis {axis}: {slider.value()}/{self._shape[axis] - 1}"
+            )
 
     def _show_relevant(self) -> None:
         slicing = self.mode_box.currentData() == "slice"

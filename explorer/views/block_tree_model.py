@@ -28,10 +28,20 @@ from ..core.block_tree import (
 
 __all__ = ["BlockTreeModel", "COLUMNS", "PATH_ROLE", "NODE_ROLE"]
 
-COLUMNS = ("Block / parameter", "Gluon name", "Shape", "Size", "dtype", "Init", "grad_req",
-           "Access path", "Tied")
-COL_LABEL, COL_NAME, COL_SHAPE, COL_SIZE, COL_DTYPE, COL_INIT, COL_GRAD, COL_PATH, COL_TIE = \
-    range(len(COLUMNS))
+COLUMNS = (
+    "Block / parameter",
+    "Gluon name",
+    "Shape",
+    "Size",
+    "dtype",
+    "Init",
+    "grad_req",
+    "Access path",
+    "Tied",
+)
+COL_LABEL, COL_NAME, COL_SHAPE, COL_SIZE, COL_DTYPE, COL_INIT, COL_GRAD, COL_PATH, COL_TIE = range(
+    len(COLUMNS)
+)
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 NODE_ROLE = Qt.ItemDataRole.UserRole + 2
 PATH_MIME = "application/x-paramscope-access-path"
@@ -234,7 +244,9 @@ class BlockTreeModel(QAbstractItemModel):
         check = self.tie_checker
         self._drop_problems = {
             n.path: (check(n.path, source_path) if check else "dropping is not available")
-            for n in (self._root.walk() if self._root is not None else ()) if n.is_block}
+            for n in (self._root.walk() if self._root is not None else ())
+            if n.is_block
+        }
         self._repaint_blocks()
 
     def end_drag(self) -> None:
@@ -350,8 +362,9 @@ class BlockTreeModel(QAbstractItemModel):
         node: TreeNode = index.internalPointer()
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._param_text(node, column) if node.is_param else \
-                self._block_text(node, column)
+            return (
+                self._param_text(node, column) if node.is_param else self._block_text(node, column)
+            )
         if role == PATH_ROLE:
             return node.path
         if role == NODE_ROLE:
@@ -421,15 +434,18 @@ class BlockTreeModel(QAbstractItemModel):
 
     def _tooltip(self, node: TreeNode) -> str:
         if node.is_block:
-            return (f"{_block_kind(node)} {node.obj.name}\n{node.path}\n"
-                    f"{_count(self._sizes.get(id(node)))} parameter values")
+            return (
+                f"{_block_kind(node)} {node.obj.name}\n{node.path}\n"
+                f"{_count(self._sizes.get(id(node)))} parameter values"
+            )
         param = node.obj
-        lines = [f"{param.name}  {node.path}",
-                 f"shape {shape_text(param.shape)}, {self._param_text(node, COL_DTYPE)}, "
-                 f"grad_req {param.grad_req}, init {_init_text(param)}"]
+        lines = [
+            f"{param.name}  {node.path}",
+            f"shape {shape_text(param.shape)}, {self._param_text(node, COL_DTYPE)}, "
+            f"grad_req {param.grad_req}, init {_init_text(param)}",
+        ]
         if _state(param):
             lines.append(_state(param).capitalize() + ": run one batch (Model → Forward).")
         if node.tied_to is not None:
             lines.append(f"Tied: the same Parameter as {node.tied_to.path}")
         return "\n".join(lines)
-

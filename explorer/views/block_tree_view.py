@@ -79,7 +79,8 @@ class BlockTreeView(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setToolTip(
             "A regular expression matched at the start of each full parameter name, "
-            "exactly like net.collect_params(select). Example: .*weight|dense0_.*")
+            "exactly like net.collect_params(select). Example: .*weight|dense0_.*"
+        )
         self.filter_error = QLabel(self)
         self.filter_error.setWordWrap(True)
         self.filter_error.hide()
@@ -207,8 +208,9 @@ class BlockTreeView(QWidget):
         if self.tree.currentIndex() != index:
             self.blockSignals(True)
             try:
-                selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect
-                                          | selection.SelectionFlag.Rows)
+                selection.setCurrentIndex(
+                    index, selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows
+                )
             finally:
                 self.blockSignals(False)
         self.tree.scrollTo(index)
@@ -234,13 +236,15 @@ class BlockTreeView(QWidget):
         self.filter_error.setStyleSheet("")
         self.filter_error.setText(
             f"No parameter name matches re.match({shown!r}) — names start with the block "
-            f"prefix ({example}); try {'.*' + shown!r}")
+            f"prefix ({example}); try {'.*' + shown!r}"
+        )
         self.filter_error.show()
 
     def visible_columns(self) -> list[str]:
         """Titles of the columns shown, left to right."""
-        return [COLUMNS[c] for c in range(self.model.columnCount())
-                if not self.tree.isColumnHidden(c)]
+        return [
+            COLUMNS[c] for c in range(self.model.columnCount()) if not self.tree.isColumnHidden(c)
+        ]
 
     def set_column_visible(self, column: int, visible: bool) -> None:
         """Show or hide a column (also the header's context menu)."""
@@ -261,8 +265,11 @@ class BlockTreeView(QWidget):
 
     def fitted_width(self) -> int:
         """Pixels the tree needs to show its visible columns without a scroll bar."""
-        columns = sum(self.tree.columnWidth(c) for c in range(self.model.columnCount())
-                      if not self.tree.isColumnHidden(c))
+        columns = sum(
+            self.tree.columnWidth(c)
+            for c in range(self.model.columnCount())
+            if not self.tree.isColumnHidden(c)
+        )
         return columns + self.tree.verticalScrollBar().sizeHint().width() + 16
 
     def _show_filter_error(self, message: str) -> None:
@@ -302,8 +309,9 @@ class BlockTreeView(QWidget):
             else:
                 # Measuring thousands of rows would take longer than building them.
                 self.tree.expandToDepth(1)
-                for column, width in zip((COL_LABEL, COL_NAME, COL_SHAPE, COL_SIZE),
-                                         (230, 130, 90, 70)):
+                for column, width in zip(
+                    (COL_LABEL, COL_NAME, COL_SHAPE, COL_SIZE), (230, 130, 90, 70)
+                ):
                     self.tree.setColumnWidth(column, width)
         else:
             for path in self._expanded:
@@ -337,20 +345,25 @@ class BlockTreeView(QWidget):
             return
         menu = QMenu(self)
         code = self._code_path(node)
-        menu.addAction(f"Copy access path   {code}",
-                       lambda: QGuiApplication.clipboard().setText(code))
+        menu.addAction(
+            f"Copy access path   {code}", lambda: QGuiApplication.clipboard().setText(code)
+        )
         name = node.obj.name
         menu.addAction(f"Copy name   {name}", lambda: QGuiApplication.clipboard().setText(name))
         menu.addSeparator()
         what = "parameter" if node.is_param else ("net" if node.parent is None else "block")
-        menu.addAction(f"Initialize {what}…   {node.path}",
-                       lambda: self.initialize_requested.emit(node.path))
+        menu.addAction(
+            f"Initialize {what}…   {node.path}", lambda: self.initialize_requested.emit(node.path)
+        )
         block = node if node.is_block else node.parent
-        tied = any(n.tied_to is not None or _is_shared_name(n, block)
-                   for n in block.children if n.is_param)
+        tied = any(
+            n.tied_to is not None or _is_shared_name(n, block) for n in block.children if n.is_param
+        )
         if tied and block.parent is not None:
-            menu.addAction(f"Untie {block.path} (own copies of the values)",
-                           lambda: self.untie_requested.emit(block.path))
+            menu.addAction(
+                f"Untie {block.path} (own copies of the values)",
+                lambda: self.untie_requested.emit(block.path),
+            )
         menu.exec(self.tree.viewport().mapToGlobal(pos))
 
 

@@ -65,8 +65,9 @@ class CodeLogView(QWidget):
         self.text_edit.setFont(font)
 
     def changeEvent(self, event) -> None:
-        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange) \
-                and hasattr(self, "text_edit"):
+        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange) and hasattr(
+            self, "text_edit"
+        ):
             self._apply_font()
         super().changeEvent(event)
 
@@ -74,12 +75,12 @@ class CodeLogView(QWidget):
         """Show ``entries`` (the session's code log); appends when only new ones came."""
         old = self._entries
         if dropped == self._dropped and entries[: len(old)] == old:
-            for code in entries[len(old):]:
+            for code in entries[len(old) :]:
                 self._append(code)
         else:
             self.text_edit.setPlainText(
-                (f"# {dropped} earlier entries dropped\n" if dropped else "")
-                + "\n".join(entries))
+                (f"# {dropped} earlier entries dropped\n" if dropped else "") + "\n".join(entries)
+            )
             self._scroll_to_end()
         self._entries, self._dropped = list(entries), dropped
 

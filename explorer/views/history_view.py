@@ -31,8 +31,10 @@ class HistoryView(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.list = QListWidget(self)
-        self.list.setToolTip("Click a step to go back (or forward) to it; Ctrl+Z / Ctrl+Shift+Z "
-                             "step one change at a time")
+        self.list.setToolTip(
+            "Click a step to go back (or forward) to it; Ctrl+Z / Ctrl+Shift+Z "
+            "step one change at a time"
+        )
         self.list.itemClicked.connect(self._clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -42,12 +44,12 @@ class HistoryView(QWidget):
     def show_history(self, entries, cursor: int, dropped: int = 0) -> None:
         """Show ``entries`` (Commands) with the first ``cursor`` in effect."""
         self.list.clear()
-        start = QListWidgetItem(START_LABEL if not dropped
-                                else f"… {dropped} older steps dropped")
+        start = QListWidgetItem(START_LABEL if not dropped else f"… {dropped} older steps dropped")
         start.setData(Qt.ItemDataRole.UserRole, 0)
         self.list.addItem(start)
-        undone_brush = QBrush(self.palette().color(QPalette.ColorGroup.Disabled,
-                                                   QPalette.ColorRole.Text))
+        undone_brush = QBrush(
+            self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        )
         for number, command in enumerate(entries, start=1):
             item = QListWidgetItem(command.label)
             item.setData(Qt.ItemDataRole.UserRole, number)

@@ -45,8 +45,9 @@ class LightPlot(pg.GraphicsWidget):
         super().__init__(parent)
         unknown = set(axes) - set(_AXIS_CELLS)
         if unknown:
-            raise ValueError(f"unknown axis side(s) {sorted(unknown)}; "
-                             f"expected some of {sorted(_AXIS_CELLS)}")
+            raise ValueError(
+                f"unknown axis side(s) {sorted(unknown)}; expected some of {sorted(_AXIS_CELLS)}"
+            )
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.layout = QGraphicsGridLayout()
         self.layout.setContentsMargins(1, 1, 1, 1)
@@ -58,9 +59,12 @@ class LightPlot(pg.GraphicsWidget):
         self.layout.addItem(self.vb, *self.VIEW_CELL)
         # PlotItem's proportions: the view takes what the axes leave.
         for index in range(3):
-            for set_size in (self.layout.setRowPreferredHeight, self.layout.setRowMinimumHeight,
-                             self.layout.setColumnPreferredWidth,
-                             self.layout.setColumnMinimumWidth):
+            for set_size in (
+                self.layout.setRowPreferredHeight,
+                self.layout.setRowMinimumHeight,
+                self.layout.setColumnPreferredWidth,
+                self.layout.setColumnMinimumWidth,
+            ):
                 set_size(index, 0)
             self.layout.setRowStretchFactor(index, 1)
             self.layout.setColumnStretchFactor(index, 1)

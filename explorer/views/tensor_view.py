@@ -39,7 +39,6 @@ from .plot_style import plot_font
 __all__ = ["TensorView", "ArrayPanel", "AxisControls"]
 
 
-
 def _copy_of(param, grad: bool):
     """A copy of the parameter's data or gradient (the default snapshot source)."""
     if not param.is_initialized or (grad and param.grad_req == "null"):
@@ -97,9 +96,11 @@ class TensorView(QWidget):
         layout.addWidget(self.scroll_area, 1)
         self.axis_controls.choice_changed.connect(self._on_choice_changed)
         self.data_panel.heatmap.element_hovered.connect(
-            lambda element: self._report_hover(element, ""))
+            lambda element: self._report_hover(element, "")
+        )
         self.grad_panel.heatmap.element_hovered.connect(
-            lambda element: self._report_hover(element, ".grad()"))
+            lambda element: self._report_hover(element, ".grad()")
+        )
         self.clear()
 
     # --------------------------------------------------------------------- API
@@ -124,8 +125,9 @@ class TensorView(QWidget):
         self._snapshot = snapshot
 
     def changeEvent(self, event) -> None:
-        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange) \
-                and hasattr(self, "header_label"):
+        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange) and hasattr(
+            self, "header_label"
+        ):
             self.header_label.setFont(plot_font(1.1))
         super().changeEvent(event)
 
@@ -181,11 +183,19 @@ class TensorView(QWidget):
     def _catch_up(self) -> None:
         """Redraw what is stale, if anyone can see it (hidden views wait until shown)."""
         param = self._param
-        if param is None or not (self._data_stale or self._grad_stale) or \
-                (self.window().isVisible() and not self.isVisible()):
+        if (
+            param is None
+            or not (self._data_stale or self._grad_stale)
+            or (self.window().isVisible() and not self.isVisible())
+        ):
             return
-        state = (param.is_initialized, param.is_deferred, param.shape, param.grad_req,
-                 str(param.dtype))
+        state = (
+            param.is_initialized,
+            param.is_deferred,
+            param.shape,
+            param.grad_req,
+            str(param.dtype),
+        )
         if state != self._state:
             self._state = state
             self._data_stale = self._grad_stale = True
@@ -231,8 +241,9 @@ class TensorView(QWidget):
         if param.is_deferred:
             text = f"{name}: deferred until the first forward pass (shape {shape})"
         else:
-            text = (f"{name}: not initialized (shape {shape}). Call initialize() on it or "
-                    f"on its block.")
+            text = (
+                f"{name}: not initialized (shape {shape}). Call initialize() on it or on its block."
+            )
         self.data_panel.show_message(text)
         self.grad_panel.show_message("No gradient before the data exists.")
 

@@ -47,6 +47,10 @@ def numeric_and_analytic(fn, *inputs, seed: int = 0, eps: float = 1e-6):
 
 def assert_gradients_match(fn, *inputs, rtol=1e-5, atol=1e-6, seed=0):
     for i, (numeric, analytic) in enumerate(numeric_and_analytic(fn, *inputs, seed=seed)):
-        onp.testing.assert_allclose(analytic, numeric, rtol=rtol, atol=atol,
-                                    err_msg=f"gradient of input {i} differs from finite "
-                                            f"differences")
+        onp.testing.assert_allclose(
+            analytic,
+            numeric,
+            rtol=rtol,
+            atol=atol,
+            err_msg=f"gradient of input {i} differs from finite differences",
+        )

@@ -21,20 +21,25 @@ def arrays(shape, elements=FLOATS):
 
 def broadcast_pair():
     """Two shapes that broadcast together (one may have size-1 or missing axes)."""
-    return SHAPES.flatmap(lambda shape: st.tuples(
-        st.just(shape),
-        st.lists(st.booleans(), min_size=len(shape), max_size=len(shape)).map(
-            lambda ones: tuple(1 if o else n for o, n in zip(ones, shape))),
-        st.integers(0, len(shape) - 1),
-    )).map(lambda t: (t[0], t[1][t[2]:]))
+    return SHAPES.flatmap(
+        lambda shape: st.tuples(
+            st.just(shape),
+            st.lists(st.booleans(), min_size=len(shape), max_size=len(shape)).map(
+                lambda ones: tuple(1 if o else n for o, n in zip(ones, shape))
+            ),
+            st.integers(0, len(shape) - 1),
+        )
+    ).map(lambda t: (t[0], t[1][t[2] :]))
 
 
 SETTINGS = settings(max_examples=30, deadline=None)
 
 
 @SETTINGS
-@given(broadcast_pair().flatmap(lambda s: st.tuples(arrays(s[0]), arrays(s[1]))),
-       st.sampled_from(["add", "subtract", "multiply", "maximum", "minimum"]))
+@given(
+    broadcast_pair().flatmap(lambda s: st.tuples(arrays(s[0]), arrays(s[1]))),
+    st.sampled_from(["add", "subtract", "multiply", "maximum", "minimum"]),
+)
 def test_binary_ops_with_broadcasting(pair, name):
     a, b = pair
     if name in ("maximum", "minimum"):
@@ -45,12 +50,15 @@ def test_binary_ops_with_broadcasting(pair, name):
 
 
 @SETTINGS
-@given(broadcast_pair().flatmap(lambda s: st.tuples(arrays(s[0]), arrays(
-    s[1], elements=st.floats(0.5, 2.0)))))
+@given(
+    broadcast_pair().flatmap(
+        lambda s: st.tuples(arrays(s[0]), arrays(s[1], elements=st.floats(0.5, 2.0)))
+    )
+)
 def test_divide_and_power_with_broadcasting(pair):
     a, b = pair
     assert_gradients_match(lambda x, y: x / y, a, b)
-    assert_gradients_match(lambda x, y: y ** x, a, b)
+    assert_gradients_match(lambda x, y: y**x, a, b)
     assert_gradients_match(lambda x, y: (x * x + 1) ** y, a, b)
 
 
@@ -88,9 +96,16 @@ def test_activation_op(act):
 
 
 @SETTINGS
-@given(SHAPES.flatmap(lambda s: st.tuples(arrays(s), st.sampled_from(
-    [None] + list(range(len(s))) + [tuple(range(len(s)))]), st.booleans())),
-    st.sampled_from(["sum", "mean", "max", "min", "prod", "var", "std"]))
+@given(
+    SHAPES.flatmap(
+        lambda s: st.tuples(
+            arrays(s),
+            st.sampled_from([None] + list(range(len(s))) + [tuple(range(len(s)))]),
+            st.booleans(),
+        )
+    ),
+    st.sampled_from(["sum", "mean", "max", "min", "prod", "var", "std"]),
+)
 def test_reductions(args, name):
     x, axis, keepdims = args
     if name in ("max", "min"):
@@ -104,13 +119,15 @@ def test_reductions(args, name):
         assume(x.size // max(onp.std(x, axis=axis).size, 1) > 1)
         x = x + onp.arange(x.size).reshape(x.shape) * 0.1
     fn = getattr(np, name)
-    assert_gradients_match(lambda v: fn(v, axis=axis, keepdims=keepdims), x, rtol=1e-4,
-                           atol=1e-5)
+    assert_gradients_match(lambda v: fn(v, axis=axis, keepdims=keepdims), x, rtol=1e-4, atol=1e-5)
 
 
 @SETTINGS
-@given(hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=5).flatmap(
-    lambda s: st.tuples(arrays(s), arrays((s[1], 3)))))
+@given(
+    hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=5).flatmap(
+        lambda s: st.tuples(arrays(s), arrays((s[1], 3)))
+    )
+)
 def test_dot_and_matmul(pair):
     a, b = pair
     assert_gradients_match(np.dot, a, b)
@@ -127,11 +144,20 @@ def test_dot_vector_cases():
 
 
 @SETTINGS
-@given(arrays((2, 3, 4)), st.sampled_from([
-    (0,), (slice(1, 3),), (Ellipsis, 1), (slice(None), slice(None, None, -1)),
-    (onp.array([0, 1, 1]),), (onp.array([[True, False, True], [False, True, True]]),),
-    (1, onp.array([2, 0, 2])),
-]))
+@given(
+    arrays((2, 3, 4)),
+    st.sampled_from(
+        [
+            (0,),
+            (slice(1, 3),),
+            (Ellipsis, 1),
+            (slice(None), slice(None, None, -1)),
+            (onp.array([0, 1, 1]),),
+            (onp.array([[True, False, True], [False, True, True]]),),
+            (1, onp.array([2, 0, 2])),
+        ]
+    ),
+)
 def test_indexing_including_repeated_indices(x, key):
     assert_gradients_match(lambda v: v[key], x)
 
@@ -149,11 +175,24 @@ def test_setitem_inside_record_sends_gradients_to_both_sides():
 
 
 @SETTINGS
-@given(arrays((2, 3, 4)), st.sampled_from([
-    ("reshape", (4, 6)), ("reshape", (-1,)), ("transpose", None), ("transpose", (1, 0, 2)),
-    ("swapaxes", (0, 2)), ("expand_dims", 1), ("flip", 1), ("tile", (2, 1, 1)),
-    ("repeat", 2), ("broadcast_to", (3, 2, 3, 4)), ("clip", (-0.5, 0.5)),
-]))
+@given(
+    arrays((2, 3, 4)),
+    st.sampled_from(
+        [
+            ("reshape", (4, 6)),
+            ("reshape", (-1,)),
+            ("transpose", None),
+            ("transpose", (1, 0, 2)),
+            ("swapaxes", (0, 2)),
+            ("expand_dims", 1),
+            ("flip", 1),
+            ("tile", (2, 1, 1)),
+            ("repeat", 2),
+            ("broadcast_to", (3, 2, 3, 4)),
+            ("clip", (-0.5, 0.5)),
+        ]
+    ),
+)
 def test_shape_ops(x, case):
     name, arg = case
     if name == "clip":
@@ -189,7 +228,8 @@ def test_softmax_log_softmax_and_fully_connected():
     w, b = rng.normal(size=(4, 5)), rng.normal(size=(4,))
     for act in (None, "relu", "tanh", "sigmoid", "softrelu", "softsign"):
         assert_gradients_match(
-            lambda v, ww, bb, act=act: npx.fully_connected(v, ww, bb, act_type=act), x, w, b)
+            lambda v, ww, bb, act=act: npx.fully_connected(v, ww, bb, act_type=act), x, w, b
+        )
     x4 = rng.normal(size=(2, 1, 2, 5))
     w10 = rng.normal(size=(3, 10))
     assert_gradients_match(lambda v, ww: npx.fully_connected(v, ww, no_bias=True), x4, w10)

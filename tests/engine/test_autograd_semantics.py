@@ -132,10 +132,14 @@ def test_fancymlp_in_place_updates_are_recorded_with_correct_gradients():
             for sign in (1, -1):
                 w = weight.asnumpy().astype(onp.float64)
                 w[i, j] += sign * eps
-                numeric[i, j] += sign * float(fancy_forward(
-                    np.array(x.asnumpy().astype(onp.float64)),
-                    np.array(rand_weight.asnumpy().astype(onp.float64)), np.array(w),
-                    np.array(bias.asnumpy().astype(onp.float64))))
+                numeric[i, j] += sign * float(
+                    fancy_forward(
+                        np.array(x.asnumpy().astype(onp.float64)),
+                        np.array(rand_weight.asnumpy().astype(onp.float64)),
+                        np.array(w),
+                        np.array(bias.asnumpy().astype(onp.float64)),
+                    )
+                )
     numeric /= 2 * eps
     onp.testing.assert_allclose(weight.grad.asnumpy(), numeric, rtol=2e-2, atol=2e-3)
 
@@ -167,7 +171,7 @@ def test_autograd_grad_returns_gradients_without_touching_grad_buffers():
     x = np.array([1.0, 2.0])
     x.attach_grad()
     with autograd.record():
-        y = (x ** 3).sum()
+        y = (x**3).sum()
     (g,) = autograd.grad(y, [x])
     assert g.asnumpy().tolist() == [3.0, 12.0]
     assert x.grad.asnumpy().tolist() == [0.0, 0.0]

@@ -28,15 +28,18 @@ def test_reads_and_forward_passes_leave_the_version(layer):
     assert layer.weight.grad_version > 0
 
 
-@pytest.mark.parametrize("write", [
-    lambda p: p.set_data(np.ones((3, 4))),
-    lambda p: p.initialize(init.One(), force_reinit=True),
-    lambda p: p.data().__setitem__(slice(None), 2.0),
-    lambda p: p.data().__iadd__(1),
-    lambda p: p.data()[0].__setitem__(slice(None), 5.0),
-    lambda p: p.data()[1:].__imul__(2),
-    lambda p: p.data().reshape(-1).__setitem__(0, 7.0),
-])
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda p: p.set_data(np.ones((3, 4))),
+        lambda p: p.initialize(init.One(), force_reinit=True),
+        lambda p: p.data().__setitem__(slice(None), 2.0),
+        lambda p: p.data().__iadd__(1),
+        lambda p: p.data()[0].__setitem__(slice(None), 5.0),
+        lambda p: p.data()[1:].__imul__(2),
+        lambda p: p.data().reshape(-1).__setitem__(0, 7.0),
+    ],
+)
 def test_every_write_path_moves_the_version(layer, write):
     version = layer.weight.version
     write(layer.weight)

@@ -35,6 +35,7 @@ def test_importing_the_engine_loads_no_gui_module():
         f"bad = [m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}]\n"
         "print(bad)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ENGINE.parent, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ENGINE.parent, check=True
+    )
     assert out.stdout.strip() == "[]"

@@ -34,8 +34,9 @@ def test_normal_std():
 @pytest.mark.parametrize("rnd_type", ["uniform", "gaussian"])
 @pytest.mark.parametrize("magnitude", [3, 2.0])
 def test_xavier_scale_for_every_factor_and_random_type(shape, factor_type, rnd_type, magnitude):
-    values = draw(init.Xavier(rnd_type=rnd_type, factor_type=factor_type,
-                              magnitude=magnitude), shape)
+    values = draw(
+        init.Xavier(rnd_type=rnd_type, factor_type=factor_type, magnitude=magnitude), shape
+    )
     hw = int(onp.prod(shape[2:])) if len(shape) > 2 else 1
     fan_in, fan_out = shape[1] * hw, shape[0] * hw
     factor = {"avg": (fan_in + fan_out) / 2, "in": fan_in, "out": fan_out}[factor_type]

@@ -27,26 +27,43 @@ def conv_cases(draw):
     pad = (draw(st.integers(0, 1)), draw(st.integers(0, 1)))
     dilate = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
     span = [d * (k - 1) + 1 for d, k in zip(dilate, kernel)]
-    size = [draw(st.integers(max(1, s - 2 * p), max(1, s - 2 * p) + 3))
-            for s, p in zip(span, pad)]
-    return dict(batch=draw(st.integers(1, 2)), groups=groups,
-                in_channels=groups * in_per_group, out_channels=groups * out_per_group,
-                kernel=kernel, stride=stride, pad=pad, dilate=dilate, size=tuple(size),
-                seed=draw(st.integers(0, 1000)))
+    size = [draw(st.integers(max(1, s - 2 * p), max(1, s - 2 * p) + 3)) for s, p in zip(span, pad)]
+    return dict(
+        batch=draw(st.integers(1, 2)),
+        groups=groups,
+        in_channels=groups * in_per_group,
+        out_channels=groups * out_per_group,
+        kernel=kernel,
+        stride=stride,
+        pad=pad,
+        dilate=dilate,
+        size=tuple(size),
+        seed=draw(st.integers(0, 1000)),
+    )
 
 
 @settings(max_examples=25, deadline=None)
 @given(conv_cases())
 def test_convolution_gradients_match_finite_differences(case):
     x = _random((case["batch"], case["in_channels"]) + case["size"], case["seed"])
-    w = _random((case["out_channels"], case["in_channels"] // case["groups"]) + case["kernel"],
-                case["seed"] + 1)
+    w = _random(
+        (case["out_channels"], case["in_channels"] // case["groups"]) + case["kernel"],
+        case["seed"] + 1,
+    )
     b = _random((case["out_channels"],), case["seed"] + 2)
 
     def conv(x, w, b):
-        return npx.convolution(x, w, b, kernel=case["kernel"], stride=case["stride"],
-                               pad=case["pad"], dilate=case["dilate"],
-                               num_filter=case["out_channels"], num_group=case["groups"])
+        return npx.convolution(
+            x,
+            w,
+            b,
+            kernel=case["kernel"],
+            stride=case["stride"],
+            pad=case["pad"],
+            dilate=case["dilate"],
+            num_filter=case["out_channels"],
+            num_group=case["groups"],
+        )
 
     assert_gradients_match(conv, x, w, b)
 
@@ -58,21 +75,26 @@ def test_fused_activation_gradients_match_finite_differences(act):
     def conv(x, w, b):
         return convolution(x, w, b, pad=1, act_type=act)
 
-    assert_gradients_match(conv, _random((2, 2, 4, 3)), _random((3, 2, 3, 3), 1),
-                           _random((3,), 2))
+    assert_gradients_match(conv, _random((2, 2, 4, 3)), _random((3, 2, 3, 3), 1), _random((3,), 2))
 
 
 def test_channels_last_layout_matches_channels_first():
     x, w = _random((2, 3, 5, 4)), _random((4, 3, 3, 2), 1)
     first = npx.convolution(np.array(x), np.array(w), no_bias=True, kernel=(3, 2), pad=1)
-    last = npx.convolution(np.array(x.transpose(0, 2, 3, 1)),
-                           np.array(w.transpose(0, 2, 3, 1)), no_bias=True, kernel=(3, 2),
-                           pad=1, layout="NHWC")
-    onp.testing.assert_allclose(last.asnumpy().transpose(0, 3, 1, 2), first.asnumpy(),
-                                rtol=1e-10)
+    last = npx.convolution(
+        np.array(x.transpose(0, 2, 3, 1)),
+        np.array(w.transpose(0, 2, 3, 1)),
+        no_bias=True,
+        kernel=(3, 2),
+        pad=1,
+        layout="NHWC",
+    )
+    onp.testing.assert_allclose(last.asnumpy().transpose(0, 3, 1, 2), first.asnumpy(), rtol=1e-10)
     assert_gradients_match(
         lambda x, w: npx.convolution(x, w, no_bias=True, stride=2, pad=1, layout="NHWC"),
-        x.transpose(0, 2, 3, 1)[:1], w.transpose(0, 2, 3, 1))
+        x.transpose(0, 2, 3, 1)[:1],
+        w.transpose(0, 2, 3, 1),
+    )
 
 
 @st.composite
@@ -81,23 +103,39 @@ def pool_cases(draw):
     stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
     pad = tuple(draw(st.integers(0, k // 2)) for k in kernel)
     size = tuple(draw(st.integers(k, k + 4)) for k in kernel)
-    return dict(kernel=kernel, stride=stride, pad=pad, size=size,
-                pool_type=draw(st.sampled_from(["max", "avg", "sum"])),
-                convention=draw(st.sampled_from(["valid", "full"])),
-                include_pad=draw(st.booleans()), seed=draw(st.integers(0, 1000)))
+    return dict(
+        kernel=kernel,
+        stride=stride,
+        pad=pad,
+        size=size,
+        pool_type=draw(st.sampled_from(["max", "avg", "sum"])),
+        convention=draw(st.sampled_from(["valid", "full"])),
+        include_pad=draw(st.booleans()),
+        seed=draw(st.integers(0, 1000)),
+    )
 
 
 @settings(max_examples=25, deadline=None)
 @given(pool_cases())
 def test_pooling_gradients_match_finite_differences(case):
     # A permutation keeps values apart, so no finite-difference step changes a max's winner.
-    x = onp.random.default_rng(case["seed"]).permutation(
-        2 * 2 * case["size"][0] * case["size"][1]).reshape((2, 2) + case["size"]) * 0.1
+    x = (
+        onp.random.default_rng(case["seed"])
+        .permutation(2 * 2 * case["size"][0] * case["size"][1])
+        .reshape((2, 2) + case["size"])
+        * 0.1
+    )
 
     def pool(x):
-        return npx.pooling(x, kernel=case["kernel"], stride=case["stride"], pad=case["pad"],
-                           pool_type=case["pool_type"], pooling_convention=case["convention"],
-                           count_include_pad=case["include_pad"])
+        return npx.pooling(
+            x,
+            kernel=case["kernel"],
+            stride=case["stride"],
+            pad=case["pad"],
+            pool_type=case["pool_type"],
+            pooling_convention=case["convention"],
+            count_include_pad=case["include_pad"],
+        )
 
     assert_gradients_match(pool, x)
 
@@ -147,8 +185,9 @@ def test_conv_layer_used_twice_gets_the_sum_of_both_gradients():
     with autograd.record():
         ref = twice(*xs)
     ref.backward(np.array(head))
-    onp.testing.assert_allclose(layer.weight.grad().asnumpy(), xs[1].grad.asnumpy(), rtol=1e-4,
-                                atol=1e-5)
+    onp.testing.assert_allclose(
+        layer.weight.grad().asnumpy(), xs[1].grad.asnumpy(), rtol=1e-4, atol=1e-5
+    )
 
 
 # ---------------------------------------------------------- layers and shapes
@@ -180,23 +219,31 @@ def test_conv2d_relu_is_applied():
 
 
 def test_reprs_match_gluon():
-    assert repr(nn.Conv2D(6, 5, in_channels=1)) == \
-        "Conv2D(1 -> 6, kernel_size=(5, 5), stride=(1, 1))"
-    assert repr(nn.Conv2D(16, 3, padding=1, activation="relu")) == \
-        "Conv2D(-1 -> 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), Activation(relu))"
-    assert repr(nn.Conv2D(4, 3, strides=2, dilation=2, groups=2, use_bias=False,
-                          in_channels=4)) == \
-        ("Conv2D(2 -> 4, kernel_size=(3, 3), stride=(2, 2), dilation=(2, 2), groups=2, "
-         "bias=False)")
-    assert repr(nn.MaxPool2D()) == ("MaxPool2D(size=(2, 2), stride=(2, 2), padding=(0, 0), "
-                                    "ceil_mode=False, global_pool=False, pool_type=max, "
-                                    "layout=NCHW)")
+    assert (
+        repr(nn.Conv2D(6, 5, in_channels=1)) == "Conv2D(1 -> 6, kernel_size=(5, 5), stride=(1, 1))"
+    )
+    assert (
+        repr(nn.Conv2D(16, 3, padding=1, activation="relu"))
+        == "Conv2D(-1 -> 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), Activation(relu))"
+    )
+    assert repr(
+        nn.Conv2D(4, 3, strides=2, dilation=2, groups=2, use_bias=False, in_channels=4)
+    ) == (
+        "Conv2D(2 -> 4, kernel_size=(3, 3), stride=(2, 2), dilation=(2, 2), groups=2, bias=False)"
+    )
+    assert repr(nn.MaxPool2D()) == (
+        "MaxPool2D(size=(2, 2), stride=(2, 2), padding=(0, 0), "
+        "ceil_mode=False, global_pool=False, pool_type=max, "
+        "layout=NCHW)"
+    )
     assert repr(nn.AvgPool2D(3, 1, 1, ceil_mode=True)) == (
         "AvgPool2D(size=(3, 3), stride=(1, 1), padding=(1, 1), ceil_mode=True, "
-        "global_pool=False, pool_type=avg, layout=NCHW)")
+        "global_pool=False, pool_type=avg, layout=NCHW)"
+    )
     assert repr(nn.GlobalAvgPool2D()) == (
         "GlobalAvgPool2D(size=(1, 1), stride=(1, 1), padding=(0, 0), ceil_mode=True, "
-        "global_pool=True, pool_type=avg, layout=NCHW)")
+        "global_pool=True, pool_type=avg, layout=NCHW)"
+    )
     assert repr(nn.GlobalMaxPool2D()).startswith("GlobalMaxPool2D(size=(1, 1)")
 
 

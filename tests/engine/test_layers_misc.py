@@ -37,8 +37,9 @@ def test_embedding_looks_up_rows_and_adds_gradients_of_repeated_indices():
 
 def test_embedding_gradient_matches_finite_differences():
     indices = np.array([0, 2, 2, 1])
-    assert_gradients_match(lambda w: npx.embedding(indices, w, input_dim=3, output_dim=2),
-                           _random((3, 2)))
+    assert_gradients_match(
+        lambda w: npx.embedding(indices, w, input_dim=3, output_dim=2), _random((3, 2))
+    )
 
 
 def test_embedding_rejects_indices_outside_the_vocabulary():
@@ -65,8 +66,9 @@ def test_leaky_relu_values_gradient_and_repr():
         nn.LeakyReLU(-1)
 
 
-@pytest.mark.parametrize("layer_factory", [lambda: nn.ELU(0.7), nn.SELU, nn.GELU,
-                                           lambda: nn.Swish(1.5)])
+@pytest.mark.parametrize(
+    "layer_factory", [lambda: nn.ELU(0.7), nn.SELU, nn.GELU, lambda: nn.Swish(1.5)]
+)
 def test_activation_gradients_match_finite_differences(layer_factory):
     assert_gradients_match(layer_factory(), _random((3, 5)), rtol=1e-4, atol=1e-6)
 
@@ -75,13 +77,16 @@ def test_activation_values():
     x = onp.array([-1.5, -0.2, 0.0, 0.4, 2.0])
     gelu = [v * 0.5 * (1 + math.erf(v / math.sqrt(2))) for v in x]
     onp.testing.assert_allclose(nn.GELU()(np.array(x)).asnumpy(), gelu, atol=1e-6)
-    onp.testing.assert_allclose(nn.ELU()(np.array(x)).asnumpy(),
-                                onp.where(x > 0, x, onp.expm1(x)), rtol=1e-6)
-    selu = onp.where(x > 0, leaky_relu_family.SELU_LAMBDA * x,
-                     leaky_relu_family.SELU_LAMBDA * leaky_relu_family.SELU_ALPHA * onp.expm1(x))
+    onp.testing.assert_allclose(
+        nn.ELU()(np.array(x)).asnumpy(), onp.where(x > 0, x, onp.expm1(x)), rtol=1e-6
+    )
+    selu = onp.where(
+        x > 0,
+        leaky_relu_family.SELU_LAMBDA * x,
+        leaky_relu_family.SELU_LAMBDA * leaky_relu_family.SELU_ALPHA * onp.expm1(x),
+    )
     onp.testing.assert_allclose(nn.SELU()(np.array(x)).asnumpy(), selu, rtol=1e-6)
-    onp.testing.assert_allclose(nn.Swish()(np.array(x)).asnumpy(), x / (1 + onp.exp(-x)),
-                                rtol=1e-6)
+    onp.testing.assert_allclose(nn.Swish()(np.array(x)).asnumpy(), x / (1 + onp.exp(-x)), rtol=1e-6)
 
 
 def test_prelu_learns_one_slope_or_one_per_channel():
@@ -92,10 +97,12 @@ def test_prelu_learns_one_slope_or_one_per_channel():
     per_channel = nn.PReLU(init.Constant(0.5), in_channels=3)
     per_channel.initialize()
     assert per_channel.alpha.shape == (3,)
-    assert_gradients_match(lambda x, a: leaky_relu_family.prelu(x, a), _random((2, 3, 2)),
-                           onp.array([0.1, 0.2, 0.3]))
-    assert_gradients_match(lambda x, a: leaky_relu_family.prelu(x, a), _random((4, 2)),
-                           onp.array([0.3]))
+    assert_gradients_match(
+        lambda x, a: leaky_relu_family.prelu(x, a), _random((2, 3, 2)), onp.array([0.1, 0.2, 0.3])
+    )
+    assert_gradients_match(
+        lambda x, a: leaky_relu_family.prelu(x, a), _random((4, 2)), onp.array([0.3])
+    )
 
 
 def test_erf_is_accurate_to_float32_resolution():

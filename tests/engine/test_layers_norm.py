@@ -22,19 +22,30 @@ def _stats(channels):
 
 # ----------------------------------------------------------------- gradients
 @settings(max_examples=25, deadline=None)
-@given(shape=st.sampled_from([(4, 3), (3, 2, 4), (2, 3, 3, 2)]), axis=st.sampled_from([1, -1]),
-       fix_gamma=st.booleans(), seed=st.integers(0, 1000))
+@given(
+    shape=st.sampled_from([(4, 3), (3, 2, 4), (2, 3, 3, 2)]),
+    axis=st.sampled_from([1, -1]),
+    fix_gamma=st.booleans(),
+    seed=st.integers(0, 1000),
+)
 def test_batch_norm_training_gradients_match_finite_differences(shape, axis, fix_gamma, seed):
     channels = shape[axis]
     running_mean, running_var = _stats(channels)
 
     def bn(x, gamma, beta):
         with autograd.train_mode():
-            return npx.batch_norm(x, gamma, beta, running_mean, running_var, eps=1e-5,
-                                  fix_gamma=fix_gamma, axis=axis)
+            return npx.batch_norm(
+                x, gamma, beta, running_mean, running_var, eps=1e-5, fix_gamma=fix_gamma, axis=axis
+            )
 
-    assert_gradients_match(bn, _random(shape, seed), _random((channels,), seed + 1),
-                           _random((channels,), seed + 2), rtol=1e-4, atol=1e-6)
+    assert_gradients_match(
+        bn,
+        _random(shape, seed),
+        _random((channels,), seed + 1),
+        _random((channels,), seed + 2),
+        rtol=1e-4,
+        atol=1e-6,
+    )
 
 
 def test_batch_norm_prediction_gradients_match_finite_differences():
@@ -49,13 +60,21 @@ def test_batch_norm_prediction_gradients_match_finite_differences():
 
 
 @settings(max_examples=25, deadline=None)
-@given(shape=st.sampled_from([(4, 3), (2, 3, 5), (2, 2, 2, 3)]),
-       axis=st.sampled_from([-1, 1, 0]), seed=st.integers(0, 1000))
+@given(
+    shape=st.sampled_from([(4, 3), (2, 3, 5), (2, 2, 2, 3)]),
+    axis=st.sampled_from([-1, 1, 0]),
+    seed=st.integers(0, 1000),
+)
 def test_layer_norm_gradients_match_finite_differences(shape, axis, seed):
     size = shape[axis]
-    assert_gradients_match(lambda x, g, b: npx.layer_norm(x, g, b, axis=axis),
-                           _random(shape, seed), _random((size,), seed + 1),
-                           _random((size,), seed + 2), rtol=1e-4, atol=1e-6)
+    assert_gradients_match(
+        lambda x, g, b: npx.layer_norm(x, g, b, axis=axis),
+        _random(shape, seed),
+        _random((size,), seed + 1),
+        _random((size,), seed + 2),
+        rtol=1e-4,
+        atol=1e-6,
+    )
 
 
 def test_batch_norm_layer_used_twice_gets_the_sum_of_both_gradients():
@@ -64,11 +83,11 @@ def test_batch_norm_layer_used_twice_gets_the_sum_of_both_gradients():
     def twice(x, gamma, beta):
         with autograd.train_mode():
             h = npx.batch_norm(x, gamma, beta, running_mean, running_var, fix_gamma=False)
-            return npx.batch_norm(h * h, gamma, beta, running_mean, running_var,
-                                  fix_gamma=False)
+            return npx.batch_norm(h * h, gamma, beta, running_mean, running_var, fix_gamma=False)
 
-    assert_gradients_match(twice, _random((4, 3)), _random((3,), 1), _random((3,), 2),
-                           rtol=1e-4, atol=1e-6)
+    assert_gradients_match(
+        twice, _random((4, 3)), _random((3,), 1), _random((3,), 2), rtol=1e-4, atol=1e-6
+    )
 
 
 # --------------------------------------------------------------- BatchNorm
@@ -84,11 +103,13 @@ def test_training_normalizes_with_batch_statistics_and_updates_running_ones():
     out = y.asnumpy()
     onp.testing.assert_allclose(out.mean(axis=(0, 2, 3)), 0, atol=1e-5)
     onp.testing.assert_allclose(out.var(axis=(0, 2, 3)), 1, atol=1e-3)
-    batch_mean, batch_var = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))   # biased variance
-    onp.testing.assert_allclose(layer.running_mean.data().asnumpy(), 0.1 * batch_mean,
-                                rtol=1e-5, atol=1e-6)
-    onp.testing.assert_allclose(layer.running_var.data().asnumpy(), 0.9 + 0.1 * batch_var,
-                                rtol=1e-5)
+    batch_mean, batch_var = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))  # biased variance
+    onp.testing.assert_allclose(
+        layer.running_mean.data().asnumpy(), 0.1 * batch_mean, rtol=1e-5, atol=1e-6
+    )
+    onp.testing.assert_allclose(
+        layer.running_var.data().asnumpy(), 0.9 + 0.1 * batch_var, rtol=1e-5
+    )
 
 
 def test_prediction_uses_running_statistics_and_changes_nothing():
@@ -98,15 +119,16 @@ def test_prediction_uses_running_statistics_and_changes_nothing():
     layer.running_var.set_data(onp.array([4.0, 0.25]))
     versions = (layer.running_mean.version, layer.running_var.version)
     y = layer(np.array([[3.0, 0.0]]))
-    onp.testing.assert_allclose(y.asnumpy(), [[2 / onp.sqrt(4 + 1e-5), 1 / onp.sqrt(0.25 + 1e-5)]],
-                                rtol=1e-5)
+    onp.testing.assert_allclose(
+        y.asnumpy(), [[2 / onp.sqrt(4 + 1e-5), 1 / onp.sqrt(0.25 + 1e-5)]], rtol=1e-5
+    )
     assert (layer.running_mean.version, layer.running_var.version) == versions
 
 
 def test_running_statistic_updates_bump_the_parameter_versions():
     layer = nn.BatchNorm()
     layer.initialize()
-    layer(np.ones((2, 3)))                        # prediction mode: shapes, no update
+    layer(np.ones((2, 3)))  # prediction mode: shapes, no update
     before = (layer.running_mean.version, layer.running_var.version)
     with autograd.train_mode():
         layer(np.array(_random((4, 3))))
@@ -128,7 +150,7 @@ def test_scale_and_center_false_freeze_gamma_and_beta():
     layer.initialize()
     layer(np.ones((2, 3)))
     assert layer.gamma.grad_req == "null" and layer.beta.grad_req == "null"
-    layer.gamma.set_data(onp.full(3, 5.0))       # fix_gamma: gamma is treated as 1
+    layer.gamma.set_data(onp.full(3, 5.0))  # fix_gamma: gamma is treated as 1
     with autograd.record():
         y = layer(np.array(_random((4, 3))))
     onp.testing.assert_allclose(y.asnumpy().std(axis=0), 1, rtol=1e-3)
@@ -136,11 +158,17 @@ def test_scale_and_center_false_freeze_gamma_and_beta():
 
 def test_batch_norm_parameters_and_repr_follow_gluon():
     layer = nn.BatchNorm()
-    assert repr(layer) == ("BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=False, "
-                           "use_global_stats=False, in_channels=-1)")
+    assert repr(layer) == (
+        "BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=False, "
+        "use_global_stats=False, in_channels=-1)"
+    )
     names = list(layer.collect_params().keys())
-    assert [n[len(layer.prefix):] for n in names] == ["gamma", "beta", "running_mean",
-                                                      "running_var"]
+    assert [n[len(layer.prefix) :] for n in names] == [
+        "gamma",
+        "beta",
+        "running_mean",
+        "running_var",
+    ]
     assert layer.running_mean.grad_req == "null" and layer.running_var.grad_req == "null"
     layer.initialize()
     layer(np.zeros((2, 5, 3)))
@@ -162,9 +190,14 @@ def test_layer_norm_normalizes_each_row():
     layer.initialize()
     y = layer(np.array([[1.0, 2, 3, 4, 5], [1, 1, 2, 2, 2]]))
     onp.testing.assert_allclose(
-        y.asnumpy(), [[-1.41421, -0.707105, 0.0, 0.707105, 1.41421],
-                      [-1.2247195, -1.2247195, 0.81647956, 0.81647956, 0.81647956]],
-        rtol=1e-4, atol=1e-5)
+        y.asnumpy(),
+        [
+            [-1.41421, -0.707105, 0.0, 0.707105, 1.41421],
+            [-1.2247195, -1.2247195, 0.81647956, 0.81647956, 0.81647956],
+        ],
+        rtol=1e-4,
+        atol=1e-5,
+    )
 
 
 def test_layer_norm_repr_and_deferred_shape():

@@ -39,18 +39,28 @@ def _close(a, b):
     onp.testing.assert_allclose(a, b, rtol=RTOL, atol=ATOL)
 
 
-@pytest.mark.parametrize("channels, kernel, strides, padding, dilation, groups, act", [
-    (6, 5, 1, 0, 1, 1, None),
-    (4, 3, 2, 1, 1, 1, "relu"),
-    (6, (3, 2), (1, 2), (2, 0), 1, 3, None),
-    (4, 3, 1, 2, 2, 2, "tanh"),
-])
+@pytest.mark.parametrize(
+    "channels, kernel, strides, padding, dilation, groups, act",
+    [
+        (6, 5, 1, 0, 1, 1, None),
+        (4, 3, 2, 1, 1, 1, "relu"),
+        (6, (3, 2), (1, 2), (2, 0), 1, 3, None),
+        (4, 3, 1, 2, 2, 2, "tanh"),
+    ],
+)
 def test_conv2d_matches_torch(channels, kernel, strides, padding, dilation, groups, act):
     x = _random((4, 6, 9, 8))
-    layer = nn.Conv2D(channels, kernel, strides=strides, padding=padding, dilation=dilation,
-                      groups=groups, activation=act)
+    layer = nn.Conv2D(
+        channels,
+        kernel,
+        strides=strides,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        activation=act,
+    )
     layer.initialize()
-    layer(np.array(x))                                      # infer in_channels
+    layer(np.array(x))  # infer in_channels
     w = _random(layer.weight.shape, 1)
     b = _random(layer.bias.shape, 2)
     layer.weight.set_data(w)
@@ -61,28 +71,44 @@ def test_conv2d_matches_torch(channels, kernel, strides, padding, dilation, grou
     wt = torch.tensor(w, requires_grad=True)
     bt = torch.tensor(b, requires_grad=True)
     activation = {None: lambda z: z, "relu": torch.relu, "tanh": torch.tanh}[act]
-    yt, gxt = _run_torch(lambda xt, wt, bt: activation(F.conv2d(
-        xt, wt, bt, stride=strides, padding=padding, dilation=dilation, groups=groups)),
-        x, head, wt, bt)
+    yt, gxt = _run_torch(
+        lambda xt, wt, bt: activation(
+            F.conv2d(xt, wt, bt, stride=strides, padding=padding, dilation=dilation, groups=groups)
+        ),
+        x,
+        head,
+        wt,
+        bt,
+    )
     _close(y, yt)
     _close(gx, gxt)
     _close(layer.weight.grad().asnumpy(), wt.grad.numpy())
     _close(layer.bias.grad().asnumpy(), bt.grad.numpy())
 
 
-@pytest.mark.parametrize("pool_size, strides, padding, ceil_mode", [
-    (2, None, 0, False), (3, 2, 1, False), (3, 2, 1, True), ((2, 3), (1, 2), (1, 1), True),
-])
+@pytest.mark.parametrize(
+    "pool_size, strides, padding, ceil_mode",
+    [
+        (2, None, 0, False),
+        (3, 2, 1, False),
+        (3, 2, 1, True),
+        ((2, 3), (1, 2), (1, 1), True),
+    ],
+)
 def test_max_and_avg_pooling_match_torch(pool_size, strides, padding, ceil_mode):
     x = _random((3, 2, 9, 7))
     for layer, torch_fn in (
-            (nn.MaxPool2D(pool_size, strides, padding, ceil_mode=ceil_mode), F.max_pool2d),
-            (nn.AvgPool2D(pool_size, strides, padding, ceil_mode=ceil_mode), F.avg_pool2d)):
+        (nn.MaxPool2D(pool_size, strides, padding, ceil_mode=ceil_mode), F.max_pool2d),
+        (nn.AvgPool2D(pool_size, strides, padding, ceil_mode=ceil_mode), F.avg_pool2d),
+    ):
         out_shape = layer(np.array(x)).shape
         head = _random(out_shape, 4)
         y, gx = _run_engine(layer, x, head)
-        yt, gxt = _run_torch(lambda xt: torch_fn(xt, pool_size, strides or pool_size, padding,
-                                                 ceil_mode=ceil_mode), x, head)
+        yt, gxt = _run_torch(
+            lambda xt: torch_fn(xt, pool_size, strides or pool_size, padding, ceil_mode=ceil_mode),
+            x,
+            head,
+        )
         _close(y, yt)
         _close(gx, gxt)
 
@@ -166,8 +192,7 @@ def test_layer_norm_matches_torch():
     y, gx = _run_engine(layer, x, head)
     gt = torch.tensor(gamma, requires_grad=True)
     bt = torch.tensor(beta, requires_grad=True)
-    yt, gxt = _run_torch(lambda xt, g, b: F.layer_norm(xt, (6,), g, b, eps=1e-5), x, head,
-                         gt, bt)
+    yt, gxt = _run_torch(lambda xt, g, b: F.layer_norm(xt, (6,), g, b, eps=1e-5), x, head, gt, bt)
     _close(y, yt)
     _close(gx, gxt)
     _close(layer.gamma.grad().asnumpy(), gt.grad.numpy())
@@ -199,12 +224,15 @@ def test_leaky_relu_matches_torch():
     _close(gx, gxt)
 
 
-@pytest.mark.parametrize("layer, torch_fn", [
-    (nn.ELU(0.5), lambda xt: F.elu(xt, 0.5)),
-    (nn.SELU(), F.selu),
-    (nn.GELU(), F.gelu),
-    (nn.Swish(), F.silu),
-])
+@pytest.mark.parametrize(
+    "layer, torch_fn",
+    [
+        (nn.ELU(0.5), lambda xt: F.elu(xt, 0.5)),
+        (nn.SELU(), F.selu),
+        (nn.GELU(), F.gelu),
+        (nn.Swish(), F.silu),
+    ],
+)
 def test_other_activations_match_torch(layer, torch_fn):
     x = _random((3, 5)) * 2
     head = _random(x.shape, 1)

@@ -41,8 +41,7 @@ def test_l2_loss_is_half_squared_error_averaged_per_sample():
     label = RNG.normal(size=(4, 3)).astype(onp.float32)
     out = loss.L2Loss()(np.array(pred), np.array(label))
     assert out.shape == (4,)
-    onp.testing.assert_allclose(out.asnumpy(), ((label - pred) ** 2 / 2).mean(axis=1),
-                                rtol=1e-6)
+    onp.testing.assert_allclose(out.asnumpy(), ((label - pred) ** 2 / 2).mean(axis=1), rtol=1e-6)
 
 
 def test_l2_loss_reshapes_a_flat_label_like_gluon():
@@ -90,8 +89,7 @@ def test_softmax_ce_accepts_float_labels_and_column_labels():
 
 
 def test_softmax_ce_is_stable_for_huge_logits():
-    out = loss.SoftmaxCrossEntropyLoss()(np.array([[1000.0, 0.0], [0.0, 1000.0]]),
-                                         np.array([0, 0]))
+    out = loss.SoftmaxCrossEntropyLoss()(np.array([[1000.0, 0.0], [0.0, 1000.0]]), np.array([0, 0]))
     onp.testing.assert_allclose(out.asnumpy(), [0.0, 1000.0])
 
 
@@ -99,11 +97,13 @@ def test_softmax_ce_dense_labels_and_from_logits():
     pred = RNG.normal(size=(3, 4)).astype(onp.float32)
     dist = RNG.dirichlet(onp.ones(4), size=3).astype(onp.float32)
     dense = loss.SoftmaxCrossEntropyLoss(sparse_label=False)(np.array(pred), np.array(dist))
-    onp.testing.assert_allclose(dense.asnumpy(), -(_log_softmax(pred) * dist).sum(axis=1),
-                                rtol=1e-5)
+    onp.testing.assert_allclose(
+        dense.asnumpy(), -(_log_softmax(pred) * dist).sum(axis=1), rtol=1e-5
+    )
     logp = _log_softmax(pred)
-    from_logits = loss.SoftmaxCrossEntropyLoss(from_logits=True)(np.array(logp),
-                                                                 np.array([1, 0, 3]))
+    from_logits = loss.SoftmaxCrossEntropyLoss(from_logits=True)(
+        np.array(logp), np.array([1, 0, 3])
+    )
     onp.testing.assert_allclose(from_logits.asnumpy(), -logp[[0, 1, 2], [1, 0, 3]], rtol=1e-6)
 
 
@@ -120,7 +120,8 @@ def test_softmax_ce_sample_weight_and_weight():
     label = onp.array([0, 1, 2])
     plain = loss.SoftmaxCrossEntropyLoss()(np.array(pred), np.array(label)).asnumpy()
     weighted = loss.SoftmaxCrossEntropyLoss(weight=2.0)(
-        np.array(pred), np.array(label), np.array([[1.0], [0.0], [3.0]])).asnumpy()
+        np.array(pred), np.array(label), np.array([[1.0], [0.0], [3.0]])
+    ).asnumpy()
     onp.testing.assert_allclose(weighted, plain * [2.0, 0.0, 6.0], rtol=1e-6)
 
 
@@ -214,8 +215,9 @@ def test_gradcheck_softmax_ce_dense_label_wrt_both():
     dist = RNG.dirichlet(onp.ones(4), size=3)
     ce = loss.SoftmaxCrossEntropyLoss(sparse_label=False)
     assert_gradients_match(ce, pred, dist)
-    assert_gradients_match(loss.SoftmaxCrossEntropyLoss(sparse_label=False, from_logits=True),
-                           pred, dist)
+    assert_gradients_match(
+        loss.SoftmaxCrossEntropyLoss(sparse_label=False, from_logits=True), pred, dist
+    )
 
 
 def test_gradcheck_softmax_ce_from_logits_sparse():
@@ -237,8 +239,9 @@ def test_gradcheck_sigmoid_bce_all_forms():
 def test_gradcheck_l2_and_l1():
     pred, label = _pred_label((3, 4))
     assert_gradients_match(loss.L2Loss(weight=3.0), pred, label)
-    assert_gradients_match(lambda p, z: loss.L1Loss()(p, z, np.array([[1.0], [2.0], [0.5]])),
-                           pred, label)
+    assert_gradients_match(
+        lambda p, z: loss.L1Loss()(p, z, np.array([[1.0], [2.0], [0.5]])), pred, label
+    )
 
 
 # ---------------------------------------------------------------- NaN check

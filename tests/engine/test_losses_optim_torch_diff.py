@@ -45,38 +45,51 @@ def _compare(engine_pair, torch_pair):
 def test_softmax_cross_entropy_matches_torch():
     pred = RNG.normal(size=(8, 5)).astype(onp.float32) * 3
     label = RNG.integers(0, 5, size=8)
-    _compare(_engine_value_and_grad(loss.SoftmaxCrossEntropyLoss(), pred, label),
-             _torch_value_and_grad(
-                 lambda x, y: torch.nn.functional.cross_entropy(x, y, reduction="none"),
-                 pred, label))
+    _compare(
+        _engine_value_and_grad(loss.SoftmaxCrossEntropyLoss(), pred, label),
+        _torch_value_and_grad(
+            lambda x, y: torch.nn.functional.cross_entropy(x, y, reduction="none"), pred, label
+        ),
+    )
 
 
 def test_softmax_cross_entropy_dense_labels_match_torch():
     pred = RNG.normal(size=(4, 3)).astype(onp.float32)
     dist = RNG.dirichlet(onp.ones(3), size=4).astype(onp.float32)
-    _compare(_engine_value_and_grad(loss.SoftmaxCrossEntropyLoss(sparse_label=False), pred,
-                                    dist),
-             _torch_value_and_grad(
-                 lambda x, y: torch.nn.functional.cross_entropy(x, y, reduction="none"),
-                 pred, dist))
+    _compare(
+        _engine_value_and_grad(loss.SoftmaxCrossEntropyLoss(sparse_label=False), pred, dist),
+        _torch_value_and_grad(
+            lambda x, y: torch.nn.functional.cross_entropy(x, y, reduction="none"), pred, dist
+        ),
+    )
 
 
 def test_sigmoid_bce_matches_torch_per_sample_mean():
     pred = RNG.normal(size=(6, 4)).astype(onp.float32) * 4
     label = RNG.uniform(size=(6, 4)).astype(onp.float32)
-    _compare(_engine_value_and_grad(loss.SigmoidBinaryCrossEntropyLoss(), pred, label),
-             _torch_value_and_grad(
-                 lambda x, y: torch.nn.functional.binary_cross_entropy_with_logits(
-                     x, y, reduction="none").mean(dim=1), pred, label))
+    _compare(
+        _engine_value_and_grad(loss.SigmoidBinaryCrossEntropyLoss(), pred, label),
+        _torch_value_and_grad(
+            lambda x, y: torch.nn.functional.binary_cross_entropy_with_logits(
+                x, y, reduction="none"
+            ).mean(dim=1),
+            pred,
+            label,
+        ),
+    )
 
 
 def test_l2_and_l1_match_torch():
     pred = RNG.normal(size=(5, 3)).astype(onp.float32)
     label = RNG.normal(size=(5, 3)).astype(onp.float32)
-    _compare(_engine_value_and_grad(loss.L2Loss(), pred, label),
-             _torch_value_and_grad(lambda x, y: ((x - y) ** 2 / 2).mean(dim=1), pred, label))
-    _compare(_engine_value_and_grad(loss.L1Loss(), pred, label),
-             _torch_value_and_grad(lambda x, y: (x - y).abs().mean(dim=1), pred, label))
+    _compare(
+        _engine_value_and_grad(loss.L2Loss(), pred, label),
+        _torch_value_and_grad(lambda x, y: ((x - y) ** 2 / 2).mean(dim=1), pred, label),
+    )
+    _compare(
+        _engine_value_and_grad(loss.L1Loss(), pred, label),
+        _torch_value_and_grad(lambda x, y: (x - y).abs().mean(dim=1), pred, label),
+    )
 
 
 # -------------------------------------------------------------- optimizers
@@ -130,8 +143,11 @@ def test_sgd_momentum_matches_torch_with_constant_lr():
 def test_nag_matches_torch_nesterov():
     w0, grads = _case()
     got = _engine_steps("nag", {"learning_rate": 0.1, "momentum": 0.9, "wd": 0.01}, w0, grads)
-    want = _torch_steps(lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True,
-                                                  weight_decay=0.01), w0, grads)
+    want = _torch_steps(
+        lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01),
+        w0,
+        grads,
+    )
     onp.testing.assert_allclose(got, want, **F32)
 
 
@@ -140,28 +156,38 @@ def test_adam_one_step_matches_torch_with_mapped_epsilon():
     w0, grads = _case(steps=1)
     eps = 1e-3
     got = _engine_steps("adam", {"learning_rate": 0.01, "epsilon": eps}, w0, grads)
-    want = _torch_steps(lambda p: torch.optim.Adam(p, lr=0.01, eps=eps / math.sqrt(1 - 0.999)),
-                        w0, grads)
+    want = _torch_steps(
+        lambda p: torch.optim.Adam(p, lr=0.01, eps=eps / math.sqrt(1 - 0.999)), w0, grads
+    )
     onp.testing.assert_allclose(got, want, **F32)
 
 
 def test_rmsprop_matches_torch_with_negligible_epsilon():
     # Gluon puts epsilon inside the square root, torch outside; with ε → 0 they agree.
     w0, grads = _case()
-    got = _engine_steps("rmsprop", {"learning_rate": 0.01, "gamma1": 0.9, "epsilon": 1e-20},
-                        w0, grads)
-    want = _torch_steps(lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-20),
-                        w0, grads)
+    got = _engine_steps(
+        "rmsprop", {"learning_rate": 0.01, "gamma1": 0.9, "epsilon": 1e-20}, w0, grads
+    )
+    want = _torch_steps(lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-20), w0, grads)
     onp.testing.assert_allclose(got, want, **F32)
 
 
 def test_centered_rmsprop_matches_torch_centered_momentum():
     # Gluon's gamma2 is torch's momentum (delta = gamma2·delta - lr·g/sqrt(...)).
     w0, grads = _case()
-    got = _engine_steps("rmsprop", {"learning_rate": 0.01, "centered": True, "gamma1": 0.9,
-                                    "gamma2": 0.5, "epsilon": 1e-20}, w0, grads)
-    want = _torch_steps(lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-20,
-                                                      centered=True, momentum=0.5), w0, grads)
+    got = _engine_steps(
+        "rmsprop",
+        {"learning_rate": 0.01, "centered": True, "gamma1": 0.9, "gamma2": 0.5, "epsilon": 1e-20},
+        w0,
+        grads,
+    )
+    want = _torch_steps(
+        lambda p: torch.optim.RMSprop(
+            p, lr=0.01, alpha=0.9, eps=1e-20, centered=True, momentum=0.5
+        ),
+        w0,
+        grads,
+    )
     onp.testing.assert_allclose(got, want, **F32)
 
 
@@ -176,8 +202,10 @@ def test_training_step_of_an_mlp_matches_torch():
     from engine.gluon import nn
 
     sizes = (6, 5, 3)
-    ws = [(RNG.normal(size=(o, i)).astype(onp.float32), RNG.normal(size=o).astype(onp.float32))
-          for i, o in zip(sizes[:-1], sizes[1:])]
+    ws = [
+        (RNG.normal(size=(o, i)).astype(onp.float32), RNG.normal(size=o).astype(onp.float32))
+        for i, o in zip(sizes[:-1], sizes[1:])
+    ]
     X = RNG.normal(size=(8, 6)).astype(onp.float32)
     y = RNG.integers(0, 3, size=8)
     net = nn.Sequential()
@@ -203,7 +231,9 @@ def test_training_step_of_an_mlp_matches_torch():
         torch.nn.functional.cross_entropy(model(torch.tensor(X)), torch.tensor(y)).backward()
         opt.step()
     for layer, torch_layer in zip(net, [model[0], model[2]]):
-        onp.testing.assert_allclose(layer.weight.data().asnumpy(),
-                                    torch_layer.weight.detach().numpy(), rtol=1e-4, atol=1e-5)
-        onp.testing.assert_allclose(layer.bias.data().asnumpy(),
-                                    torch_layer.bias.detach().numpy(), rtol=1e-4, atol=1e-5)
+        onp.testing.assert_allclose(
+            layer.weight.data().asnumpy(), torch_layer.weight.detach().numpy(), rtol=1e-4, atol=1e-5
+        )
+        onp.testing.assert_allclose(
+            layer.bias.data().asnumpy(), torch_layer.bias.detach().numpy(), rtol=1e-4, atol=1e-5
+        )

@@ -47,8 +47,9 @@ RESCALE, WD, CLIP = 0.5, 0.1, 1.5
 def test_sgd_formula(momentum, clip):
     w0, grads = _weight_and_grads()
     lr = 0.2
-    opt = optimizer.SGD(learning_rate=lr, momentum=momentum, wd=WD, rescale_grad=RESCALE,
-                        clip_gradient=clip)
+    opt = optimizer.SGD(
+        learning_rate=lr, momentum=momentum, wd=WD, rescale_grad=RESCALE, clip_gradient=clip
+    )
     w, mom, ref = w0.astype(onp.float64), 0.0, []
     for g in grads:
         g = _clip(RESCALE * g, clip)
@@ -65,8 +66,9 @@ def test_sgd_formula(momentum, clip):
 def test_nag_formula(momentum):
     w0, grads = _weight_and_grads()
     lr = 0.1
-    opt = optimizer.NAG(learning_rate=lr, momentum=momentum, wd=WD, rescale_grad=RESCALE,
-                        clip_gradient=CLIP)
+    opt = optimizer.NAG(
+        learning_rate=lr, momentum=momentum, wd=WD, rescale_grad=RESCALE, clip_gradient=CLIP
+    )
     w, mom, ref = w0.astype(onp.float64), 0.0, []
     for g in grads:
         g = _clip(RESCALE * g, CLIP)
@@ -90,7 +92,7 @@ def test_adam_formula_bias_correction_in_lr(clip):
         g = _clip(RESCALE * g + WD * w, clip)  # weight decay before clipping, as MXNet
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
-        lr_t = lr * math.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        lr_t = lr * math.sqrt(1 - b2**t) / (1 - b1**t)
         w = w - lr_t * m / (onp.sqrt(v) + eps)
         ref.append(w)
     _check(_run(opt, w0, grads), ref)
@@ -105,8 +107,9 @@ def test_adam_defaults_are_mxnet_defaults():
 def test_rmsprop_formula_epsilon_inside_sqrt(centered):
     w0, grads = _weight_and_grads()
     lr, g1, g2, eps = 0.01, 0.9, 0.9, 1e-8
-    opt = optimizer.RMSProp(learning_rate=lr, centered=centered, wd=WD, rescale_grad=RESCALE,
-                            clip_weights=2.0)
+    opt = optimizer.RMSProp(
+        learning_rate=lr, centered=centered, wd=WD, rescale_grad=RESCALE, clip_weights=2.0
+    )
     w, n, mg, delta, ref = w0.astype(onp.float64), 0.0, 0.0, 0.0, []
     for g in grads:
         g = RESCALE * g + WD * w

@@ -128,7 +128,9 @@ def test_custom_initializer_sees_weights_only(capsys):
     net(np.ones((2, 20)))
     lines = capsys.readouterr().out.split("\n")
     assert [line for line in lines if line.startswith("Init")] == [
-        f"Init {net[0].weight.name} (256, 20)", f"Init {net[1].weight.name} (10, 256)"]
+        f"Init {net[0].weight.name} (256, 20)",
+        f"Init {net[1].weight.name} (10, 256)",
+    ]
     w = net[0].weight.data().asnumpy()
     assert ((w == 0) | (onp.abs(w) >= 5)).all()
 
@@ -136,8 +138,12 @@ def test_custom_initializer_sees_weights_only(capsys):
 def test_tied_layers_share_one_parameter_object():
     shared = nn.Dense(8, activation="relu")
     net = nn.Sequential()
-    net.add(nn.Dense(8, activation="relu"), shared, nn.Dense(8, activation="relu",
-                                                             params=shared.params), nn.Dense(10))
+    net.add(
+        nn.Dense(8, activation="relu"),
+        shared,
+        nn.Dense(8, activation="relu", params=shared.params),
+        nn.Dense(10),
+    )
     net.initialize()
     net(np.random.uniform(size=(2, 20)))
     assert net[1].weight is net[2].weight

@@ -41,8 +41,12 @@ def test_keys_are_structural_and_the_file_is_a_plain_npz(saved):
     named = Named()
     named.initialize()
     named.save_parameters(path)
-    assert sorted(npx.load(path)) == ["hidden.bias", "hidden.weight", "output.bias",
-                                      "output.weight"]
+    assert sorted(npx.load(path)) == [
+        "hidden.bias",
+        "hidden.weight",
+        "output.bias",
+        "output.weight",
+    ]
 
 
 def test_round_trip_restores_values_into_a_fresh_deferred_net(saved):
@@ -65,8 +69,11 @@ def _unchanged(net, before):
 def test_missing_key_names_it_and_changes_nothing(saved, tmp_path):
     _, path = saved
     bigger = nn.Sequential()
-    bigger.add(nn.Dense(8, activation="relu", in_units=20), nn.Dense(3, in_units=8),
-               nn.Dense(2, in_units=3))
+    bigger.add(
+        nn.Dense(8, activation="relu", in_units=20),
+        nn.Dense(3, in_units=8),
+        nn.Dense(2, in_units=3),
+    )
     bigger.initialize()
     before = _state(bigger)
     with pytest.raises(AssertionError, match="Parameter '2.weight' is missing in file"):

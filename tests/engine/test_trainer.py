@@ -68,7 +68,8 @@ def test_stale_gradient_raises_gluon_user_warning_and_changes_nothing():
     assert str(info.value).startswith(
         "Gradient of Parameter `net0_unused` on context cpu(0) has not been updated by "
         "backward since last `step`. This could mean a bug in your model that made it only "
-        "use a subset of the Parameters (Blocks) for this iteration.")
+        "use a subset of the Parameters (Blocks) for this iteration."
+    )
     assert used.data().asnumpy().tolist() == [1.0]  # checked before anything was updated
     trainer.step(1, ignore_stale_grad=True)
     assert used.data().asnumpy().tolist() == [0.0]

@@ -19,12 +19,14 @@ def test_conv_net_beats_90_percent_on_held_out_digits():
     split = digits(seed=0)
     X_train, y_train, X_test, y_test = split
     net = nn.Sequential()
-    net.add(nn.Conv2D(16, 3, padding=1, activation="relu"),
-            nn.MaxPool2D(),
-            nn.Conv2D(32, 3, padding=1, activation="relu"),
-            nn.MaxPool2D(),
-            nn.Flatten(),
-            nn.Dense(10))
+    net.add(
+        nn.Conv2D(16, 3, padding=1, activation="relu"),
+        nn.MaxPool2D(),
+        nn.Conv2D(32, 3, padding=1, activation="relu"),
+        nn.MaxPool2D(),
+        nn.Flatten(),
+        nn.Dense(10),
+    )
     net.initialize(init.Xavier())
     loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
     trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": 0.01})
@@ -34,7 +36,7 @@ def test_conv_net_beats_90_percent_on_held_out_digits():
     for _epoch in range(4):
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch):
-            idx = order[start:start + batch]
+            idx = order[start : start + batch]
             with autograd.record():
                 loss = loss_fn(net(np.array(X[idx])), np.array(y[idx]))
             loss.backward()

@@ -20,7 +20,7 @@ def _train(net, split, trainer, epochs, batch_size, loss_fn):
     for _ in range(epochs):
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             xb, yb = np.array(X[idx]), np.array(y[idx])
             with autograd.record():
                 value = loss_fn(net(xb), yb)
@@ -37,8 +37,9 @@ def test_chapter_mlp_learns_teacher_data_well_above_chance():
     net.initialize(init.Xavier())
     trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": 0.003})
     start = time.perf_counter()
-    _train(net, split, trainer, epochs=30, batch_size=64,
-           loss_fn=gluon.loss.SoftmaxCrossEntropyLoss())
+    _train(
+        net, split, trainer, epochs=30, batch_size=64, loss_fn=gluon.loss.SoftmaxCrossEntropyLoss()
+    )
     elapsed = time.perf_counter() - start
     test_acc = _accuracy(net, split.X_test, split.y_test)
     # Measured ≈0.73 on held-out data (train 1.0) in about a second; 0.5 is 5× chance.
@@ -54,8 +55,9 @@ def test_playground_tanh_mlp_separates_spiral():
     net.initialize(init.Xavier())
     trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": 0.02})
     start = time.perf_counter()
-    _train(net, split, trainer, epochs=300, batch_size=25,
-           loss_fn=gluon.loss.SoftmaxCrossEntropyLoss())
+    _train(
+        net, split, trainer, epochs=300, batch_size=25, loss_fn=gluon.loss.SoftmaxCrossEntropyLoss()
+    )
     elapsed = time.perf_counter() - start
     assert _accuracy(net, split.X_test, split.y_test) >= 0.95
     assert elapsed < 60

@@ -13,14 +13,29 @@ def _run(args, env_changes=None, timeout=120):
     env = dict(os.environ)
     env.update(env_changes or {})
     env = {k: v for k, v in env.items() if v is not None}
-    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True,
-                          text=True, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "explorer", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
 
 
 def test_help_explains_every_option():
     text = build_parser().format_help()
-    for option in ("MODEL.py", "--example", "--select", "--run", "--screenshot", "--size",
-                   "--quit", "rgnet", "digits-cnn", "build()"):
+    for option in (
+        "MODEL.py",
+        "--example",
+        "--select",
+        "--run",
+        "--screenshot",
+        "--size",
+        "--quit",
+        "rgnet",
+        "digits-cnn",
+        "build()",
+    ):
         assert option in text
 
 
@@ -48,9 +63,21 @@ def test_screenshot_of_rgnet_with_selection_and_script(tmp_path):
     script = tmp_path / "demo.py"
     script.write_text("print('demo ran on', net[0][1][0].weight.name)\nnet.no_such_thing()\n")
     png = tmp_path / "out.png"
-    out = _run(["--example", "rgnet", "--select", "net[0][1][0].weight", "--run", str(script),
-                "--screenshot", str(png), "--size", "1000x700"],
-               {"QT_QPA_PLATFORM": None, "DISPLAY": None, "WAYLAND_DISPLAY": None})
+    out = _run(
+        [
+            "--example",
+            "rgnet",
+            "--select",
+            "net[0][1][0].weight",
+            "--run",
+            str(script),
+            "--screenshot",
+            str(png),
+            "--size",
+            "1000x700",
+        ],
+        {"QT_QPA_PLATFORM": None, "DISPLAY": None, "WAYLAND_DISPLAY": None},
+    )
     # The failing script is reported outside the window too; the screenshot is still written.
     assert out.returncode == 1, out.stderr
     assert "demo.py, line 2: AttributeError" in out.stderr

@@ -91,8 +91,9 @@ def test_slice_shows_chosen_axes_and_fixed_indices(rows, cols):
     assert picture.source.shape == (values.shape[rows], values.shape[cols])
     assert every_pixel_maps_back(picture, values) == picture.source.size
     index = picture.index_of(1, 0)
-    assert [index[a] for a in range(4) if a not in (rows, cols)] == \
-        [fixed[a] for a in range(4) if a not in (rows, cols)]
+    assert [index[a] for a in range(4) if a not in (rows, cols)] == [
+        fixed[a] for a in range(4) if a not in (rows, cols)
+    ]
 
 
 def test_slice_with_the_same_axis_twice_is_refused():
@@ -117,8 +118,10 @@ def test_downsampled_pixel_is_the_largest_magnitude_element_of_its_block(shape):
     assert cols == math.ceil(shape[1] / display.col_step)
     assert display.image.dtype == np.float32 and display.image.flags.c_contiguous
     for r, c in [(0, 0), (rows - 1, cols - 1), (rows // 2, cols // 3)]:
-        block = values[r * display.row_step:(r + 1) * display.row_step,
-                       c * display.col_step:(c + 1) * display.col_step]
+        block = values[
+            r * display.row_step : (r + 1) * display.row_step,
+            c * display.col_step : (c + 1) * display.col_step,
+        ]
         assert abs(display.image[r, c]) == np.abs(block).max()
         where = block_extreme(values, display, r, c)
         assert values[where] == display.image[r, c]
@@ -246,8 +249,11 @@ def test_one_pass_statistics_and_image_equal_the_separate_computations(shape):
     assert (display.row_step, display.col_step) == (separate.row_step, separate.col_step)
     assert display.image[-1, -1] == 40.0
     alone = tensor_statistics(values)
-    assert (stats.min, stats.max, stats.zero_fraction) == \
-        (alone.min, alone.max, alone.zero_fraction)
+    assert (stats.min, stats.max, stats.zero_fraction) == (
+        alone.min,
+        alone.max,
+        alone.zero_fraction,
+    )
     # Bands and flat chunks sum in another order: equal up to float rounding.
     assert stats.mean == pytest.approx(alone.mean, rel=1e-5, abs=1e-9)
     assert stats.std == pytest.approx(alone.std, rel=1e-6)

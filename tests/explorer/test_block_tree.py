@@ -23,16 +23,21 @@ def _param_paths(root):
 def test_rgnet_paths_follow_the_chapter_listing():
     net, root = _open("rgnet")
     paths = _param_paths(root)
-    assert paths[:4] == ["net[0][0][0].weight", "net[0][0][0].bias", "net[0][0][1].weight",
-                         "net[0][0][1].bias"]
+    assert paths[:4] == [
+        "net[0][0][0].weight",
+        "net[0][0][0].bias",
+        "net[0][0][1].weight",
+        "net[0][0][1].bias",
+    ]
     assert "net[0][1][0].bias" in paths and paths[-1] == "net[1].bias"
     # Every path evaluates to the parameter it names.
     for node in root.walk():
         assert eval(node.path, {"net": net}) is node.obj
 
 
-@pytest.mark.parametrize("example_id", ["mlp-class", "nestmlp", "mysequential", "fancymlp",
-                                        "chimera", "tied"])
+@pytest.mark.parametrize(
+    "example_id", ["mlp-class", "nestmlp", "mysequential", "fancymlp", "chimera", "tied"]
+)
 def test_every_access_path_evaluates_to_its_object(example_id):
     net, root = _open(example_id)
     for node in root.walk():
@@ -57,8 +62,10 @@ def test_parameter_order_is_collect_params_order():
 def test_tied_layer_is_marked_with_its_first_occurrence():
     net, root = _open("tied")
     tied = [n for n in root.walk() if n.tied_to is not None]
-    assert [(n.path, n.tied_to.path) for n in tied] == [("net[2].weight", "net[1].weight"),
-                                                        ("net[2].bias", "net[1].bias")]
+    assert [(n.path, n.tied_to.path) for n in tied] == [
+        ("net[2].weight", "net[1].weight"),
+        ("net[2].bias", "net[1].bias"),
+    ]
     t = totals(root)
     assert t.shared == 8 * 8 + 8
     assert t.parameters == sum(p.data().size for p in net.collect_params().values())
@@ -70,13 +77,17 @@ def test_constant_is_not_trainable():
     assert t.parameters - t.trainable == 20 * 20
 
 
-@pytest.mark.parametrize("pattern", [".*weight", "dense.*_bias", ".*0_.*|.*1_weight", "nothing",
-                                     "sequential"])
+@pytest.mark.parametrize(
+    "pattern", [".*weight", "dense.*_bias", ".*0_.*|.*1_weight", "nothing", "sequential"]
+)
 def test_filter_shows_exactly_what_collect_params_returns(pattern):
     for example_id in ("rgnet", "tied", "chimera"):
         net, root = _open(example_id)
-        shown = [n.obj for n in filter_tree(root, net.collect_params(pattern).values()).walk()
-                 if n.is_param]
+        shown = [
+            n.obj
+            for n in filter_tree(root, net.collect_params(pattern).values()).walk()
+            if n.is_param
+        ]
         assert shown == list(net.collect_params(pattern).values())
         assert all(re.match(pattern, p.name) for p in shown)
 

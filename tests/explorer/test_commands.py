@@ -24,8 +24,11 @@ def session():
 
 
 def values(net):
-    return {name: p.data().asnumpy().copy() for name, p in net.collect_params().items()
-            if p.is_initialized}
+    return {
+        name: p.data().asnumpy().copy()
+        for name, p in net.collect_params().items()
+        if p.is_initialized
+    }
 
 
 def assert_same(a, b):
@@ -52,8 +55,12 @@ def test_console_edits_undo_and_redo_bit_for_bit(session):
 def test_versions_only_move_forward_through_undo_and_redo(session):
     weight = session.net[0].weight
     seen = [weight.version]
-    for step in (lambda: session.execute("net[0].weight.data()[:] *= 2"), session.undo,
-                 session.redo, session.undo):
+    for step in (
+        lambda: session.execute("net[0].weight.data()[:] *= 2"),
+        session.undo,
+        session.redo,
+        session.undo,
+    ):
         step()
         seen.append(weight.version)
     assert seen == sorted(seen) and len(set(seen)) == len(seen)
@@ -91,8 +98,10 @@ def test_undo_restores_sharing_and_names():
     shared = net[1].weight
     names = list(net.collect_params().keys())
     # Untie by hand in the console: a fresh Dense takes net[2]'s place.
-    s.execute("net._children['2'] = nn.Dense(8, activation='relu', in_units=8)\n"
-              "net._children['2'].initialize()")
+    s.execute(
+        "net._children['2'] = nn.Dense(8, activation='relu', in_units=8)\n"
+        "net._children['2'].initialize()"
+    )
     assert net[2].weight is not shared
     s.undo()
     assert net[2].weight is shared

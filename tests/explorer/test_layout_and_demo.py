@@ -79,16 +79,22 @@ def test_switching_example_selects_first_weight_with_a_gradient(qtbot, window):
         window.example_actions[example].trigger()
         qtbot.waitUntil(lambda: window.session.selected_path is not None, timeout=2000)
         assert window.session.selected_path == window.session.first_weight_path()
-        qtbot.waitUntil(lambda: window.tensor_view.grad_panel.histogram.statistics is not None
-                        and window.tensor_view.grad_panel.histogram.statistics.max > 0,
-                        timeout=2000)
+        qtbot.waitUntil(
+            lambda: (
+                window.tensor_view.grad_panel.histogram.statistics is not None
+                and window.tensor_view.grad_panel.histogram.statistics.max > 0
+            ),
+            timeout=2000,
+        )
         assert "Select a parameter" not in window.tensor_view.data_panel.message
 
 
 def test_copied_code_log_runs_as_a_script(qtbot, window, tmp_path):
     window.example_actions["tied"].trigger()
-    qtbot.waitUntil(lambda: "loss.backward()" in window.code_log_view.text().split(
-        "Examples → tied")[-1], timeout=2000)
+    qtbot.waitUntil(
+        lambda: "loss.backward()" in window.code_log_view.text().split("Examples → tied")[-1],
+        timeout=2000,
+    )
     window.select("net[3].weight")
     window.compute_gradients()
     window.code_log_view.copy_all()
@@ -96,17 +102,24 @@ def test_copied_code_log_runs_as_a_script(qtbot, window, tmp_path):
     assert script.startswith("from engine import np, npx, init, autograd, gluon\n")
     path = tmp_path / "log.py"
     path.write_text(script)
-    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
-                            timeout=60, cwd=str(tmp_path),
-                            env={"PYTHONPATH": str(REPOSITORY), "PATH": ""})
+    result = subprocess.run(
+        [sys.executable, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=str(tmp_path),
+        env={"PYTHONPATH": str(REPOSITORY), "PATH": ""},
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_build_function_model_logs_net_equals_build(window, tmp_path):
     model = tmp_path / "built.py"
-    model.write_text("from engine.gluon import nn\n\ndef build():\n    net = nn.Sequential()\n"
-                     "    net.add(nn.Dense(4, in_units=6))\n    net.initialize()\n"
-                     "    return net\n")
+    model.write_text(
+        "from engine.gluon import nn\n\ndef build():\n    net = nn.Sequential()\n"
+        "    net.add(nn.Dense(4, in_units=6))\n    net.initialize()\n"
+        "    return net\n"
+    )
     assert window.open_model(str(model))
     assert "read())\nnet = build()" in window.code_log_view.text()
 

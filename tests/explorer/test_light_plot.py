@@ -21,8 +21,9 @@ def shown_title(axis):
 
 
 def title_colour(axis):
-    return QColor(axis.label.document().firstBlock().begin().fragment().charFormat()
-                  .foreground().color())
+    return QColor(
+        axis.label.document().firstBlock().begin().fragment().charFormat().foreground().color()
+    )
 
 
 @pytest.fixture

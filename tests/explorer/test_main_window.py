@@ -93,8 +93,11 @@ def test_undo_and_redo_from_the_edit_menu_redraw_the_views(qtbot, window):
     window.undo_action.trigger()
     onp.testing.assert_array_equal(_shown_values(window), before)
     assert "net[0].weight.data()[:] = 3" not in window.code_log_view.text()
-    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
-                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert (_shown_values(window) == 3).all()
     assert window.code_log_view.text().rstrip().endswith("net[0].weight.data()[:] = 3")
 
@@ -180,8 +183,10 @@ def test_broken_model_shows_the_error_and_changes_nothing(qtbot, window, tmp_pat
 
 def test_opened_files_are_remembered(qtbot, window, tmp_path, settings_store):
     good = tmp_path / "mine.py"
-    good.write_text("from engine.gluon import nn\nnet = nn.Sequential()\n"
-                    "net.add(nn.Dense(3, in_units=4))\nnet.initialize()\n")
+    good.write_text(
+        "from engine.gluon import nn\nnet = nn.Sequential()\n"
+        "net.add(nn.Dense(3, in_units=4))\nnet.initialize()\n"
+    )
     assert window.open_model(str(good))
     assert settings_store.load().recent_files == [str(good)]
     assert [a.text() for a in window.recent_menu.actions()] == [str(good)]
@@ -225,17 +230,21 @@ def test_zero_gradients_and_the_gradient_title_says_which_batch(qtbot, window):
     import html
 
     title = html.unescape(window.tensor_view.grad_panel.title_label.text())
-    assert "Gradient   <span style='font-weight:normal'>of L2Loss on the file's x " \
+    assert (
+        "Gradient   <span style='font-weight:normal'>of L2Loss on the file's x "
         "(2 examples)" in title
+    )
     window.zero_grad_action.trigger()
     assert _shown_statistics(window.tensor_view.grad_panel).max == 0
     assert "zeroed by zero_grad()" in window.tensor_view.grad_panel.title_label.text()
     assert window.code_log_view.text().rstrip().endswith("net.collect_params().zero_grad()")
     window.console_view.run_command(
-        "with autograd.record():\n    l = net(np.ones((1, 20))).sum()\n")
+        "with autograd.record():\n    l = net(np.ones((1, 20))).sum()\n"
+    )
     window.console_view.run_command("l.backward()")
-    assert "written by the console: l.backward()" in \
-        window.tensor_view.grad_panel.title_label.text()
+    assert (
+        "written by the console: l.backward()" in window.tensor_view.grad_panel.title_label.text()
+    )
 
 
 def test_deferred_totals_say_at_least_and_new_blocks_open_expanded(qtbot, window):
@@ -261,15 +270,21 @@ def test_clicking_a_history_row_goes_back_to_it(qtbot, window):
     row = labels.index("Console: net[0].weight.data()[:] = 1")
     item = history.list.item(row)
     history.list.scrollToItem(item)
-    qtbot.mouseClick(history.list.viewport(), Qt.MouseButton.LeftButton,
-                     pos=history.list.visualItemRect(item).center())
+    qtbot.mouseClick(
+        history.list.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=history.list.visualItemRect(item).center(),
+    )
     assert (weight.data().asnumpy() == 1).all()
     assert (_shown_values(window) == 1).all()
     assert history.list.item(row + 1).font().italic()  # undone: ready to redo
     before = labels.index("Console: net[0].weight.data()[:] = 1") - 1
     item = history.list.item(before)
-    qtbot.mouseClick(history.list.viewport(), Qt.MouseButton.LeftButton,
-                     pos=history.list.visualItemRect(item).center())
+    qtbot.mouseClick(
+        history.list.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=history.list.visualItemRect(item).center(),
+    )
     onp.testing.assert_array_equal(weight.data().asnumpy(), original)
 
 
@@ -353,8 +368,11 @@ def test_selecting_a_tied_parameter_highlights_every_user(qtbot, window):
     window.open_example("tied")
     window.select("net[1].weight")
     model = window.tree_view.model
-    shaded = [path for path in ("net[1].weight", "net[2].weight", "net[0].weight")
-              if model.index_for_path(path).data(_Qt.ItemDataRole.BackgroundRole) is not None]
+    shaded = [
+        path
+        for path in ("net[1].weight", "net[2].weight", "net[0].weight")
+        if model.index_for_path(path).data(_Qt.ItemDataRole.BackgroundRole) is not None
+    ]
     assert shaded == ["net[1].weight", "net[2].weight"]
 
 
@@ -375,8 +393,9 @@ def test_after_a_tie_the_gradient_view_shows_the_sum_of_both_uses(qtbot, window)
     assert onp.abs(first).max() > 0 and onp.abs(second).max() > 0
 
 
-def test_a_model_a_thousand_blocks_deep_opens_and_its_weight_can_be_selected(qtbot, window,
-                                                                             tmp_path):
+def test_a_model_a_thousand_blocks_deep_opens_and_its_weight_can_be_selected(
+    qtbot, window, tmp_path
+):
     deep = tmp_path / "deep.py"
     deep.write_text(
         "from engine.gluon import nn\n"
@@ -387,7 +406,8 @@ def test_a_model_a_thousand_blocks_deep_opens_and_its_weight_can_be_selected(qtb
         "    block.add(inner)\n"
         "    block = inner\n"
         "block.add(nn.Dense(3, in_units=2))\n"
-        "net.initialize()\n")
+        "net.initialize()\n"
+    )
     assert window.open_model(str(deep))
     path = "net" + "[0]" * 1001 + ".weight"
     assert window.select(path)

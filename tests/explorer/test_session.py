@@ -1,6 +1,5 @@
 """The session: the Qt-free command layer (no Qt imported here)."""
 
-
 import os
 
 import numpy as onp
@@ -101,8 +100,10 @@ def test_selection_is_logged_and_watched(session):
 
 def test_broken_model_file_changes_nothing(session, tmp_path):
     bad = tmp_path / "broken.py"
-    bad.write_text("from engine.gluon import nn\nnet = nn.Sequential()\nnet.add(nn.Dense(3))\n"
-                   "undefined_name + 1\n")
+    bad.write_text(
+        "from engine.gluon import nn\nnet = nn.Sequential()\nnet.add(nn.Dense(3))\n"
+        "undefined_name + 1\n"
+    )
     net_before, path_before = session.net, session.selected_path
     with pytest.raises(ModelLoadError) as info:
         session.open_model(str(bad))
@@ -126,9 +127,11 @@ def test_file_without_a_block_is_refused(session, tmp_path):
 
 def test_build_function_and_printed_output(tmp_path):
     model = tmp_path / "mine.py"
-    model.write_text("from engine.gluon import nn\nprint('hello from the model')\n"
-                     "def build():\n    net = nn.Sequential()\n    net.add(nn.Dense(4))\n"
-                     "    return net\n")
+    model.write_text(
+        "from engine.gluon import nn\nprint('hello from the model')\n"
+        "def build():\n    net = nn.Sequential()\n    net.add(nn.Dense(4))\n"
+        "    return net\n"
+    )
     s = Session()
     printed = []
     s.printed.connect(printed.append)
@@ -205,8 +208,9 @@ def test_opening_an_example_logs_its_code_which_rebuilds_the_model(session):
     namespace = {}
     exec(code, namespace)
     rebuilt = namespace["net"]
-    assert [p.shape for p in rebuilt.collect_params().values()] == \
-        [p.shape for p in session.net.collect_params().values()]
+    assert [p.shape for p in rebuilt.collect_params().values()] == [
+        p.shape for p in session.net.collect_params().values()
+    ]
 
 
 def test_labels_left_by_a_model_file_train_with_cross_entropy(tmp_path):
@@ -217,7 +221,8 @@ def test_labels_left_by_a_model_file_train_with_cross_entropy(tmp_path):
         "net = nn.Dense(3, in_units=4)\n"
         "net.initialize()\n"
         "X = np.ones((5, 4))\n"
-        "y = np.array(np.arange(5) % 3, dtype='int64')\n")
+        "y = np.array(np.arange(5) % 3, dtype='int64')\n"
+    )
     s = Session()
     s.open_model(str(model))
     s.compute_gradients()
@@ -234,7 +239,8 @@ def test_the_model_files_batch_feeds_forward_and_backward(tmp_path):
         "net = nn.Sequential()\n"
         "net.add(nn.Embedding(1000, 16), nn.Dense(3))\n"
         "net.initialize()\n"
-        "X = np.array([[1, 5, 999], [0, 2, 3]], dtype='int32')\n")
+        "X = np.array([[1, 5, 999], [0, 2, 3]], dtype='int32')\n"
+    )
     s = Session()
     s.open_model(str(model))
     s.compute_gradients()
@@ -261,11 +267,17 @@ def test_copied_code_log_reproduces_the_session(tmp_path):
     body = script + (
         "import numpy\n"
         f"numpy.savez({str(out)!r}, **{{n: p.grad().asnumpy() "
-        "for n, p in net.collect_params().items() if p.grad_req != 'null'})\n")
+        "for n, p in net.collect_params().items() if p.grad_req != 'null'})\n"
+    )
     (tmp_path / "script.py").write_text(body)
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    run = subprocess.run([sys.executable, str(tmp_path / "script.py")], cwd=repo,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, str(tmp_path / "script.py")],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     saved = onp.load(out)
     mine = {p.name: p for p in s.net.collect_params().values()}

@@ -19,10 +19,9 @@ from explorer.core.watcher import Watcher
 from explorer.views.array_display import ViewChoice
 from explorer.views.tensor_view import TensorView
 
-KNOWN = onp.array([[-6.0, 0.0, 6.0],
-                   [1.0, 2.0, 3.0],
-                   [0.5, -0.5, 0.0],
-                   [-3.0, 0.0, 0.0]], onp.float32)
+KNOWN = onp.array(
+    [[-6.0, 0.0, 6.0], [1.0, 2.0, 3.0], [0.5, -0.5, 0.0], [-3.0, 0.0, 0.0]], onp.float32
+)
 
 
 @pytest.fixture
@@ -88,9 +87,11 @@ def test_heatmap_shows_the_weight_row_by_row_as_it_prints(view, dense):
     onp.testing.assert_array_equal(shown_image(view.data_panel), KNOWN)
     # Row 0 is on top, column 2 on the right: W[0, 2] = +6 is red, W[0, 0] = -6 blue,
     # W[3, 1] = 0 near white.
-    red, blue, white = (colour_on_screen(view.data_panel, 0, 2),
-                        colour_on_screen(view.data_panel, 0, 0),
-                        colour_on_screen(view.data_panel, 3, 1))
+    red, blue, white = (
+        colour_on_screen(view.data_panel, 0, 2),
+        colour_on_screen(view.data_panel, 0, 0),
+        colour_on_screen(view.data_panel, 3, 1),
+    )
     assert red.red() > 150 and red.blue() < 100
     assert blue.blue() > 150 and blue.red() < 100
     assert min(white.red(), white.green(), white.blue()) > 200
@@ -208,17 +209,18 @@ def test_large_parameter_is_downsampled_but_hover_reports_original_indices(view,
     # The histogram of 16.8 M values is drawn from a sample and says so; the numbers are exact.
     histogram = view.data_panel.histogram
     assert histogram.caption_label.text().startswith(
-        "histogram of a 1/17 sample of 16,777,216 values")
+        "histogram of a 1/17 sample of 16,777,216 values"
+    )
     assert f"max {values.max():.4g}" in stats_text(view.data_panel)
     assert histogram.statistics.counts.sum() == pytest.approx(values.size)
     with qtbot.waitSignal(view.hovered) as signal:
         view.data_panel.heatmap.hover_display_pixel(70, 3)
     text = signal.args[0]
     index_text, value_text = text.split(" = ")
-    row, col = (int(i) for i in index_text[len("big.weight["):-1].split(", "))
+    row, col = (int(i) for i in index_text[len("big.weight[") : -1].split(", "))
     assert 70 * row_step <= row < 71 * row_step and 3 * col_step <= col < 4 * col_step
     assert value_text.split()[0] == f"{values[row, col]:.4g}"
-    block = values[70 * row_step:71 * row_step, 3 * col_step:4 * col_step]
+    block = values[70 * row_step : 71 * row_step, 3 * col_step : 4 * col_step]
     assert abs(values[row, col]) == onp.abs(block).max()
     assert f"{row_step}×{col_step} block" in text
 
@@ -229,7 +231,8 @@ def test_deferred_parameter_shows_why_there_is_nothing_yet(view, watch):
     poll = watch(net)
     view.show_parameter(net.weight, "net.weight")
     assert view.data_panel.message == (
-        f"{net.weight.name}: deferred until the first forward pass (shape (256, -1))")
+        f"{net.weight.name}: deferred until the first forward pass (shape (256, -1))"
+    )
     net(enp.ones((2, 20)))
     assert poll() is True
     assert view.data_panel.message == ""

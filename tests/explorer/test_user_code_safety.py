@@ -44,7 +44,7 @@ def test_model_file_that_exits_changes_nothing(window, tmp_path):
     assert "exits.py, line 2: SystemExit: 4" in banner and "close the window to quit" in banner
     # The traceback in the console starts at the model file, not in the app's loader.
     report = _output(window)
-    tail = report[report.rindex("Traceback"):]
+    tail = report[report.rindex("Traceback") :]
     assert tail.splitlines()[1].startswith(f'  File "{model}", line 2')
 
 
@@ -61,8 +61,7 @@ def test_runaway_console_loop_is_stopped(window, qtbot):
 
 def test_runaway_loop_in_a_user_function_is_stopped_with_esc(window, qtbot):
     bar = window.console_view.running_bar
-    window.console_view.run_command(
-        "def spin():\n    k = 0\n    while True:\n        k += 1\n")
+    window.console_view.run_command("def spin():\n    k = 0\n    while True:\n        k += 1\n")
     seen = {}
 
     def press_esc():
@@ -73,14 +72,13 @@ def test_runaway_loop_in_a_user_function_is_stopped_with_esc(window, qtbot):
     window.console_view.run_command("spin()")
     assert seen["bar"]
     report = _output(window)
-    tail = report[report.rindex("Traceback"):]
+    tail = report[report.rindex("Traceback") :]
     assert "in spin" in tail and "user_code.py" not in tail
     assert "Interrupted" in tail
 
 
 def test_a_long_finite_loop_completes_with_the_right_result(window):
-    window.console_view.run_command(
-        "total = 0\nfor i in range(400000):\n    total += i % 7\n")
+    window.console_view.run_command("total = 0\nfor i in range(400000):\n    total += i % 7\n")
     assert window.namespace["total"] == sum(i % 7 for i in range(400000))
     window.console_view.run_command("def fib(n):\n    return n if n < 2 else fib(n-1) + fib(n-2)\n")
     window.console_view.run_command("fib(20)")
@@ -109,7 +107,7 @@ def test_menu_action_while_code_runs_is_refused_politely(window, tmp_path):
 def test_console_traceback_starts_at_the_users_line(window):
     window.console_view.run_command("net(np.ones((2, 3, 4, 5, 6, 7)))")
     report = _output(window)
-    tail = report[report.rindex("Traceback"):].splitlines()
+    tail = report[report.rindex("Traceback") :].splitlines()
     assert tail[1].startswith('  File "<console')
     assert tail[2].strip() == "net(np.ones((2, 3, 4, 5, 6, 7)))"
     assert "repl_widget.py" not in report and "user_code.py" not in report
@@ -120,9 +118,23 @@ def test_run_script_that_exits_still_writes_the_screenshot(tmp_path):
     script.write_text("print('before')\nimport sys\nsys.exit(5)\n")
     png = tmp_path / "out.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-m", "explorer", "--run", str(script),
-                          "--screenshot", str(png), "--size", "800x600"],
-                         capture_output=True, text=True, env=env, timeout=60)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "explorer",
+            "--run",
+            str(script),
+            "--screenshot",
+            str(png),
+            "--size",
+            "800x600",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     # The script's exit is no crash (the screenshot is written) but a failure of the run.
     assert out.returncode == 1, out.stderr
     assert "demo.py, line 3: SystemExit: 5" in out.stderr

@@ -16,8 +16,30 @@ from .conv_layers import AvgPool2D, Conv2D, GlobalAvgPool2D, GlobalMaxPool2D, Ma
 from .embedding_layers import Embedding
 from .norm_layers import BatchNorm, LayerNorm
 
-__all__ = ["Block", "HybridBlock", "Sequential", "HybridSequential", "Dense", "Activation",
-           "Flatten", "Dropout", "Lambda", "HybridLambda", "Identity",
-           "Conv2D", "MaxPool2D", "AvgPool2D", "GlobalMaxPool2D", "GlobalAvgPool2D",
-           "BatchNorm", "LayerNorm", "Embedding",
-           "LeakyReLU", "PReLU", "ELU", "SELU", "Swish", "GELU"]
+__all__ = [
+    "Block",
+    "HybridBlock",
+    "Sequential",
+    "HybridSequential",
+    "Dense",
+    "Activation",
+    "Flatten",
+    "Dropout",
+    "Lambda",
+    "HybridLambda",
+    "Identity",
+    "Conv2D",
+    "MaxPool2D",
+    "AvgPool2D",
+    "GlobalMaxPool2D",
+    "GlobalAvgPool2D",
+    "BatchNorm",
+    "LayerNorm",
+    "Embedding",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "SELU",
+    "Swish",
+    "GELU",
+]

@@ -21,8 +21,9 @@ class Activation(HybridBlock):
 
     def __init__(self, activation, **kwargs):
         if activation not in _nn_ops.ACTIVATIONS:
-            raise ValueError(f"Unknown activation {activation!r}; choose one of "
-                             f"{', '.join(_nn_ops.ACTIVATIONS)}")
+            raise ValueError(
+                f"Unknown activation {activation!r}; choose one of {', '.join(_nn_ops.ACTIVATIONS)}"
+            )
         self._act_type = activation
         super().__init__(**kwargs)
 
@@ -62,7 +63,7 @@ class PReLU(HybridBlock):
 
     def __init__(self, alpha_initializer=None, in_channels=1, **kwargs):
         super().__init__(**kwargs)
-        if alpha_initializer is None:    # MXNet's default argument, built per layer
+        if alpha_initializer is None:  # MXNet's default argument, built per layer
             alpha_initializer = initializer.Constant(0.25)
         with self.name_scope():
             self.alpha = self.params.get("alpha", shape=(in_channels,), init=alpha_initializer)

@@ -11,8 +11,16 @@ from ..block import Block, HybridBlock
 from ..block_walk import block_repr, check_can_nest, run_sequential
 from .activations import Activation
 
-__all__ = ["Sequential", "HybridSequential", "Dense", "Flatten", "Dropout",
-           "Lambda", "HybridLambda", "Identity"]
+__all__ = [
+    "Sequential",
+    "HybridSequential",
+    "Dense",
+    "Flatten",
+    "Dropout",
+    "Lambda",
+    "HybridLambda",
+    "Identity",
+]
 
 
 class Sequential(Block):
@@ -24,8 +32,10 @@ class Sequential(Block):
 
     # MXNet 1.9.1's Sequential accepts add(5) and fails later (AttributeError in
     # collect_params); the engine refuses at once, with HybridSequential's message.
-    _NOT_A_BLOCK = ("Children of Sequential must be Blocks, but {block} has type {kind}. "
-                    "Add layers such as nn.Dense(10), not their arguments.")
+    _NOT_A_BLOCK = (
+        "Children of Sequential must be Blocks, but {block} has type {kind}. "
+        "Add layers such as nn.Dense(10), not their arguments."
+    )
 
     def add(self, *blocks) -> None:
         """Append blocks; each is registered as child ``'0'``, ``'1'``, ...
@@ -64,8 +74,10 @@ class Sequential(Block):
 class HybridSequential(Sequential):
     """Sequential (hybridization is a no-op in the engine)."""
 
-    _NOT_A_BLOCK = ("Children of HybridBlock must also be HybridBlock, but {block} has type "
-                    "{kind}. If you are using Sequential, please try HybridSequential instead.")
+    _NOT_A_BLOCK = (
+        "Children of HybridBlock must also be HybridBlock, but {block} has type "
+        "{kind}. If you are using Sequential, please try HybridSequential instead."
+    )
 
 
 class Dense(HybridBlock):
@@ -76,19 +88,38 @@ class Dense(HybridBlock):
     then). ``flatten=True`` folds all input axes but the first.
     """
 
-    def __init__(self, units, activation=None, use_bias=True, flatten=True, dtype="float32",
-                 weight_initializer=None, bias_initializer="zeros", in_units=0, **kwargs):
+    def __init__(
+        self,
+        units,
+        activation=None,
+        use_bias=True,
+        flatten=True,
+        dtype="float32",
+        weight_initializer=None,
+        bias_initializer="zeros",
+        in_units=0,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self._flatten = flatten
         with self.name_scope():
             self._units = units
             self._in_units = in_units
-            self.weight = self.params.get("weight", shape=(units, in_units),
-                                          init=weight_initializer, dtype=dtype,
-                                          allow_deferred_init=True)
+            self.weight = self.params.get(
+                "weight",
+                shape=(units, in_units),
+                init=weight_initializer,
+                dtype=dtype,
+                allow_deferred_init=True,
+            )
             if use_bias:
-                self.bias = self.params.get("bias", shape=(units,), init=bias_initializer,
-                                            dtype=dtype, allow_deferred_init=True)
+                self.bias = self.params.get(
+                    "bias",
+                    shape=(units,),
+                    init=bias_initializer,
+                    dtype=dtype,
+                    allow_deferred_init=True,
+                )
             else:
                 self.bias = None
             if activation is not None:
@@ -124,10 +155,10 @@ class Dense(HybridBlock):
             return _nn_ops.fully_connected(x, weight_data, bias_data, flatten=self._flatten)
         if act._forward_hooks or act._forward_pre_hooks:
             # Someone watches the activation (summary, a user hook): run it as its own block.
-            return act(_nn_ops.fully_connected(x, weight_data, bias_data,
-                                               flatten=self._flatten))
-        return _nn_ops.fully_connected(x, weight_data, bias_data, flatten=self._flatten,
-                                       act_type=act._act_type)
+            return act(_nn_ops.fully_connected(x, weight_data, bias_data, flatten=self._flatten))
+        return _nn_ops.fully_connected(
+            x, weight_data, bias_data, flatten=self._flatten, act_type=act._act_type
+        )
 
     def __repr__(self) -> str:
         shape = self.weight.shape
@@ -201,8 +232,9 @@ class Lambda(Block):
         elif callable(function):
             self._func_impl = function
         else:
-            raise ValueError(f"Unrecognized function in lambda: {function} of type "
-                             f"{type(function)}")
+            raise ValueError(
+                f"Unrecognized function in lambda: {function} of type {type(function)}"
+            )
 
     def forward(self, *args):
         return self._func_impl(*args)
@@ -224,8 +256,9 @@ class HybridLambda(HybridBlock):
 
             function.__name__ = name
         elif not callable(function):
-            raise ValueError(f"Unrecognized function in lambda: {function} of type "
-                             f"{type(function)}")
+            raise ValueError(
+                f"Unrecognized function in lambda: {function} of type {type(function)}"
+            )
         self._func = function
         self._func_name = getattr(function, "__name__", "function")
 

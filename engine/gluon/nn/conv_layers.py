@@ -35,29 +35,47 @@ def _check_window(op: str, **sizes) -> None:
         if not all(_is_int(v) for v in values) or any(v < minimum for v in values):
             shown = "[" + ",".join(str(v) for v in values) + "]"
             kind = "non-negative" if name == "pad" else "positive"
-            raise MXNetError(f"Error in operator {op}: incorrect {name} size: {shown} (each "
-                             f"must be a {kind} integer)")
+            raise MXNetError(
+                f"Error in operator {op}: incorrect {name} size: {shown} (each "
+                f"must be a {kind} integer)"
+            )
 
 
 class _Conv(HybridBlock):
     """Shared machinery of convolution layers (weight, bias, fused activation, repr)."""
 
-    def __init__(self, channels, kernel_size, strides, padding, dilation, groups, layout,
-                 in_channels=0, activation=None, use_bias=True, weight_initializer=None,
-                 bias_initializer="zeros", op_name="Convolution", **kwargs):
+    def __init__(
+        self,
+        channels,
+        kernel_size,
+        strides,
+        padding,
+        dilation,
+        groups,
+        layout,
+        in_channels=0,
+        activation=None,
+        use_bias=True,
+        weight_initializer=None,
+        bias_initializer="zeros",
+        op_name="Convolution",
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if not _is_int(groups) or groups < 1:
-            raise MXNetError(f"Error in operator {op_name}: num_group must be a positive "
-                             f"integer, got {groups!r}")
+            raise MXNetError(
+                f"Error in operator {op_name}: num_group must be a positive integer, got {groups!r}"
+            )
         for what, count in (("channels", channels), ("in_channels", in_channels)):
             if not _is_int(count) or count < 0:
-                raise MXNetError(f"Error in operator {op_name}: {what} must be a "
-                                 f"non-negative integer, got {count!r}")
+                raise MXNetError(
+                    f"Error in operator {op_name}: {what} must be a "
+                    f"non-negative integer, got {count!r}"
+                )
         if channels % groups:
             raise ValueError(f"channels ({channels}) must be divisible by groups ({groups})")
         if in_channels and in_channels % groups:
-            raise ValueError(f"in_channels ({in_channels}) must be divisible by groups "
-                             f"({groups})")
+            raise ValueError(f"in_channels ({in_channels}) must be divisible by groups ({groups})")
         with self.name_scope():
             self._channels = channels
             self._in_channels = in_channels
@@ -67,18 +85,28 @@ class _Conv(HybridBlock):
                 padding = (padding,) * len(kernel_size)
             if _is_int(dilation):
                 dilation = (dilation,) * len(kernel_size)
-            _check_window(op_name, kernel=kernel_size, stride=strides, dilate=dilation,
-                          pad=padding)
+            _check_window(op_name, kernel=kernel_size, stride=strides, dilate=dilation, pad=padding)
             self._op_name = op_name
             self._kwargs = {
-                "kernel": kernel_size, "stride": strides, "dilate": dilation,
-                "pad": padding, "num_filter": channels, "num_group": groups,
-                "no_bias": not use_bias, "layout": layout}
-            self.weight = self.params.get("weight", shape=self._weight_shape(in_channels),
-                                          init=weight_initializer, allow_deferred_init=True)
+                "kernel": kernel_size,
+                "stride": strides,
+                "dilate": dilation,
+                "pad": padding,
+                "num_filter": channels,
+                "num_group": groups,
+                "no_bias": not use_bias,
+                "layout": layout,
+            }
+            self.weight = self.params.get(
+                "weight",
+                shape=self._weight_shape(in_channels),
+                init=weight_initializer,
+                allow_deferred_init=True,
+            )
             if use_bias:
-                self.bias = self.params.get("bias", shape=(channels,), init=bias_initializer,
-                                            allow_deferred_init=True)
+                self.bias = self.params.get(
+                    "bias", shape=(channels,), init=bias_initializer, allow_deferred_init=True
+                )
             else:
                 self.bias = None
             if activation is not None:
@@ -89,7 +117,7 @@ class _Conv(HybridBlock):
     def _weight_shape(self, in_channels) -> tuple:
         per_group = in_channels // self._kwargs["num_group"]
         kernel = tuple(self._kwargs["kernel"])
-        if self._kwargs["layout"].endswith("C"):     # channels-last: (O, kh, kw, C/g)
+        if self._kwargs["layout"].endswith("C"):  # channels-last: (O, kh, kw, C/g)
             return (self._channels,) + kernel + (per_group,)
         return (self._channels, per_group) + kernel
 
@@ -97,13 +125,17 @@ class _Conv(HybridBlock):
         shape = data(x).shape
         layout = self._kwargs["layout"]
         if len(shape) != len(layout):
-            raise ValueError(f"{self.__class__.__name__} expects {len(layout)}-D input "
-                             f"({layout}), got shape {shape}")
+            raise ValueError(
+                f"{self.__class__.__name__} expects {len(layout)}-D input "
+                f"({layout}), got shape {shape}"
+            )
         in_channels = shape[layout.find("C")]
         groups = self._kwargs["num_group"]
         if in_channels % groups:
-            raise ValueError(f"{self.__class__.__name__}: input shape {shape} has {in_channels} "
-                             f"channels, not divisible by groups={groups}")
+            raise ValueError(
+                f"{self.__class__.__name__}: input shape {shape} has {in_channels} "
+                f"channels, not divisible by groups={groups}"
+            )
         if self.weight._data is None:
             self.weight.shape = self._weight_shape(in_channels)
             self.weight._finish_deferred_init()
@@ -118,10 +150,19 @@ class _Conv(HybridBlock):
         act = self.act
         watched = act is not None and (act._forward_hooks or act._forward_pre_hooks)
         out = _conv_ops.convolution(
-            x, self.weight.data(), bias, kernel=kwargs["kernel"], stride=kwargs["stride"],
-            dilate=kwargs["dilate"], pad=kwargs["pad"], num_filter=kwargs["num_filter"],
-            num_group=kwargs["num_group"], no_bias=kwargs["no_bias"], layout=kwargs["layout"],
-            act_type=None if (act is None or watched) else act._act_type)
+            x,
+            self.weight.data(),
+            bias,
+            kernel=kwargs["kernel"],
+            stride=kwargs["stride"],
+            dilate=kwargs["dilate"],
+            pad=kwargs["pad"],
+            num_filter=kwargs["num_filter"],
+            num_group=kwargs["num_group"],
+            no_bias=kwargs["no_bias"],
+            layout=kwargs["layout"],
+            act_type=None if (act is None or watched) else act._act_type,
+        )
         # A hooked activation (summary, a user hook) runs as its own block.
         return act(out) if watched else out
 
@@ -174,25 +215,60 @@ class Conv2D(_Conv):
     size is ``floor((H + 2·pad − dilation·(k − 1) − 1)/stride) + 1``.
     """
 
-    def __init__(self, channels, kernel_size, strides=(1, 1), padding=(0, 0), dilation=(1, 1),
-                 groups=1, layout="NCHW", activation=None, use_bias=True,
-                 weight_initializer=None, bias_initializer="zeros", in_channels=0, **kwargs):
+    def __init__(
+        self,
+        channels,
+        kernel_size,
+        strides=(1, 1),
+        padding=(0, 0),
+        dilation=(1, 1),
+        groups=1,
+        layout="NCHW",
+        activation=None,
+        use_bias=True,
+        weight_initializer=None,
+        bias_initializer="zeros",
+        in_channels=0,
+        **kwargs,
+    ):
         if layout not in ("NCHW", "NHWC"):
             raise ValueError("Only supports 'NCHW' and 'NHWC' layout for now")
         if _is_int(kernel_size):
             kernel_size = (kernel_size,) * 2
         if len(kernel_size) != 2:
             raise ValueError("kernel_size must be a number or a list of 2 ints")
-        super().__init__(channels, kernel_size, strides, padding, dilation, groups, layout,
-                         in_channels, activation, use_bias, weight_initializer,
-                         bias_initializer, **kwargs)
+        super().__init__(
+            channels,
+            kernel_size,
+            strides,
+            padding,
+            dilation,
+            groups,
+            layout,
+            in_channels,
+            activation,
+            use_bias,
+            weight_initializer,
+            bias_initializer,
+            **kwargs,
+        )
 
 
 class _Pooling(HybridBlock):
     """Shared machinery of the pooling layers (MXNet's ``_Pooling``)."""
 
-    def __init__(self, pool_size, strides, padding, ceil_mode, global_pool, pool_type, layout,
-                 count_include_pad=None, **kwargs):
+    def __init__(
+        self,
+        pool_size,
+        strides,
+        padding,
+        ceil_mode,
+        global_pool,
+        pool_type,
+        layout,
+        count_include_pad=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if strides is None:
             strides = pool_size
@@ -203,9 +279,14 @@ class _Pooling(HybridBlock):
         if not global_pool:
             _check_window("Pooling", kernel=pool_size, stride=strides, pad=padding)
         self._kwargs = {
-            "kernel": pool_size, "stride": strides, "pad": padding,
-            "global_pool": global_pool, "pool_type": pool_type, "layout": layout,
-            "pooling_convention": "full" if ceil_mode else "valid"}
+            "kernel": pool_size,
+            "stride": strides,
+            "pad": padding,
+            "global_pool": global_pool,
+            "pool_type": pool_type,
+            "layout": layout,
+            "pooling_convention": "full" if ceil_mode else "valid",
+        }
         if count_include_pad is not None:
             self._kwargs["count_include_pad"] = count_include_pad
 
@@ -218,8 +299,11 @@ class _Pooling(HybridBlock):
     def __repr__(self) -> str:
         s = "{name}(size={kernel}, stride={stride}, padding={pad}, ceil_mode={ceil_mode}"
         s += ", global_pool={global_pool}, pool_type={pool_type}, layout={layout})"
-        return s.format(name=self.__class__.__name__,
-                        ceil_mode=self._kwargs["pooling_convention"] == "full", **self._kwargs)
+        return s.format(
+            name=self.__class__.__name__,
+            ceil_mode=self._kwargs["pooling_convention"] == "full",
+            **self._kwargs,
+        )
 
 
 def _pool_size_2d(pool_size, layout):
@@ -239,8 +323,9 @@ class MaxPool2D(_Pooling):
     output size up instead of down.
     """
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding=0, layout="NCHW",
-                 ceil_mode=False, **kwargs):
+    def __init__(
+        self, pool_size=(2, 2), strides=None, padding=0, layout="NCHW", ceil_mode=False, **kwargs
+    ):
         pool_size = _pool_size_2d(pool_size, layout)
         super().__init__(pool_size, strides, padding, ceil_mode, False, "max", layout, **kwargs)
 
@@ -248,11 +333,28 @@ class MaxPool2D(_Pooling):
 class AvgPool2D(_Pooling):
     """Average pooling; ``count_include_pad`` counts zero padding in each window's divisor."""
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding=0, ceil_mode=False,
-                 layout="NCHW", count_include_pad=True, **kwargs):
+    def __init__(
+        self,
+        pool_size=(2, 2),
+        strides=None,
+        padding=0,
+        ceil_mode=False,
+        layout="NCHW",
+        count_include_pad=True,
+        **kwargs,
+    ):
         pool_size = _pool_size_2d(pool_size, layout)
-        super().__init__(pool_size, strides, padding, ceil_mode, False, "avg", layout,
-                         count_include_pad, **kwargs)
+        super().__init__(
+            pool_size,
+            strides,
+            padding,
+            ceil_mode,
+            False,
+            "avg",
+            layout,
+            count_include_pad,
+            **kwargs,
+        )
 
 
 class GlobalMaxPool2D(_Pooling):

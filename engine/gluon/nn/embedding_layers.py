@@ -16,15 +16,31 @@ class Embedding(HybridBlock):
     index outside the vocabulary raises ``IndexError`` (MXNet clips it).
     """
 
-    def __init__(self, input_dim, output_dim, dtype="float32", weight_initializer=None,
-                 sparse_grad=False, **kwargs):
+    def __init__(
+        self,
+        input_dim,
+        output_dim,
+        dtype="float32",
+        weight_initializer=None,
+        sparse_grad=False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         grad_stype = "row_sparse" if sparse_grad else "default"
-        self._kwargs = {"input_dim": input_dim, "output_dim": output_dim,
-                        "dtype": dtype, "sparse_grad": sparse_grad}
-        self.weight = self.params.get("weight", shape=(input_dim, output_dim),
-                                      init=weight_initializer, dtype=dtype,
-                                      allow_deferred_init=True, grad_stype=grad_stype)
+        self._kwargs = {
+            "input_dim": input_dim,
+            "output_dim": output_dim,
+            "dtype": dtype,
+            "sparse_grad": sparse_grad,
+        }
+        self.weight = self.params.get(
+            "weight",
+            shape=(input_dim, output_dim),
+            init=weight_initializer,
+            dtype=dtype,
+            allow_deferred_init=True,
+            grad_stype=grad_stype,
+        )
 
     def forward(self, x):
         return _embedding_ops.embedding(x, self.weight.data(), **self._kwargs)
