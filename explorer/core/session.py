@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import os
 import threading
+import types
 
 from engine import autograd, np
 from engine.gluon import Block, Parameter
@@ -108,6 +109,7 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         self.demo_input = None
         self.demo_labels = None
         self.demo_names = ("x", "y")
+        self._file_names: dict = {}
         # What last wrote the gradients, for the Gradient column's title.
         self.gradient_note = "no batch yet: it starts at 0"
         self.selected_path: str | None = None
@@ -331,7 +333,14 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         # with the open one left as it was.
         build_tree(loaded.net)
         before = self._model_state()
-        after = (loaded.net, source, loaded.demo_input, loaded.demo_labels, loaded.demo_names)
+        after = (
+            loaded.net,
+            source,
+            loaded.demo_input,
+            loaded.demo_labels,
+            loaded.demo_names,
+            _file_names(loaded.namespace),
+        )
         self.about_to_change.emit()
         with self.lock:
             self._set_model(*after)
@@ -342,13 +351,26 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         self.model_opened.emit(source)
 
     def _model_state(self) -> tuple:
-        return (self.net, self.source, self.demo_input, self.demo_labels, self.demo_names)
+        return (
+            self.net,
+            self.source,
+            self.demo_input,
+            self.demo_labels,
+            self.demo_names,
+            self._file_names,
+        )
 
-    def _set_model(self, net, source, demo_input, demo_labels, demo_names) -> None:
+    def _set_model(self, net, source, demo_input, demo_labels, demo_names, file_names=None) -> None:
         self.net, self.source = net, source
         self.demo_input, self.demo_labels, self.demo_names = demo_input, demo_labels, demo_names
         self.selected_path = None
         self._tree = None
+        # The previous file's names leave the console unless the learner rebound them.
+        for name, value in self._file_names.items():
+            if self.namespace.get(name) is value:
+                del self.namespace[name]
+        self._file_names = dict(file_names or {})
+        self.namespace.update(self._file_names)
         self.namespace["net"] = net
 
     # ---------------------------------------------------------------- the tree
@@ -569,6 +591,20 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         params = match_parameters(self.net, pattern)
         self.log(f"net.collect_params({pattern!r})", "Filter parameters")
         return params
+
+
+def _file_names(namespace: dict) -> dict:
+    """The names a model file defines (``x``, ``X``, ``rgnet``, ``block1``), for the console.
+
+    So the chapter's lines (``rgnet[0][1][0].bias.data()``) work as typed after
+    opening the file. Modules and private names stay out: the console has its own
+    imports, and a file's ``import numpy as np`` must not replace ``engine.np``.
+    """
+    return {
+        name: value
+        for name, value in namespace.items()
+        if not name.startswith("_") and name != "net" and not isinstance(value, types.ModuleType)
+    }
 
 
 def _build_call(loaded: LoadedModel) -> str:

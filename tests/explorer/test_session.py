@@ -287,3 +287,28 @@ def test_copied_code_log_reproduces_the_session(tmp_path):
     assert len(ours) == len(theirs)
     for a, b in zip(ours, theirs):
         onp.testing.assert_array_equal(a, b)
+
+
+def test_an_examples_names_reach_the_console_and_leave_with_it():
+    # The chapter types `rgnet[0][1][0].bias.data()` after building `rgnet`.
+    s = Session()
+    s.open_example("rgnet")
+    s.execute("bias = rgnet[0][1][0].bias.data()")
+    assert s.namespace["bias"].shape == (32,)
+    assert callable(s.namespace["block1"]) and s.namespace["x"].shape == (2, 20)
+    assert s.namespace["np"].__name__.startswith("engine")  # the file's imports stay out
+
+    s.open_example("tied")
+    assert "rgnet" not in s.namespace and "block1" not in s.namespace
+    assert s.namespace["shared"] is s.net[1]
+    s.undo()
+    assert s.namespace["rgnet"] is s.net
+
+
+def test_a_name_the_learner_rebound_survives_opening_another_model():
+    s = Session()
+    s.open_example("rgnet")
+    s.execute("block1 = 7")
+    s.open_example("mlp")  # defines no block1 of its own
+    assert s.namespace["block1"] == 7
+    assert "block2" not in s.namespace
