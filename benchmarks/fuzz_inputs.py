@@ -1,6 +1,6 @@
-"""A longer bounded fuzz run over parameter files and Trainer states; prints counts.
+"""A longer bounded fuzz run over parameter files, Trainer states and filter patterns.
 
-    python benchmarks/fuzz_inputs.py [--cases N] [--seed S] [--time-limit SECONDS]
+    python benchmarks/fuzz_inputs.py [--cases N] [--patterns N] [--seed S] [--time-limit SECONDS]
 
 Each case is a damaged or hostile file (byte mutations of valid files, and
 structurally generated .npz / .safetensors / states files, see
@@ -8,6 +8,10 @@ structurally generated .npz / .safetensors / states files, see
 under a per-case time limit. The counts are: tried, loaded, clean error,
 hang, changed model, unexpected exception type; the first few unexpected
 ones are printed with their traceback's last line.
+
+Then ``--patterns`` hostile filter patterns (``tests/explorer/hostile_patterns.py``)
+are matched as the tree's filter box matches them: matched, clean error
+("invalid" or "too slow"), hang (longer than the budget allows), unexpected.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import traceback
 import numpy as onp
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "explorer"))
 
 from tests.engine import hostile_inputs as hostile  # noqa: E402
 
@@ -46,6 +51,7 @@ def cases(rng, files, arrays, states, count):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=5000)
+    parser.add_argument("--patterns", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--time-limit", type=float, default=2.0)
     args = parser.parse_args()
@@ -79,6 +85,28 @@ def main() -> None:
     for name, counter in by_generator.items():
         print(f"  {name:24s} " + "  ".join(f"{o} {counter[o]}" for o in hostile.OUTCOMES))
     for line in unexpected:
+        print("  " + line)
+    fuzz_patterns(rng, args.patterns)
+
+
+def fuzz_patterns(rng, count: int) -> None:
+    import hostile_patterns
+
+    net = hostile_patterns.nested_net()
+    totals = collections.Counter()
+    findings = []
+    start = time.perf_counter()
+    for _ in range(count):
+        pattern = hostile_patterns.random_pattern(rng)
+        outcome, err = hostile_patterns.run_pattern(net, pattern)
+        totals[outcome] += 1
+        if outcome in ("hang", "unexpected") and len(findings) < 10:
+            findings.append(f"{outcome}: {pattern[:80]!r}: {type(err).__name__}: {err}")
+    print(
+        f"filter patterns: tried {count} in {time.perf_counter() - start:.1f} s: "
+        + "  ".join(f"{o}: {totals[o]}" for o in hostile_patterns.OUTCOMES)
+    )
+    for line in findings:
         print("  " + line)
 
 
