@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from .views.activations_view import ActivationsView
 from .views.compare_view import CompareView
+from .views.dock_title_bar import scaled_dock
 from .views.gradient_split_view import GradientSplitView
 from .views.graph_view import GraphView
 from .views.values_grid import ValuesGrid
@@ -82,7 +83,7 @@ class InspectionViews:
         with the inspection docks already placed.
         """
         window = self.window
-        dock = QDockWidget(title, window)
+        dock = scaled_dock(title, window)
         dock.setObjectName(title.replace(" ", "_"))
         dock.setWidget(widget)
         dock.setFeatures(

@@ -35,6 +35,7 @@ from .theme import apply_theme
 from .views.block_tree_view import BlockTreeView
 from .views.code_log_view import CodeLogView
 from .views.console_view import ConsoleView
+from .views.dock_title_bar import scaled_dock
 from .views.history_view import HistoryView
 from .views.tensor_view import TensorView
 from .views.training_docks import TrainingDocks
@@ -201,8 +202,11 @@ class MainWindow(QMainWindow):
         self._connect()
         self._build_inspection_views()
         self._keep_layout = restore_layout
+        # Without a saved layout the console gets lines for the text size on first show.
+        self._fit_console_on_show = True
         if restore_layout and self.settings.window_state:
             self.restoreState(QByteArray(self.settings.window_state))
+            self._fit_console_on_show = False
 
         self._shown = (None, None)
         self._net_shown = None
@@ -221,7 +225,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ construction
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
+        dock = scaled_dock(title, self)
         dock.setObjectName(title.replace(" ", "_"))
         dock.setWidget(widget)
         dock.setFeatures(
@@ -672,6 +676,19 @@ class MainWindow(QMainWindow):
         self.watcher.poll()
 
     # ---------------------------------------------------------------- settings
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._fit_console_on_show:
+            self._fit_console_on_show = False
+            self._fit_console_to_text()
+
+    def _fit_console_to_text(self) -> None:
+        """About ten lines of console at the current text size (a 230 px console held
+        one line and the prompt at 32 pt), leaving the tensor view most of the height."""
+        line = self.console_view.fontMetrics().lineSpacing()
+        height = min(max(230, 10 * line), max(230, int(self.height() * 0.36)))
+        self.resizeDocks([self.console_dock], [height], Qt.Orientation.Vertical)
+
     def closeEvent(self, event) -> None:
         self._poll_timer.stop()
         self.training_docks.stop()  # ---- training: stop the workers before the window goes

@@ -56,6 +56,29 @@ def test_larger_text_keeps_plots_readable_and_fonts_follow(qtbot, window, restor
             assert tree.columnWidth(column) >= tree.sizeHintForColumn(column)
 
 
+def test_dock_titles_grow_with_the_text_and_keep_their_buttons(qtbot, window, restore_font):
+    # Qt's own dock title keeps its start-up font: at 32 pt "Console" stayed 9 pt.
+    from PySide6.QtWidgets import QDockWidget
+
+    docks = [d for d in window.findChildren(QDockWidget) if d.isVisible()]
+    assert {d.windowTitle() for d in docks} >= {"Blocks", "Console", "Code log"}
+    window.change_font_size(+8)
+    qtbot.wait(50)
+    size = QApplication.instance().font().pointSize()
+    for dock in docks:
+        bar = dock.titleBarWidget()
+        assert bar.label.text() == dock.windowTitle()
+        assert bar.label.font().pointSize() == size
+        assert bar.height() >= QFontMetrics(bar.label.font()).height()
+    console = window.console_dock
+    console.titleBarWidget().float_button.click()
+    assert console.isFloating()
+    console.titleBarWidget().float_button.click()
+    assert not console.isFloating()
+    console.titleBarWidget().close_button.click()
+    assert not console.isVisible()
+
+
 def test_small_window_gives_data_and_gradient_equal_room(qtbot, window):
     window.resize(1024, 768)
     qtbot.wait(50)

@@ -1,0 +1,70 @@
+"""A dock title bar whose text follows View → Larger/Smaller text.
+
+QDockWidget paints its own title with a font it reads once, when the dock is
+built (``QDockWidgetPrivate::font``), so after View → Larger text every panel
+grew but "Blocks", "Console" and "Code log" stayed at the start-up size —
+unreadable from the back of a classroom. This title bar is ordinary widgets
+(a label and the float and close buttons) that follow the application font.
+Mouse presses on it are left to the dock, which moves, floats (double-click)
+and docks it as usual.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QStyle, QToolButton, QWidget
+
+__all__ = ["DockTitleBar", "scaled_dock"]
+
+
+class DockTitleBar(QWidget):
+    """The dock's title, then its float and close buttons, sized to the text."""
+
+    def __init__(self, dock: QDockWidget) -> None:
+        super().__init__(dock)
+        self.dock = dock
+        self.label = QLabel(dock.windowTitle(), self)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.float_button = self._button(
+            QStyle.StandardPixmap.SP_TitleBarNormalButton, "Float or dock this panel"
+        )
+        self.close_button = self._button(
+            QStyle.StandardPixmap.SP_TitleBarCloseButton, "Close this panel (View menu reopens it)"
+        )
+        self.float_button.clicked.connect(lambda: dock.setFloating(not dock.isFloating()))
+        self.close_button.clicked.connect(dock.close)
+        dock.windowTitleChanged.connect(self.label.setText)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 1, 2, 1)
+        layout.setSpacing(2)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.float_button)
+        layout.addWidget(self.close_button)
+
+    def _button(self, pixmap: QStyle.StandardPixmap, tip: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setIcon(self.style().standardIcon(pixmap))
+        button.setAutoRaise(True)
+        button.setToolTip(tip)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return button
+
+        self._fit_icons()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_icons()
+        super().changeEvent(event)
+
+    def _fit_icons(self) -> None:
+        # Icons scale with the text so the buttons stay easy to hit at 32 pt.
+        side = max(12, self.fontMetrics().height() - 4)
+        for button in (self.float_button, self.close_button):
+            button.setIconSize(QSize(side, side))
+
+
+def scaled_dock(title: str, parent: QWidget) -> QDockWidget:
+    """A QDockWidget with a :class:`DockTitleBar`."""
+    dock = QDockWidget(title, parent)
+    dock.setTitleBarWidget(DockTitleBar(dock))
+    return dock
