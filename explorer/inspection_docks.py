@@ -100,8 +100,15 @@ class InspectionViews:
         dock.visibilityChanged.connect(lambda _v, d=dock, a=action: a.setChecked(not d.isHidden()))
         self.docks.append(dock)
         self.actions[title] = action
+        # In the View menu, in the order built, in a group of their own between the
+        # panels (Blocks ... Histograms) and the text-size entries.
         view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
-        view_menu.insertAction(view_menu.actions()[0], action)
+        actions = view_menu.actions()
+        larger_text = next(i for i, a in enumerate(actions) if a.text() == "&Larger text")
+        text_size_separator = actions[larger_text - 1]
+        if len(self.docks) == 1:
+            view_menu.insertSeparator(text_size_separator)
+        view_menu.insertAction(text_size_separator, action)
         return dock
 
     def show_dock(self, dock) -> None:

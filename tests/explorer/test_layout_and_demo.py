@@ -212,3 +212,12 @@ def test_single_outlier_survives_downsampling_to_the_panel(qtbot):
     rows, cols = view.data_panel.heatmap._panel_pixels()
     assert image.shape[0] <= rows and image.shape[1] <= cols
     assert onp.count_nonzero(image == 1e6) == 1
+
+
+def test_view_menu_lists_panels_in_groups_in_the_order_built(window):
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    entries = ["---" if a.isSeparator() else a.text().replace("&", "") for a in menu.actions()]
+    assert entries[:4] == ["Blocks", "Console", "Code log", "History"]
+    first, second = (i for i, e in enumerate(entries) if e == "---")
+    assert entries[first + 1 : second] == ["Compare", "Graph", "Activations", "Gradient split"]
+    assert entries[second + 1 :] == ["Larger text", "Smaller text", "Theme"]
