@@ -63,6 +63,12 @@ def console_namespace(session: Session) -> dict:
     }
 
 
+# The console's own names (see console_namespace): a model file never replaces them.
+CONSOLE_NAMES = frozenset(
+    {"np", "npx", "nn", "init", "autograd", "gluon", "session", "net", "__name__"}
+)
+
+
 class _ModelSwitch(Command):
     """Opening another model: undo goes back to the one before, with its batch."""
 
@@ -598,12 +604,15 @@ def _file_names(namespace: dict) -> dict:
 
     So the chapter's lines (``rgnet[0][1][0].bias.data()``) work as typed after
     opening the file. Modules and private names stay out: the console has its own
-    imports, and a file's ``import numpy as np`` must not replace ``engine.np``.
+    imports, and a file's ``import numpy as np`` must not replace ``engine.np``;
+    nor may a file's ``session = ...`` hide the console's session.
     """
     return {
         name: value
         for name, value in namespace.items()
-        if not name.startswith("_") and name != "net" and not isinstance(value, types.ModuleType)
+        if not name.startswith("_")
+        and name not in CONSOLE_NAMES
+        and not isinstance(value, types.ModuleType)
     }
 
 

@@ -312,3 +312,16 @@ def test_a_name_the_learner_rebound_survives_opening_another_model():
     s.open_example("mlp")  # defines no block1 of its own
     assert s.namespace["block1"] == 7
     assert "block2" not in s.namespace
+
+
+def test_a_model_file_cannot_replace_the_consoles_own_names(tmp_path):
+    path = tmp_path / "model.py"
+    path.write_text(
+        "from engine.gluon import nn\n"
+        "session = 'hijacked'\ninit = 3\nnet = nn.Dense(2, in_units=2)\nnet.initialize()\n"
+        "helper = 42\n"
+    )
+    s = Session()
+    s.open_model(str(path))
+    assert s.namespace["session"] is s and s.namespace["init"].__name__ == "engine.initializer"
+    assert s.namespace["helper"] == 42
