@@ -95,6 +95,26 @@ class ForwardTrace:
         return [c for c in self.calls if c.is_leaf]
 
 
+def _value_now(value):
+    """A detached copy of an argument as it is now (the model may change it in place later)."""
+    return ndarray._wrap(value.asnumpy().copy()) if isinstance(value, ndarray) else value
+
+
+def _node_now(array: ndarray) -> ndarray:
+    """A stand-in for ``array``'s result as it is now, for ``autograd.grad``.
+
+    An in-place op later in forward (FancyMLP's ``X /= 2``) rebinds the array to
+    the op's result, so a gradient taken "with respect to the array" afterwards
+    is with respect to ``X / 2``, not the block's output: the split of a tied
+    gradient came out twice too large per halving. ``autograd.grad`` finds a
+    recorded result by its tape node, so an array holding the node the block's
+    output had when the block returned stands for that output exactly.
+    """
+    stand_in = ndarray._wrap(onp.zeros(array.shape, array.dtype))
+    stand_in._node = array._node
+    return stand_in
+
+
 def _arrays(value) -> list:
     if isinstance(value, ndarray):
         return [value]
@@ -191,7 +211,7 @@ def trace_forward(
         stack.append(call)
         keep_alive.extend(arrays)
         if record:
-            live_inputs[call.index] = tuple(args)
+            live_inputs[call.index] = tuple(_value_now(a) for a in args)
 
     def after(block, args, out):
         call = stack.pop()
@@ -204,7 +224,7 @@ def trace_forward(
         if keep_outputs and arrays:
             call.output = arrays[0].asnumpy().copy()
         if record:
-            live_outputs[call.index] = out
+            live_outputs[call.index] = [_node_now(a) for a in arrays]
 
     handles = []
     before_counters = model_counters(net, tree)

@@ -80,9 +80,9 @@ def split_gradient(net, tree, param: Parameter, batch, labels=None) -> GradientS
     total = autograd.grad(trace.loss, [weight], retain_graph=True)[0].asnumpy()
     uses = []
     for call in using:
-        output = _arrays(trace.live_outputs[call.index])[0]
+        output = trace.live_outputs[call.index][0]
         head_grad = autograd.grad(trace.loss, [output], retain_graph=True)[0]
-        inputs = [a.detach() if hasattr(a, "detach") else a for a in trace.live_inputs[call.index]]
+        inputs = trace.live_inputs[call.index]
         with autograd.record(train_mode=False):
             again = _arrays(call.block(*inputs))[0]
         part = autograd.grad(again, [weight], head_grads=head_grad)[0].asnumpy()

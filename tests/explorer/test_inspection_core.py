@@ -171,3 +171,44 @@ def test_trace_runs_paused_even_inside_a_recording():
     finally:
         handle.detach()
     assert seen == [(False, False)]
+
+
+def test_split_of_a_reused_block_is_each_calls_part_even_after_in_place_ops():
+    # FancyMLP calls net.dense twice, then halves X in place until |X|.sum() <= 1:
+    # each call's part is checked against finite differences of the loss with the
+    # two calls given separate copies of the weight (float64, by hand).
+    session = _session("fancymlp")
+    split = session.gradient_split("net.dense.weight")
+    assert split.loss_name == "L2Loss"
+    net = session.net
+    x = session.inspection_batch().asnumpy().astype(np.float64)
+    w = net.dense.weight.data().asnumpy().astype(np.float64)
+    b = net.dense.bias.data().asnumpy().astype(np.float64)
+    r = net.rand_weight.data().asnumpy().astype(np.float64)
+
+    def loss(w1, w2):
+        h = np.maximum(x @ w1.T + b, 0)
+        h = np.maximum(h @ r + 1, 0)
+        out = np.maximum(h @ w2.T + b, 0)
+        while np.abs(out).sum() > 1:
+            out = out / 2
+        if np.abs(out).sum() < 0.8:
+            out = out * 10
+        return 0.5 * out.sum() ** 2  # L2Loss of the scalar output against 0
+
+    def numeric_gradient(which):
+        grad, eps = np.zeros_like(w), 1e-6
+        for index in np.ndindex(w.shape):
+            step = np.zeros_like(w)
+            step[index] = eps
+            plus = (w + step, w) if which == 0 else (w, w + step)
+            minus = (w - step, w) if which == 0 else (w, w - step)
+            grad[index] = (loss(*plus) - loss(*minus)) / (2 * eps)
+        return grad
+
+    for use, which in zip(split.uses, (0, 1)):
+        expected = numeric_gradient(which)
+        assert np.allclose(
+            use.contribution, expected, rtol=1e-3, atol=1e-4 * np.abs(expected).max()
+        )
+    assert np.allclose(split.sum_of_uses, split.total, rtol=1e-5, atol=1e-5)
