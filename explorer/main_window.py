@@ -43,6 +43,7 @@ from .views.training_docks import TrainingDocks
 __all__ = ["MainWindow"]
 
 POLL_INTERVAL_MS = 33  # ≤ 30 Hz
+DEFAULT_CONSOLE_HEIGHT = 230  # px: about 13 lines at the usual 9 pt
 
 
 class ErrorBanner(QWidget):
@@ -192,7 +193,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.console_dock, self.code_log_dock], [470, 330], Qt.Orientation.Horizontal
         )
-        self.resizeDocks([self.console_dock], [230], Qt.Orientation.Vertical)
+        self.resizeDocks([self.console_dock], [DEFAULT_CONSOLE_HEIGHT], Qt.Orientation.Vertical)
 
         self.totals_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.totals_label)
@@ -581,11 +582,23 @@ class MainWindow(QMainWindow):
             )
 
     def _fit_tree_dock(self, narrow: bool = False) -> None:
-        """Widen the tree so its columns show, up to 40 % of the window; with ``narrow``
-        (a model just opened), also give back what its columns do not need."""
+        """Widen the tree so its columns show, up to 40 % of the width the right-hand docks
+        leave; with ``narrow`` (a model just opened), also give back what its columns do
+        not need."""
         if self.tree_dock.isFloating() or not self.tree_dock.isVisible():
             return
-        wanted = min(self.tree_view.fitted_width(), int(self.width() * 0.4))
+        # The training docks beside a 1024-pixel window: the tensor view keeps its room.
+        right = max(
+            (
+                dock.width()
+                for dock in self.findChildren(QDockWidget)
+                if dock.isVisible()
+                and not dock.isFloating()
+                and self.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+            ),
+            default=0,
+        )
+        wanted = min(self.tree_view.fitted_width(), int((self.width() - right) * 0.4))
         if wanted > self.tree_dock.width() or (narrow and wanted < self.tree_dock.width()):
             self.resizeDocks([self.tree_dock], [wanted], Qt.Orientation.Horizontal)
 
@@ -686,8 +699,9 @@ class MainWindow(QMainWindow):
         """About ten lines of console at the current text size (a 230 px console held
         one line and the prompt at 32 pt), leaving the tensor view most of the height."""
         line = self.console_view.fontMetrics().lineSpacing()
-        height = min(max(230, 10 * line), max(230, int(self.height() * 0.36)))
-        self.resizeDocks([self.console_dock], [height], Qt.Orientation.Vertical)
+        height = min(10 * line, int(self.height() * 0.36))
+        if height > DEFAULT_CONSOLE_HEIGHT:  # at the usual text size the built layout stands
+            self.resizeDocks([self.console_dock], [height], Qt.Orientation.Vertical)
 
     def closeEvent(self, event) -> None:
         self._poll_timer.stop()

@@ -44,6 +44,15 @@ def labelled_batch(net, demo_input, demo_labels, names=("x", "y")):
     earlier, unrelated ``x``. ``description`` says where the batch came from.
     """
     x_name, y_name = names
+    if demo_input is not None and not x_name.isidentifier():
+        # An expression over the training data (session.new_mlp: ``X_train[:16]``),
+        # whose code the model's own logged code defines.
+        code = [f"x = {x_name}  # the first training examples"]
+        described = "the first training examples"
+        if demo_labels is not None:
+            code.append(f"y = {y_name}")
+            described += " and their labels"
+        return demo_input, demo_labels, code, described
     if demo_input is not None:
         code = [
             f"x = {x_name}  # the batch the model file left in `{x_name}`"

@@ -98,8 +98,17 @@ class TrainingCommands:
             raise RuntimeError("Choose a data set first (session.set_dataset('spiral')).")
         net, code = build_mlp(data.input_width, data.output_width, tuple(hidden), activation, init)
         sample = [np.array(a[:16]) for a in (data.X_train, data.y_train)]
+        # Its batch is the data's first 16 examples; the logged code makes them, so the
+        # copied log's Forward + backward runs on the same batch.
+        code = f"{code}\nfrom engine import data\n{data.code}"
         self._adopt(
-            LoadedModel(net, f"MLP for {data.name}", demo_input=sample[0], demo_labels=sample[1]),
+            LoadedModel(
+                net,
+                f"MLP for {data.name}",
+                demo_input=sample[0],
+                demo_labels=sample[1],
+                demo_names=("X_train[:16]", "y_train[:16]"),
+            ),
             f"MLP for {data.name}",
             code,
         )

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.init_comparison import DEFAULT_CHOICES, compare_initializers
+from .flow_layout import FlowLayout
 
 __all__ = ["ComparisonView"]
 
@@ -40,14 +41,14 @@ class ComparisonView(QWidget):
         self._thread = None
         self._outcome = None
         self._stop = False
-        controls = QHBoxLayout()
+        # The initializers wrap onto more lines in a narrow dock (a 1024-pixel window).
+        controls = FlowLayout(spacing=8)
         self.choice_boxes = {}
         for i, label in enumerate(DEFAULT_CHOICES):
             box = QCheckBox(label)
             box.setChecked(i in (0, 3))
             self.choice_boxes[label] = box
             controls.addWidget(box)
-        controls.addStretch(1)
         # Steps and the button on a row of their own: the dock fits a 1024-pixel window.
         run_row = QHBoxLayout()
         controls_rows = (controls, run_row)
@@ -73,6 +74,8 @@ class ComparisonView(QWidget):
         self.grad_plot.setLogMode(y=True)
         self.bad_plot = pg.PlotWidget(title="Saturated / dead")
         self.bad_plot.setYRange(0, 1)
+        for plot in (self.loss_plot, self.act_plot, self.grad_plot, self.bad_plot):
+            plot.setMinimumWidth(140)
         layout = QGridLayout(self)
         layout.addLayout(controls_rows[0], 0, 0, 1, 2)
         layout.addLayout(controls_rows[1], 1, 0, 1, 2)

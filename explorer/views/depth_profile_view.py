@@ -74,7 +74,7 @@ class DepthProfileView(QWidget):
         layout.setRowStretch(1, 3)
         layout.setRowStretch(2, 1)
         for plot in (self.histogram_plot, self.gradient_plot, self.ratio_plot):
-            plot.setMinimumWidth(200)
+            plot.setMinimumWidth(140)
 
     def training_changed(self) -> None:
         """The watcher saw training move: redraw if visible and not drawn just now."""

@@ -40,6 +40,7 @@ class DockTitleBar(QWidget):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.float_button)
         layout.addWidget(self.close_button)
+        self._fit_icons()
 
     def _button(self, pixmap: QStyle.StandardPixmap, tip: str) -> QToolButton:
         button = QToolButton(self)
@@ -49,18 +50,19 @@ class DockTitleBar(QWidget):
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return button
 
-        self._fit_icons()
-
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.FontChange:
             self._fit_icons()
         super().changeEvent(event)
 
     def _fit_icons(self) -> None:
-        # Icons scale with the text so the buttons stay easy to hit at 32 pt.
-        side = max(12, self.fontMetrics().height() - 4)
+        # Buttons as tall as a line of text (Qt's own bar is that compact, so the panels
+        # keep their room) and scaled with it, easy to hit at 32 pt.
+        line = self.fontMetrics().height()
+        icon = max(8, line - 5)
         for button in (self.float_button, self.close_button):
-            button.setIconSize(QSize(side, side))
+            button.setIconSize(QSize(icon, icon))
+            button.setFixedSize(line, line)
 
 
 def scaled_dock(title: str, parent: QWidget) -> QDockWidget:

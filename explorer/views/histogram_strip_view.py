@@ -33,6 +33,9 @@ class HistogramStripView(QWidget):
         self._edges = onp.linspace(-1, 1, 2)
         controls = QHBoxLayout()
         self.title_label = QLabel("Select a parameter, then train.")
+        # Long paths wrap rather than set the dock's minimum width.
+        self.title_label.setWordWrap(True)
+        self.title_label.setMinimumWidth(80)
         controls.addWidget(self.title_label, 1)
         controls.addWidget(QLabel("snapshot every"))
         self.interval_box = QSpinBox()

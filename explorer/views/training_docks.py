@@ -21,6 +21,7 @@ AREA = Qt.DockWidgetArea.RightDockWidgetArea
 SHARE_OF_WIDTH = 0.42  # of a wide window; less of a small one
 SMALL_WINDOW_SHARE = 0.36
 SMALL_WINDOW = 1400
+TREE_SHARE = 0.2
 
 
 class TrainingDocks:
@@ -52,15 +53,24 @@ class TrainingDocks:
         for dock in self.docks:
             dock.hide()
         self._shown_once = False
+        # Each time the training docks open (View → Training too, not only the first
+        # data set) they take their share of the width, not the loss plot's wide hint
+        # (750 of 1024 px, the tree and tensor view squeezed to slivers).
+        self._width_fitted = False
+        self.training_dock.visibilityChanged.connect(self._fit_width_when_opened)
         w = window.watcher
         w.training_changed.connect(self._show_once)
         w.training_changed.connect(self.training_panel.training_changed)
         w.training_changed.connect(self.depth_profile_view.training_changed)
         w.training_changed.connect(self.histogram_strip_view.training_changed)
         w.selection_changed.connect(self.histogram_strip_view.selection_changed)
-        self.training_panel.error_shown.connect(
-            lambda text: window.statusBar().showMessage(text.splitlines()[0], 10000)
-        )
+        self.training_panel.error_shown.connect(self._show_error_in_status_bar)
+
+    def _show_error_in_status_bar(self, text: str) -> None:
+        first = text.strip().splitlines()[0] if text.strip() else ""
+        if first.endswith(":"):  # the details follow in the panel, not here
+            first = f"{first[:-1]}: see the Training panel"
+        self.window.statusBar().showMessage(first, 10000)
 
     def _show_once(self) -> None:
         """The first data set chosen shows the docks, the training panel in front."""
@@ -74,11 +84,24 @@ class TrainingDocks:
         # Sized once the docks are laid out (a dock shown this moment still has no width).
         QTimer.singleShot(0, self._fit_width)
 
+    def _fit_width_when_opened(self, visible: bool) -> None:
+        if visible and not self._width_fitted:
+            self._width_fitted = True
+            QTimer.singleShot(0, self._fit_width)
+        elif not visible and self.training_dock.isHidden():  # closed, not tabbed away
+            self._width_fitted = False
+
     def _fit_width(self) -> None:
         window = self.window
-        share = SHARE_OF_WIDTH if window.width() >= SMALL_WINDOW else SMALL_WINDOW_SHARE
+        width = window.width()
+        share = SHARE_OF_WIDTH if width >= SMALL_WINDOW else SMALL_WINDOW_SHARE
+        # The tree keeps a fifth of the width: the new dock's room comes out of the
+        # tensor view too, not only out of the tree (squeezed to 100 px at 1024).
+        tree = max(window.tree_dock.width(), int(width * TREE_SHARE))
         window.resizeDocks(
-            [self.training_dock], [int(window.width() * share)], Qt.Orientation.Horizontal
+            [window.tree_dock, self.training_dock],
+            [tree, int(width * share)],
+            Qt.Orientation.Horizontal,
         )
 
     def stop(self) -> None:

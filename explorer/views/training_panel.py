@@ -32,6 +32,7 @@ from engine import autograd, np
 from engine.data import DATASETS
 
 from ..core.training_code import LOSSES, OPTIMIZERS
+from .fitted_scroll_area import FittedScrollArea
 
 __all__ = ["TrainingPanel"]
 
@@ -70,16 +71,15 @@ class TrainingPanel(QWidget):
         self.split_box = _spin(0.0, 0.9, 0.1, 0.5)
         data_row = QHBoxLayout()
         data_row.addWidget(self.dataset_box, 1)
-        data_row.addWidget(QLabel("noise"))
-        data_row.addWidget(self.noise_box)
-        data_row.addWidget(QLabel("test"))
-        data_row.addWidget(self.split_box)
         self.table_button = QPushButton("Table…")
         self.table_button.setToolTip(
             "Train on a numeric CSV table (header row); you choose the column to predict"
         )
         data_row.addWidget(self.table_button)
         form.addRow("Data", data_row)
+        # Short rows of their own: the dock fits beside the tree and the tensor view
+        # of a 1024-pixel window (about 320 px).
+        form.addRow("", _row([("noise", self.noise_box), ("test", self.split_box)]))
         self.loss_box = QComboBox()
         self.loss_box.addItem("matched to the task", None)
         for name in LOSSES:
@@ -95,19 +95,11 @@ class TrainingPanel(QWidget):
         opt_row.addWidget(QLabel("lr"))
         opt_row.addWidget(self.lr_box)
         form.addRow("Optimizer", opt_row)
-        # A row of its own: the dock stays narrow enough for a 1024-pixel window.
-        batch_row = QHBoxLayout()
-        batch_row.addWidget(QLabel("momentum"))
-        batch_row.addWidget(self.momentum_box)
-        batch_row.addWidget(QLabel("wd"))
-        batch_row.addWidget(self.wd_box)
-        batch_row.addWidget(QLabel("batch size"))
         self.batch_box = QSpinBox()
         self.batch_box.setRange(1, 4096)
         self.batch_box.setValue(32)
-        batch_row.addWidget(self.batch_box)
-        batch_row.addStretch(1)
-        form.addRow("", batch_row)
+        form.addRow("", _row([("momentum", self.momentum_box), ("wd", self.wd_box)]))
+        form.addRow("", _row([("batch size", self.batch_box)]))
 
         self.play_button = QPushButton("▶ Play")
         self.step_button = QPushButton("Step")
@@ -122,9 +114,12 @@ class TrainingPanel(QWidget):
             "Re-initialize every parameter with its initializer (undoable) and clear the curves"
         )
         buttons = QHBoxLayout()
-        for button in (self.play_button, self.step_button, self.reset_button, self.fit_button):
+        for button in (self.play_button, self.step_button, self.reset_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        fit_row = QHBoxLayout()
+        fit_row.addWidget(self.fit_button)
+        fit_row.addStretch(1)
         fix_row = QHBoxLayout()
         fix_row.addWidget(self.apply_fix_button)
         fix_row.addStretch(1)
@@ -160,12 +155,19 @@ class TrainingPanel(QWidget):
         plots.addWidget(self.loss_plot, 3)
         plots.addWidget(self.boundary_plot, 2)
 
+        settings = QWidget()
+        settings_layout = QVBoxLayout(settings)
+        settings_layout.setContentsMargins(0, 0, 0, 0)
+        settings_layout.addLayout(form)
+        settings_layout.addLayout(buttons)
+        settings_layout.addLayout(fit_row)
+        settings_layout.addWidget(self.counters_label)
+        # The settings scroll in a short dock; what went wrong and its fix stay in view.
+        self.settings_area = FittedScrollArea(settings)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addLayout(fix_row)
-        layout.addWidget(self.counters_label)
+        layout.addWidget(self.settings_area)
         layout.addWidget(self.message_label)
+        layout.addLayout(fix_row)
         layout.addLayout(plots, 1)
 
         self.dataset_box.activated.connect(self._apply_dataset)
@@ -428,3 +430,13 @@ def _spin(lo: float, hi: float, step: float, value: float, decimals: int = 2) ->
     box.setDecimals(decimals)
     box.setValue(value)
     return box
+
+
+def _row(pairs: list[tuple[str, QWidget]]) -> QHBoxLayout:
+    """``label box  label box``, left-aligned."""
+    row = QHBoxLayout()
+    for text, box in pairs:
+        row.addWidget(QLabel(text))
+        row.addWidget(box)
+    row.addStretch(1)
+    return row

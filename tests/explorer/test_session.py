@@ -251,18 +251,12 @@ def test_the_model_files_batch_feeds_forward_and_backward(tmp_path):
     assert s.code_log[-1] == "x = X\nnet(x)"
 
 
-def test_copied_code_log_reproduces_the_session(tmp_path):
-    """Copy all after digits-cnn and Ctrl+B runs on its own and gives the same gradients."""
+def _assert_copied_log_reproduces_the_gradients(s, tmp_path):
+    """Run ``s.code_script()`` in a fresh interpreter; its gradients equal the session's."""
     import subprocess
     import sys
 
-    s = Session()
-    s.open_example("digits-cnn")
-    s.compute_gradients()
-    s.execute("net[0].weight.data()[0] *= 2")
-    s.compute_gradients()
     script = s.code_script()
-    assert script.splitlines()[3].startswith("np.random.seed(0)")
     out = tmp_path / "grads.npz"
     body = script + (
         "import numpy\n"
@@ -287,6 +281,31 @@ def test_copied_code_log_reproduces_the_session(tmp_path):
     assert len(ours) == len(theirs)
     for a, b in zip(ours, theirs):
         onp.testing.assert_array_equal(a, b)
+    return script
+
+
+def test_copied_code_log_reproduces_the_session(tmp_path):
+    """Copy all after digits-cnn and Ctrl+B runs on its own and gives the same gradients."""
+    s = Session()
+    s.open_example("digits-cnn")
+    s.compute_gradients()
+    s.execute("net[0].weight.data()[0] *= 2")
+    s.compute_gradients()
+    script = _assert_copied_log_reproduces_the_gradients(s, tmp_path)
+    assert script.splitlines()[3].startswith("np.random.seed(0)")
+
+
+def test_copied_log_of_a_new_mlp_for_the_data_makes_its_batch(tmp_path):
+    # The fix "New MLP for this data" takes its batch from the training data: the
+    # log said "the batch the model file left in x" and the script had no such x.
+    s = Session()
+    s.open_example("mlp")
+    s.set_dataset("spiral", noise=0.2, seed=3)
+    s.new_mlp()
+    s.compute_gradients()
+    assert "training examples" in s.gradient_note
+    script = _assert_copied_log_reproduces_the_gradients(s, tmp_path)
+    assert "x = X_train[:16]" in script
 
 
 def test_an_examples_names_reach_the_console_and_leave_with_it():

@@ -177,3 +177,41 @@ def test_a_table_is_loaded_and_its_task_reported(window, qtbot, tmp_path):
     assert "regression" in panel.message_label.text()
     assert panel.load_table(str(tmp_path), "price") is False
     assert "not a regular file" in panel.message_label.text()
+
+
+def _inside(widget, ancestor) -> bool:
+    """``widget``'s whole rectangle lies inside ``ancestor``'s (nothing of it clipped)."""
+    from PySide6.QtCore import QRect
+
+    top_left = widget.mapTo(ancestor, widget.rect().topLeft())
+    return ancestor.rect().contains(QRect(top_left, widget.size()))
+
+
+def test_training_docks_at_1024_leave_the_tree_and_tensor_view_readable(window, qtbot):
+    # View → Training at 1024×768 once gave the dock 750 px and the tree and the
+    # tensor view 100 px each; a misfit message then clipped the settings.
+    window.resize(1024, 768)
+    qtbot.wait(50)
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    action = next(a for a in view.actions() if a.text() == "Training")
+    action.trigger()
+    window.session.set_dataset("spiral")
+    qtbot.wait(100)
+    docks = window.training_docks
+    panel = docks.training_panel
+    assert docks.training_dock.width() <= 0.42 * window.width()
+    assert window.tree_dock.width() >= 0.15 * window.width()
+    assert window.tensor_view.width() >= 0.35 * window.width()
+    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)  # 20 inputs, spiral has 2
+    qtbot.waitUntil(lambda: panel.message_label.isVisible())
+    qtbot.wait(50)
+    assert "do not fit" in panel.message_label.text()
+    for widget in (panel.message_label, panel.apply_fix_button):
+        assert _inside(widget, panel), widget
+    assert "see the Training panel" in window.statusBar().currentMessage()
+    # Every setting is still there, shown whole or scrolled to, never cut by the message.
+    area = panel.settings_area
+    assert area.widget().height() >= area.widget().heightForWidth(area.viewport().width())
+    qtbot.mouseClick(panel.apply_fix_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    assert window.tensor_view.width() >= 0.35 * window.width()  # the new model's tree refit
