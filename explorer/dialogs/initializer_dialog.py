@@ -148,6 +148,7 @@ class InitializerDialog(QDialog):
         self.param_box = right.param_box
         self.current_plot, self.proposed_plot = right.current_plot, right.proposed_plot
         self.theory_label, self.note_label = right.theory_label, right.note_label
+        self.same_scale_box = right.same_scale_box
         self.param_box.currentIndexChanged.connect(self._schedule_preview)
 
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)

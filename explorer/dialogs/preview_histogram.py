@@ -33,6 +33,8 @@ class PreviewHistogram(QWidget):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         self.histogram: ValueHistogram | None = None
+        # The value range of what was drawn (bars and spread), None when empty.
+        self.drawn_x_range: tuple[float, float] | None = None
         self.spread: TheoreticalSpread | None = None
         count_axis, value_axis = CountAxisItem("left"), TitledAxisItem("bottom")
         for axis in (count_axis, value_axis):
@@ -61,6 +63,7 @@ class PreviewHistogram(QWidget):
         """Draw ``histogram`` (None: empty, ``caption`` says why) and ``spread``'s outline."""
         self.histogram, self.spread = histogram, spread
         self.title.setText(caption)
+        self.drawn_x_range = None
         if histogram is None or histogram.size == 0:
             self.bars.setData([], [])
             self.theory.setData([], [])
@@ -74,8 +77,13 @@ class PreviewHistogram(QWidget):
         if len(x):
             low, high = min(low, float(np.min(x))), max(high, float(np.max(x)))
             top = max(top, float(np.max(y)))
+        self.drawn_x_range = (low, high)
         self.plot.setXRange(low, high, padding=0.05)
         self.plot.setYRange(0, top * 1.08, padding=0)
+
+    def set_x_range(self, low: float, high: float) -> None:
+        """Show ``[low, high]`` (the preview's shared scale) instead of this plot's own."""
+        self.plot.setXRange(low, high, padding=0.05)
 
     @staticmethod
     def _spread_outline(histogram: ValueHistogram, spread, top: float):

@@ -8,7 +8,14 @@ notes (the parameter keeps its own initializer, is pending, or is refused).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .preview_histogram import PreviewHistogram
 
@@ -27,9 +34,16 @@ class PreviewPanel(QWidget):
         self.theory_label.setWordWrap(True)
         self.note_label = QLabel(self)
         self.note_label.setWordWrap(True)
+        # On one value scale "now" and "after" compare at a glance (Normal(1) after
+        # U(±0.07) is twenty times wider); unticked, each fills its own plot.
+        self.same_scale_box = QCheckBox("same scale", self)
+        self.same_scale_box.setChecked(True)
+        self.same_scale_box.setToolTip("Draw 'now' and 'after' over the same value range")
+        self.same_scale_box.toggled.connect(lambda _on: self._share_x_range())
         row = QHBoxLayout()
         row.addWidget(QLabel("Parameter:", self))
         row.addWidget(self.param_box, 1)
+        row.addWidget(self.same_scale_box)
         plots = QHBoxLayout()
         plots.addWidget(self.current_plot, 1)
         plots.addWidget(self.proposed_plot, 1)
@@ -60,6 +74,7 @@ class PreviewPanel(QWidget):
             self.theory_label.setText("")
             self.note_label.setText(hint)
             self.note_label.setStyleSheet("")
+            self._share_x_range()
             return
         shape = "×".join(str(d) for d in preview.shape)
         self.current_plot.show_histogram(
@@ -83,3 +98,15 @@ class PreviewPanel(QWidget):
         notes = [n for n in (preview.error, preview.note) if n]
         self.note_label.setText("\n".join(notes))
         self.note_label.setStyleSheet("color: #e0413a;" if preview.error else "")
+        self._share_x_range()
+
+    def _share_x_range(self) -> None:
+        plots = (self.current_plot, self.proposed_plot)
+        ranges = [p.drawn_x_range for p in plots if p.drawn_x_range is not None]
+        for plot in plots:
+            if plot.drawn_x_range is None:
+                continue
+            if self.same_scale_box.isChecked():
+                plot.set_x_range(min(r[0] for r in ranges), max(r[1] for r in ranges))
+            else:
+                plot.set_x_range(*plot.drawn_x_range)

@@ -74,6 +74,25 @@ def test_preview_histogram_is_what_apply_writes(window, dialog, qtbot):
     )
 
 
+def test_now_and_after_share_one_value_scale_unless_unticked(window, dialog, qtbot):
+    # U(±0.07) now, Normal(1) after: on separate scales both looked alike.
+    dialog.choose("Normal")
+    dialog.form.set_value("sigma", 1.0)
+    dialog.param_box.setCurrentText("net[0].weight")
+    dialog.refresh_preview()
+    now, after = dialog.current_plot, dialog.proposed_plot
+
+    def shown(plot):
+        return plot.plot.getViewBox().viewRange()[0]
+
+    assert dialog.same_scale_box.isChecked()
+    assert shown(now) == pytest.approx(shown(after))
+    assert shown(now)[1] - shown(now)[0] > 10 * 0.14  # the wide one decides
+    dialog.same_scale_box.setChecked(False)
+    assert shown(now)[1] - shown(now)[0] < 0.2  # U(±0.07) fills its own plot again
+    assert shown(after)[1] - shown(after)[0] > 3
+
+
 def test_a_draw_between_preview_and_apply_redraws_the_preview_first(window, dialog, qtbot):
     dialog.choose("Uniform")
     dialog.refresh_preview()
