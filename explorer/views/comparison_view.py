@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..core.init_comparison import DEFAULT_CHOICES, compare_initializers
 from .flow_layout import FlowLayout
+from .log_axis import LogAxisItem
 
 __all__ = ["ComparisonView"]
 
@@ -70,7 +71,9 @@ class ComparisonView(QWidget):
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.addLegend(offset=(-10, 10))
         self.act_plot = pg.PlotWidget(title="Output std")
-        self.grad_plot = pg.PlotWidget(title="Gradient std (log)")
+        self.grad_plot = pg.PlotWidget(
+            title="Gradient std (log)", axisItems={"left": LogAxisItem("left")}
+        )
         self.grad_plot.setLogMode(y=True)
         self.bad_plot = pg.PlotWidget(title="Saturated / dead")
         self.bad_plot.setYRange(0, 1)

@@ -16,9 +16,11 @@ import time
 import numpy as onp
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 
 from ..core.diagnostics import warnings_for
+from .log_axis import LogAxisItem
 
 __all__ = ["DepthProfileView"]
 
@@ -39,10 +41,14 @@ class DepthProfileView(QWidget):
         self.histogram_plot = pg.PlotWidget(title="Outputs per layer")
         self.histogram_plot.setLabel("bottom", "output value")
         self.histogram_plot.addLegend(offset=(-10, 10))
-        self.gradient_plot = pg.PlotWidget(title="Gradient std (log)")
+        self.gradient_plot = pg.PlotWidget(
+            title="Gradient std (log)", axisItems={"left": LogAxisItem("left")}
+        )
         self.gradient_plot.setLogMode(y=True)
         self.gradient_plot.setLabel("bottom", "layer (forward order)")
-        self.ratio_plot = pg.PlotWidget(title="Update / weight")
+        self.ratio_plot = pg.PlotWidget(
+            title="Update / weight", axisItems={"left": LogAxisItem("left")}
+        )
         self.ratio_plot.setLogMode(y=True)
         self.ratio_plot.setLabel("bottom", "step")
         self.ratio_plot.addLegend(offset=(-10, 10))
@@ -114,7 +120,12 @@ class DepthProfileView(QWidget):
         grads = onp.array([max(r["grad_std"], 1e-30) for r in rows])
         self.gradient_plot.clear()
         self.gradient_plot.plot(
-            onp.arange(len(rows)), grads, symbol="o", pen=pg.mkPen("#2c3e50", width=2)
+            onp.arange(len(rows)),
+            grads,
+            symbol="o",
+            # The text colour: readable on the light and the dark theme alike.
+            pen=pg.mkPen(self.palette().color(QPalette.ColorRole.WindowText), width=2),
+            symbolBrush=COLOURS[0],
         )
         axis = self.gradient_plot.getAxis("bottom")
         axis.setTicks([[(i, r["path"]) for i, r in enumerate(rows)]])
@@ -134,6 +145,8 @@ class DepthProfileView(QWidget):
                 )
         for plot in (self.histogram_plot, self.gradient_plot, self.ratio_plot):
             plot.enableAutoRange()
+        # Half a layer of room at each end: the first and last layer names stay on the axis.
+        self.gradient_plot.setXRange(-0.5, len(rows) - 0.5, padding=0)
         self.table_label.setText(_table(rows))
         self.warnings_label.setText(
             "<br>".join(f"⚠ {n}" for n in self.notes)
