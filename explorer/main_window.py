@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
 
         self.watcher = Watcher(self.session)
         self.tensor_view = TensorView(self, snapshot=self.session.snapshot)
+        self.tensor_view.describe_write = self.session.last_write_kind
         self.error_banner = ErrorBanner(self)
         central = QWidget(self)
         central_layout = QVBoxLayout(central)

@@ -6,6 +6,8 @@ from engine import np
 
 from .block_tree import find_node
 
+LOOK_BACK_ENTRIES = 200
+
 
 class InspectionCommands:
     """The session's inspection commands (mixed into ``Session``)."""
@@ -55,6 +57,24 @@ class InspectionCommands:
             params=[param],
         )
         return value
+
+    def last_write_kind(self, param) -> str:
+        """``'trained'`` when the last write to ``param``'s values was training (the run in
+        progress, or the latest history entry that changed it), else ``'edited'``.
+
+        The tensor view's header says "initialized by Xavier(), then trained".
+        """
+        from .training_run import TrainingRun
+
+        training = self.training
+        run = training._run
+        if training.running and run is not None and any(p is param for p in run.params):
+            return "trained"
+        # The latest entries are enough: an older write would have been overwritten.
+        for entry in reversed(self.commands.in_effect()[-LOOK_BACK_ENTRIES:]):
+            if any(getattr(s, "param", None) is param for s in getattr(entry, "before", ())):
+                return "trained" if isinstance(entry, TrainingRun) else "edited"
+        return "edited"
 
     def inspection_batch(self):
         """The batch traces run on: the model file's, else U(0, 1) from a private generator.

@@ -247,6 +247,10 @@ class TensorView(QWidget):
         self.data_panel.show_message(text)
         self.grad_panel.show_message("No gradient before the data exists.")
 
+    # ``describe_write(param) -> 'trained' | 'edited'``, set by the window: how the
+    # values moved since their initializer ran ("then trained" after a run).
+    describe_write = None
+
     def _show_header(self, spread: TheoreticalSpread | None) -> None:
         param = self._param
         parts = [f"<b>{html.escape(self._access_path)}</b>"]
@@ -263,7 +267,10 @@ class TensorView(QWidget):
             if initializer is None:
                 parts.append("values set directly")
             else:
-                edited = ", then edited" if param.edited_since_init else ""
+                edited = ""
+                if param.edited_since_init:
+                    how = self.describe_write(param) if self.describe_write else "edited"
+                    edited = f", then {how}"
                 parts.append(html.escape(f"initialized by {initializer!r}{edited}"))
         self.header_label.setText("  ·  ".join(p for p in parts if p))
 

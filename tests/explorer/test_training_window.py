@@ -215,3 +215,16 @@ def test_training_docks_at_1024_leave_the_tree_and_tensor_view_readable(window, 
     qtbot.mouseClick(panel.apply_fix_button, Qt.MouseButton.LeftButton)
     qtbot.wait(100)
     assert window.tensor_view.width() >= 0.35 * window.width()  # the new model's tree refit
+
+
+def test_the_header_says_trained_after_training_and_edited_after_an_edit(window, qtbot):
+    session = _spiral(window, qtbot)
+    window.select("net[0].weight")
+    header = window.tensor_view.header_label
+    assert "then" not in header.text()
+    session.train(3)
+    window.refresh_views()
+    assert "then trained" in header.text()
+    window.console_view.run_source("net[0].weight.data()[0, 0] = 1")
+    window.refresh_views()
+    assert "then edited" in header.text()
