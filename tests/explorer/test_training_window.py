@@ -228,3 +228,63 @@ def test_the_header_says_trained_after_training_and_edited_after_an_edit(window,
     window.console_view.run_source("net[0].weight.data()[0, 0] = 1")
     window.refresh_views()
     assert "then edited" in header.text()
+
+
+def test_chapter_exercise_4_by_mouse_tied_layers_train_on_the_teacher(window, qtbot):
+    """Examples → Tied layers, Teacher network data, Step × 3: each step the shared
+    layer's gradient shown is the sum of its two uses, computed separately."""
+    import numpy as onp
+
+    from engine import autograd, init
+    from engine.gluon import loss as gloss
+    from engine.gluon import nn
+
+    menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
+    next(a for a in menus["Examples"].actions() if a.text().startswith("Tied")).trigger()
+    qtbot.waitUntil(lambda: window.session.source == "tied")
+    next(a for a in menus["View"].actions() if a.text() == "Training").trigger()
+    panel = window.training_docks.training_panel
+    box = panel.dataset_box
+    box.setFocus()
+    while box.currentText() != "Teacher network":  # the arrow key, as a person would
+        qtbot.keyClick(box, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.session.training.data is not None)
+    assert window.session.training.data.name.lower().startswith("teacher")
+    net = window.session.net
+    tree = window.tree_view.tree
+    index = window.tree_view.model.index_for_path("net[2].weight")
+    tree.scrollTo(index)
+    qtbot.mouseClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualRect(index).center()
+    )
+    assert window.session.selected_path == "net[2].weight"
+    for _ in range(3):
+        weights = [
+            (net[i].weight.data().asnumpy().copy(), net[i].bias.data().asnumpy().copy())
+            for i in range(4)
+        ]
+        qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not window.session.training.running)
+        window.refresh_views()
+        X, y = window.session.training.last_batch
+        untied = nn.Sequential()
+        untied.add(
+            nn.Dense(8, activation="relu", in_units=20),
+            nn.Dense(8, activation="relu", in_units=8),
+            nn.Dense(8, activation="relu", in_units=8),
+            nn.Dense(10, in_units=8),
+        )
+        untied.initialize(init.Zero())
+        for i, (w, bias) in enumerate(weights):
+            untied[i].weight.set_data(np.array(w))
+            untied[i].bias.set_data(np.array(bias))
+        with autograd.record():
+            loss = gloss.SoftmaxCrossEntropyLoss()(untied(X), y)
+        loss.backward()
+        first, second = (untied[i].weight.grad().asnumpy() for i in (1, 2))
+        shown = onp.asarray(window.tensor_view.grad_panel.heatmap.picture.source)
+        onp.testing.assert_allclose(shown, first + second, rtol=1e-4, atol=1e-6)
+        assert not onp.allclose(first, 0) and not onp.allclose(second, 0)
+        # The data column shows the weights after the step, the same array as net[1]'s.
+        shown_data = onp.asarray(window.tensor_view.data_panel.heatmap.picture.source)
+        onp.testing.assert_array_equal(shown_data, net[1].weight.data().asnumpy())
