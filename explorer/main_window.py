@@ -8,6 +8,7 @@ subscribed: command → engine → watcher → views.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 
@@ -39,6 +40,7 @@ from .views.dock_title_bar import scaled_dock
 from .views.history_view import HistoryView
 from .views.tensor_view import TensorView
 from .views.training_docks import TrainingDocks
+from .views.warning_relay import warning_relay
 
 __all__ = ["MainWindow"]
 
@@ -340,6 +342,7 @@ class MainWindow(QMainWindow):
         s = self.session
         s.model_opened.connect(self._model_opened)
         s.printed.connect(self.console_view.write)
+        warning_relay().arrived.connect(self._show_warning)
         s.commands.changed.connect(self._history_changed)
         self.code_log_view.clear_requested.connect(s.clear_log)
         self.history_view.position_requested.connect(
@@ -704,8 +707,15 @@ class MainWindow(QMainWindow):
         if height > DEFAULT_CONSOLE_HEIGHT:  # at the usual text size the built layout stands
             self.resizeDocks([self.console_dock], [height], Qt.Orientation.Vertical)
 
+    def _show_warning(self, text: str) -> None:
+        """A Python warning (NumPy's overflow in the model...): the console and status bar."""
+        self.console_view.write(f"⚠ {text}\n")
+        self.statusBar().showMessage(f"⚠ {text}", 10000)
+
     def closeEvent(self, event) -> None:
         self._poll_timer.stop()
+        with contextlib.suppress(RuntimeError, TypeError):  # not connected (a second close)
+            warning_relay().arrived.disconnect(self._show_warning)
         self.training_docks.stop()  # ---- training: stop the workers before the window goes
         if not self._keep_layout:  # a scripted run (screenshot) leaves the user's layout alone
             super().closeEvent(event)

@@ -299,3 +299,25 @@ def test_printing_from_a_thread_of_the_users_own_reaches_the_console(qtbot, wind
     )
     window.console_view.run_command("t.start(); t.join()")
     qtbot.waitUntil(lambda: "from a thread" in _text(window), timeout=5000)
+
+
+def test_numpy_warnings_from_the_model_show_in_the_console_not_the_terminal(qtbot, window, capfd):
+    window.console_view.run_source("net[0].weight.data()[:] = 3e38\ny = net(x)")
+    qtbot.waitUntil(lambda: "overflow" in window.console_view.output.toPlainText())
+    text = window.console_view.output.toPlainText()
+    assert "RuntimeWarning: overflow encountered" in text
+    assert "overflow" not in capfd.readouterr().err
+
+
+def test_a_warning_on_a_worker_thread_reaches_the_console(qtbot, window):
+    import threading
+    import warnings
+
+    def work():
+        warnings.warn("from the training thread", RuntimeWarning, stacklevel=1)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: "from the training thread" in window.console_view.output.toPlainText())
+    assert "from the training thread" in window.statusBar().currentMessage()
