@@ -205,7 +205,9 @@ class BlockTreeView(QWidget):
         while parent.isValid():
             self.tree.expand(parent)
             parent = parent.parent()
-        if self.tree.currentIndex() != index:
+        # After a model reset the current index can still compare equal (same row and
+        # id) while the selection is gone: the row showed only its "in use" shading.
+        if self.tree.currentIndex() != index or not selection.isSelected(index):
             self.blockSignals(True)
             try:
                 selection.setCurrentIndex(

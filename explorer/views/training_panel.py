@@ -131,14 +131,27 @@ class TrainingPanel(QWidget):
 
         self.loss_plot = pg.PlotWidget()
         self.loss_plot.setLabel("bottom", "step")
-        self.loss_plot.setLabel("left", "loss")
-        self.loss_plot.addLegend(offset=(-10, 10))
+        self.loss_plot.setLabel("left", "loss · accuracy")
         self.loss_plot.setMinimumHeight(140)
-        self.train_curve = self.loss_plot.plot(name="train loss", pen=pg.mkPen("#2980b9"))
-        self.test_curve = self.loss_plot.plot(name="test loss", pen=pg.mkPen("#e67e22", width=2))
-        self.accuracy_curve = self.loss_plot.plot(
-            name="test accuracy", pen=pg.mkPen("#27ae60", width=2)
+        curves = (
+            ("train loss", "#2980b9", 1),
+            ("test loss", "#e67e22", 2),
+            ("test accuracy", "#27ae60", 2),
         )
+        self.train_curve, self.test_curve, self.accuracy_curve = (
+            self.loss_plot.plot(name=name, pen=pg.mkPen(colour, width=width))
+            for name, colour, width in curves
+        )
+        # The key sits above the plot: inside it, it covered the curves of a small dock.
+        # Short words, one line (a wrapping key made the panel's heights jump).
+        short = {"train loss": "train", "test loss": "test", "test accuracy": "test accuracy"}
+        self.curve_key = QLabel(
+            "  ".join(
+                f"<span style='color:{colour}'>━</span> {short[name]}" for name, colour, _ in curves
+            )
+        )
+        self.curve_key.setTextFormat(Qt.TextFormat.RichText)
+        self.curve_key.setToolTip("train loss, test loss (left axis), test accuracy (0 to 1)")
         for curve in (self.train_curve, self.test_curve, self.accuracy_curve):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
@@ -151,8 +164,12 @@ class TrainingPanel(QWidget):
         self.boundary_plot.addItem(self.boundary_image)
         self.points = pg.ScatterPlotItem(size=5, pen=pg.mkPen("k", width=0.5))
         self.boundary_plot.addItem(self.points)
+        loss_column = QVBoxLayout()
+        loss_column.setSpacing(0)
+        loss_column.addWidget(self.curve_key)
+        loss_column.addWidget(self.loss_plot, 1)
         plots = QHBoxLayout()
-        plots.addWidget(self.loss_plot, 3)
+        plots.addLayout(loss_column, 3)
         plots.addWidget(self.boundary_plot, 2)
 
         settings = QWidget()

@@ -288,3 +288,15 @@ def test_chapter_exercise_4_by_mouse_tied_layers_train_on_the_teacher(window, qt
         # The data column shows the weights after the step, the same array as net[1]'s.
         shown_data = onp.asarray(window.tensor_view.data_panel.heatmap.picture.source)
         onp.testing.assert_array_equal(shown_data, net[1].weight.data().asnumpy())
+
+
+def test_a_new_model_with_the_same_first_path_shows_it_selected_in_the_tree(window, qtbot):
+    # New MLP for this data: net[0].weight again; the reset tree kept the current
+    # index but lost the selection, so the row showed only its "in use" shading.
+    window.session.set_dataset("spiral")
+    window.session.new_mlp()
+    qtbot.waitUntil(lambda: not window._demo_timer.isActive())
+    window.refresh_views()
+    index = window.tree_view.model.index_for_path("net[0].weight")
+    assert window.session.selected_path == "net[0].weight"
+    assert window.tree_view.tree.selectionModel().isSelected(index)
