@@ -136,22 +136,33 @@ def block_repr(root) -> str:
 
 
 # --------------------------------------------------------------------- forward
-def _runs_inline(block) -> bool:
-    from .block import Block
-    from .nn.basic_layers import Sequential
+# Block.__call__ and Sequential.forward, looked up once (block.py and nn/basic_layers.py
+# import this module, so they cannot be imported at its top): run_sequential asks
+# _runs_inline about every child at every forward pass, and a function-level import
+# costs more than the whole test.
+_plain_call = None
+_sequential_forward = None
 
+
+def _runs_inline(block) -> bool:
+    global _plain_call, _sequential_forward
+    if _plain_call is None:
+        from .block import Block
+        from .nn.basic_layers import Sequential
+
+        _plain_call, _sequential_forward = Block.__call__, Sequential.forward
     cls = type(block)
-    return cls.forward is Sequential.forward and cls.__call__ is Block.__call__
+    return cls.forward is _sequential_forward and cls.__call__ is _plain_call
 
 
 def _split(out):
     if isinstance(out, (tuple, list)):
-        return out[0], list(out[1:])
-    return out, []
+        return out[0], tuple(out[1:])
+    return out, ()
 
 
 def _join(x, args):
-    return tuple([x] + list(args)) if args else x
+    return (x, *args) if args else x
 
 
 def run_sequential(seq, x, args):
@@ -161,25 +172,31 @@ def run_sequential(seq, x, args):
     called, with its hooks run around it as ``Block.__call__`` would, so
     nesting depth costs no Python stack.
     """
+    args = tuple(args)
     frames = [(seq, iter(list(seq._children.values())), None)]
     while frames:
         block, children, inputs = frames[-1]
-        child = next(children, None)
-        if child is None:
+        for child in children:  # (resumes where the frame's iterator stopped)
+            if _runs_inline(child):
+                if len(frames) >= MAX_NESTING_DEPTH:
+                    raise _too_deep(seq, len(frames) + 1)
+                child_inputs = (x, *args)
+                for hook in list(child._forward_pre_hooks.values()):
+                    hook(child, child_inputs)
+                frames.append((child, iter(list(child._children.values())), child_inputs))
+                break
+            out = child(x, *args)
+            if isinstance(out, (tuple, list)):
+                x, args = out[0], tuple(out[1:])
+            else:
+                x, args = out, ()
+        else:
             frames.pop()
             out = _join(x, args)
             if inputs is not None and block._forward_hooks:
                 for hook in list(block._forward_hooks.values()):
                     hook(block, inputs, out)
-            x, args = _split(out) if frames else (out, [])
-            continue
-        if _runs_inline(child):
-            if len(frames) >= MAX_NESTING_DEPTH:
-                raise _too_deep(seq, len(frames) + 1)
-            child_inputs = (x, *args)
-            for hook in list(child._forward_pre_hooks.values()):
-                hook(child, child_inputs)
-            frames.append((child, iter(list(child._children.values())), child_inputs))
-            continue
-        x, args = _split(child(x, *args))
+            if not frames:
+                return out
+            x, args = _split(out)
     return x
