@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as _onp
 
+from ..autograd import _state as _autograd_state
 from ..autograd import is_default_head_grad
 from ..base import MXNetError
 from ._common import attach, data, ndarray, result, tape_entries
@@ -29,11 +30,22 @@ def _float_buffer(x) -> _onp.ndarray:
 
 # Signed integer dtype -> the unsigned one of the same size (for the one-pass label check).
 _UNSIGNED = {1: _onp.uint8, 2: _onp.uint16, 4: _onp.uint32, 8: _onp.uint64}
+# The same by dtype, for the label dtypes data sets use (their indices need no copy).
+_UNSIGNED_OF = {_onp.dtype(_onp.int32): _onp.uint32, _onp.dtype(_onp.int64): _onp.uint64}
 
 
 def _class_indices(label, pred_shape: tuple, axis: int) -> _onp.ndarray:
     """Integer class indices shaped like ``pred`` without ``axis`` (checked, clear errors)."""
     ld = label._data if isinstance(label, ndarray) else _onp.asarray(label)
+    if axis == 1 and len(pred_shape) == 2 and ld.shape == pred_shape[:1]:
+        # The usual labels (one int32/int64 class index per row): only the range check.
+        unsigned_dtype = _UNSIGNED_OF.get(ld.dtype)
+        if unsigned_dtype is not None:
+            if ld.size:
+                unsigned = ld.view(unsigned_dtype)
+                if unsigned.item(unsigned.argmax()) >= pred_shape[1]:
+                    raise _bad_label_error(ld, pred_shape[1])
+            return ld
     reduced = pred_shape[:axis] + pred_shape[axis + 1 :]
     if ld.shape != reduced:
         kept = pred_shape[:axis] + (1,) + pred_shape[axis + 1 :]
@@ -112,7 +124,9 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
         Class indices shaped like ``pred`` without ``axis`` (``sparse_label``),
         or a distribution shaped like ``pred``.
     """
-    pd = _float_buffer(pred)
+    pd = pred._data if type(pred) is ndarray else None
+    if pd is None or pd.dtype.kind != "f":
+        pd = _float_buffer(pred)
     if pd.ndim == 0:
         raise ValueError(
             "SoftmaxCrossEntropyLoss needs predictions with a class axis, got a scalar"
@@ -160,8 +174,11 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
         ld = ld.reshape(pd.shape)
         loss = -(logp * ld).sum(axis=axis)
         label_entry_needed = True
-    out = result(loss.astype(pd.dtype, copy=False))
-
+    if loss.dtype != pd.dtype:
+        loss = loss.astype(pd.dtype)
+    out = result(loss)
+    if not _autograd_state.recording:
+        return out
     inputs = (pred, label) if label_entry_needed else (pred,)
     entries = tape_entries(inputs)
     if entries is None:
@@ -175,7 +192,12 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
                 # A fresh C-contiguous buffer, so reshape(-1) below is a view of it.
                 gp = _onp.zeros_like(pd, order="C") if from_logits else e / s
                 if fast_2d:
-                    gp.reshape(-1)[flat] -= 1
+                    # gp[label entries] -= 1 (one entry per row, no repeats): take and put
+                    # cost less than a fancy-indexed in-place subtract, same roundings.
+                    gp_flat = gp.reshape(-1)
+                    picked = gp_flat.take(flat)
+                    picked -= 1
+                    gp_flat.put(flat, picked)
                 else:
                     picked = _onp.expand_dims(idx, axis)
                     _onp.put_along_axis(

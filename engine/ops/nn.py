@@ -9,11 +9,15 @@ from __future__ import annotations
 import numpy as _onp
 
 from ..autograd import Node
+from ..autograd import _state as _autograd_state
 from ..base import MXNetError
+from ..ndarray import VersionCounter
 from ._common import attach, data, ndarray, result, tape_entries
 from .unary import _sigmoid
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "softrelu", "softsign")
+
+_new_array = object.__new__
 
 
 def _activate_inplace(z, act):
@@ -43,7 +47,11 @@ def _activation_grad(g, act, y, kept):
     if act == "relu":
         return g * (y > 0)
     if act == "tanh":
-        return g * (1 - y * y)
+        # g · (1 - y²), written into one temporary: the same roundings, fewer allocations.
+        gz = y * y
+        _onp.subtract(1, gz, out=gz)
+        _onp.multiply(g, gz, out=gz)
+        return gz
     if act == "sigmoid":
         return g * y * (1 - y)
     if act == "softrelu":
@@ -53,13 +61,24 @@ def _activation_grad(g, act, y, kept):
     raise ValueError(act)
 
 
+def _shape_error(wd, x2, in_shape) -> MXNetError:
+    return MXNetError(
+        f"Shape inconsistent, Provided = [{wd.shape[0]},{wd.shape[1]}], inferred "
+        f"shape=({wd.shape[0]},{x2.shape[-1]}): the weight of shape {wd.shape} expects "
+        f"{wd.shape[1]} input features, but the input of shape {in_shape} has "
+        f"{x2.shape[-1]}"
+    )
+
+
 def fully_connected(
     x, weight, bias=None, num_hidden=None, no_bias=False, flatten=True, act_type=None
 ):
     """``act(x · weightᵀ + bias)``; ``flatten`` folds all but the first axis of ``x``."""
-    # The hot path of every training step: plain attribute reads instead of helper calls.
-    x_is_array = isinstance(x, ndarray)
-    weight_is_array = isinstance(weight, ndarray)
+    # The hot path of every training step: plain attribute reads instead of helper calls
+    # (an ndarray's fields are read directly, the result is built as ndarray._wrap does,
+    # the graph entries are found as tape_entries finds them).
+    x_is_array = type(x) is ndarray or isinstance(x, ndarray)
+    weight_is_array = type(weight) is ndarray or isinstance(weight, ndarray)
     xd = x._data if x_is_array else x
     wd = weight._data if weight_is_array else weight
     if no_bias or bias is None:
@@ -67,20 +86,22 @@ def fully_connected(
     else:
         bd = bias._data if isinstance(bias, ndarray) else bias
     in_shape = xd.shape
-    x2 = xd.reshape(in_shape[0], -1) if flatten and xd.ndim != 2 else xd
+    x2 = xd.reshape(in_shape[0], -1) if flatten and len(in_shape) != 2 else xd
     if x2.shape[-1] != wd.shape[1]:
-        raise MXNetError(
-            f"Shape inconsistent, Provided = [{wd.shape[0]},{wd.shape[1]}], inferred "
-            f"shape=({wd.shape[0]},{x2.shape[-1]}): the weight of shape {wd.shape} expects "
-            f"{wd.shape[1]} input features, but the input of shape {in_shape} has "
-            f"{x2.shape[-1]}"
-        )
+        raise _shape_error(wd, x2, in_shape)
     # np.dot: for 2-D operands the same BLAS product as @, with less per-call overhead.
     z = _onp.dot(x2, wd.T) if x2.ndim == 2 else x2 @ wd.T
     if bd is not None:
         z += bd
     kept = _activate_inplace(z, act_type) if act_type else None
-    out = ndarray._wrap(z)
+    out = _new_array(ndarray)
+    out._data = z
+    out._vc = out_vc = VersionCounter()
+    out._node = out._grad = None
+    out._grad_req = "null"
+    out._fresh_grad = False
+    if not _autograd_state.recording:
+        return out
     entries = tape_entries((x, weight) if bd is None else (x, weight, bias))
     if entries is not None:
         y = z
@@ -108,10 +129,9 @@ def fully_connected(
                     gb = gz2.sum(axis=0)
             return (gx, gw) if bd is None else (gx, gw, gb)
 
-        out_vc = out._vc
         if x_is_array and weight_is_array:
             x_vc, w_vc = x._vc, weight._vc
-            saved = ((x_vc, x_vc.value), (w_vc, w_vc.value), (out_vc, out_vc.value))
+            saved = ((x_vc, x_vc.value), (w_vc, w_vc.value), (out_vc, 0))
         else:
             saved = tuple(
                 [(s._vc, s._vc.value) for s in (x, weight, out) if isinstance(s, ndarray)]

@@ -213,6 +213,32 @@ class Optimizer:
         lr = self.lr if self.lr_scheduler is None else self.lr_scheduler(self.num_update)
         return lr * param.lr_mult, self.wd * param.wd_mult
 
+    def _count_and_rates_many(self, indices) -> list:
+        """``[_count_and_rates(i) for i in indices]``, in one loop over local names.
+
+        Counts and rates come out exactly as from the per-index calls, in the
+        same order: without an ``lr_scheduler`` the base rate does not depend
+        on the count, so only the counting has to run per index.
+        """
+        if self._custom_rates or self.lr_scheduler is not None:
+            return [self._count_and_rates(index) for index in indices]
+        counts = self._index_update_count
+        begin = self.begin_num_update
+        params = self.param_dict
+        lr, wd = self.lr, self.wd
+        rates = []
+        for index in indices:
+            count = counts.get(index, begin) + 1
+            counts[index] = count
+            if count > self.num_update:
+                self.num_update = count
+            param = params.get(index)
+            if param is None:
+                rates.append((self._get_lr(index), self._get_wd(index)))
+            else:
+                rates.append((lr * param.lr_mult, wd * param.wd_mult))
+        return rates
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._custom_rates = any(
