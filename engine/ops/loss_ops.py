@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import numpy as _onp
 
+from ..autograd import Node, is_default_head_grad
 from ..autograd import _state as _autograd_state
-from ..autograd import is_default_head_grad
 from ..base import MXNetError
+from ..ndarray import VersionCounter
 from ._common import attach, data, ndarray, result, tape_entries
+
+_new_array = object.__new__
 
 __all__ = ["softmax_cross_entropy", "sigmoid_binary_cross_entropy"]
 
@@ -133,6 +136,8 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
         )
     axis = axis % pd.ndim
     fast_2d = pd.ndim == 2 and axis == 1
+    if fast_2d and sparse_label and not from_logits:
+        return _sparse_rows(pred, pd, label)
     logp = e = s = None
     if from_logits:
         logp = pd
@@ -216,6 +221,53 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
 
     saved = [x for x in inputs if isinstance(x, ndarray)]
     attach(out, entries, backward, saved, "softmax_cross_entropy")
+    return out
+
+
+def _sparse_rows(pred, pd: _onp.ndarray, label) -> ndarray:
+    """``softmax_cross_entropy`` of ``(rows, classes)`` scores and one class index per row.
+
+    Every classifier's loss: the general function's arithmetic on this case, line
+    for line (the same values and gradients, bit for bit), without its branches.
+    """
+    shifted = pd - _onp.maximum.reduce(pd, axis=1, keepdims=True)
+    e = _onp.exp(shifted)
+    s = _onp.add.reduce(e, axis=1, keepdims=True)
+    log_s = _onp.log(s)
+    idx = _class_indices(label, pd.shape, 1)
+    # the flat position of each row's label entry
+    flat = _row_offsets(*pd.shape, idx.dtype) + idx
+    # log s - shifted[label], only where the label points: exactly
+    # -(shifted - log s)[label] (IEEE subtraction is antisymmetric).
+    loss = log_s.reshape(-1) - shifted.reshape(-1).take(flat)
+    if loss.dtype != pd.dtype:
+        loss = loss.astype(pd.dtype)
+    out = _new_array(ndarray)
+    out._data = loss
+    out._vc = VersionCounter()
+    out._node = out._grad = None
+    out._grad_req = "null"
+    out._fresh_grad = False
+    if not _autograd_state.recording:
+        return out
+    entries = tape_entries((pred,))
+    if entries is None:
+        return out
+
+    def backward(g):
+        gp = e / s  # a fresh C-contiguous buffer, so reshape(-1) is a view of it
+        # gp[label entries] -= 1 (one entry per row, no repeats): take and put cost less
+        # than a fancy-indexed in-place subtract, with the same roundings.
+        gp_flat = gp.reshape(-1)
+        picked = gp_flat.take(flat)
+        picked -= 1
+        gp_flat.put(flat, picked)
+        if not is_default_head_grad(g):  # (x · 1 is x: skipping it changes no bit)
+            gp *= g[:, None]
+        return (gp,)
+
+    saved = ((pred._vc, pred._vc.value),) if isinstance(pred, ndarray) else ()
+    out._node = Node(entries, backward, saved, "softmax_cross_entropy")
     return out
 
 

@@ -227,6 +227,7 @@ class Optimizer:
         params = self.param_dict
         lr, wd = self.lr, self.wd
         rates = []
+        append = rates.append
         for index in indices:
             count = counts.get(index, begin) + 1
             counts[index] = count
@@ -234,9 +235,9 @@ class Optimizer:
                 self.num_update = count
             param = params.get(index)
             if param is None:
-                rates.append((self._get_lr(index), self._get_wd(index)))
+                append((self._get_lr(index), self._get_wd(index)))
             else:
-                rates.append((lr * param.lr_mult, wd * param.wd_mult))
+                append((lr * param.lr_mult, wd * param.wd_mult))
         return rates
 
     def __init_subclass__(cls, **kwargs):
@@ -363,6 +364,15 @@ class Updater:
             index, grad, weight = [index], [grad], [weight]
         optimizer = self.optimizer
         states = self.states
+        step_states = [states.get(i, _MISSING) for i in index]
+        for state in step_states:
+            if state is not None:
+                break
+        else:
+            # Every state exists and is None (a stateless optimizer such as plain SGD,
+            # after its first step): nothing to create or to check against the weights.
+            optimizer._update_many(index, weight, grad, step_states)
+            return
         step_states = []
         for i, w in zip(index, weight):
             state = states.get(i, _MISSING)
