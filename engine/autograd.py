@@ -384,6 +384,16 @@ def _write_leaf_grads(leaf_grads: dict) -> None:
     take = leaf_grads.popitem
     while leaf_grads:
         leaf, g = take()
+        grad = leaf._grad
+        current = grad._data
+        if current.base is not None and leaf._grad_req == "write":
+            # A packed gradient (a view, see optimizer/packing.py): always written in
+            # place, as ndarray._receive_grad would; inlined for small networks, whose
+            # every parameter takes this path at every step.
+            current[...] = g
+            grad._bump()
+            leaf._fresh_grad = True
+            continue
         # Only this frame holds `g` now (the local name and getrefcount's argument): the
         # leaf may adopt the buffer instead of copying it. (On a line of its own: inside
         # the call's argument list, the pending first argument would be one more reference.)

@@ -172,12 +172,17 @@ def run_sequential(seq, x, args):
     called, with its hooks run around it as ``Block.__call__`` would, so
     nesting depth costs no Python stack.
     """
+    if _plain_call is None:
+        _runs_inline(seq)  # looks Block.__call__ and Sequential.forward up
+    plain_call, sequential_forward = _plain_call, _sequential_forward
     args = tuple(args)
     frames = [(seq, iter(list(seq._children.values())), None)]
     while frames:
         block, children, inputs = frames[-1]
         for child in children:  # (resumes where the frame's iterator stopped)
-            if _runs_inline(child):
+            cls = type(child)
+            if cls.forward is sequential_forward and cls.__call__ is plain_call:
+                # (_runs_inline, inlined)
                 if len(frames) >= MAX_NESTING_DEPTH:
                     raise _too_deep(seq, len(frames) + 1)
                 child_inputs = (x, *args)

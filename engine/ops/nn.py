@@ -86,14 +86,32 @@ def fully_connected(
     else:
         bd = bias._data if isinstance(bias, ndarray) else bias
     in_shape = xd.shape
-    x2 = xd.reshape(in_shape[0], -1) if flatten and len(in_shape) != 2 else xd
-    if x2.shape[-1] != wd.shape[1]:
-        raise _shape_error(wd, x2, in_shape)
-    # np.dot: for 2-D operands the same BLAS product as @, with less per-call overhead.
-    z = _onp.dot(x2, wd.T) if x2.ndim == 2 else x2 @ wd.T
+    if len(in_shape) == 2 and wd.ndim == 2:
+        # The usual (batch, features) input: np.dot checks the inner sizes itself
+        # (ValueError), and only then is the mismatch explained.
+        x2 = xd
+        try:
+            z = _onp.dot(xd, wd.T)
+        except ValueError:
+            if in_shape[1] != wd.shape[1]:
+                raise _shape_error(wd, x2, in_shape) from None
+            raise
+    else:
+        x2 = xd.reshape(in_shape[0], -1) if flatten and len(in_shape) != 2 else xd
+        if x2.shape[-1] != wd.shape[1]:
+            raise _shape_error(wd, x2, in_shape)
+        # np.dot: for 2-D operands the same BLAS product as @, with less per-call overhead.
+        z = _onp.dot(x2, wd.T) if x2.ndim == 2 else x2 @ wd.T
     if bd is not None:
         z += bd
-    kept = _activate_inplace(z, act_type) if act_type else None
+    if not act_type:
+        kept = None
+    elif act_type == "tanh":  # (_activate_inplace's two usual cases, inlined)
+        kept = _onp.tanh(z, out=z)
+    elif act_type == "relu":
+        kept = _onp.maximum(z, 0, out=z)
+    else:
+        kept = _activate_inplace(z, act_type)
     out = _new_array(ndarray)
     out._data = z
     out._vc = out_vc = VersionCounter()
