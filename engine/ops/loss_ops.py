@@ -239,7 +239,8 @@ def _sparse_rows(pred, pd: _onp.ndarray, label) -> ndarray:
     flat = _row_offsets(*pd.shape, idx.dtype) + idx
     # log s - shifted[label], only where the label points: exactly
     # -(shifted - log s)[label] (IEEE subtraction is antisymmetric).
-    loss = log_s.reshape(-1) - shifted.reshape(-1).take(flat)
+    # (take without an axis reads the flattened array)
+    loss = log_s.reshape(-1) - shifted.take(flat)
     if loss.dtype != pd.dtype:
         loss = loss.astype(pd.dtype)
     out = _new_array(ndarray)
@@ -255,13 +256,13 @@ def _sparse_rows(pred, pd: _onp.ndarray, label) -> ndarray:
         return out
 
     def backward(g):
-        gp = e / s  # a fresh C-contiguous buffer, so reshape(-1) is a view of it
-        # gp[label entries] -= 1 (one entry per row, no repeats): take and put cost less
-        # than a fancy-indexed in-place subtract, with the same roundings.
-        gp_flat = gp.reshape(-1)
-        picked = gp_flat.take(flat)
+        gp = e / s
+        # gp[label entries] -= 1 (one entry per row, no repeats): take and put (both on
+        # the flattened array) cost less than a fancy-indexed in-place subtract, with the
+        # same roundings.
+        picked = gp.take(flat)
         picked -= 1
-        gp_flat.put(flat, picked)
+        gp.put(flat, picked)
         if not is_default_head_grad(g):  # (x · 1 is x: skipping it changes no bit)
             gp *= g[:, None]
         return (gp,)

@@ -226,18 +226,21 @@ class Optimizer:
         begin = self.begin_num_update
         params = self.param_dict
         lr, wd = self.lr, self.wd
+        # (num_update is read again only by an lr_scheduler, and there is none here)
+        num_update = self.num_update
         rates = []
         append = rates.append
         for index in indices:
             count = counts.get(index, begin) + 1
             counts[index] = count
-            if count > self.num_update:
-                self.num_update = count
+            if count > num_update:
+                num_update = count
             param = params.get(index)
             if param is None:
                 append((self._get_lr(index), self._get_wd(index)))
             else:
                 append((lr * param.lr_mult, wd * param.wd_mult))
+        self.num_update = num_update
         return rates
 
     def __init_subclass__(cls, **kwargs):
