@@ -126,7 +126,18 @@ def fully_connected(
     out._fresh_grad = False
     if not _autograd_state.recording:
         return out
-    entries = tape_entries((x, weight) if bd is None else (x, weight, bias))
+    if x_is_array and weight_is_array and bd is not None and type(bias) is ndarray:
+        # tape_entries((x, weight, bias)), inlined for the usual Dense layer
+        ex, ew, eb = x._node, weight._node, bias._node
+        if ex is None and x._grad is not None and x._grad_req != "null":
+            ex = x
+        if ew is None and weight._grad is not None and weight._grad_req != "null":
+            ew = weight
+        if eb is None and bias._grad is not None and bias._grad_req != "null":
+            eb = bias
+        entries = None if ex is None and ew is None and eb is None else (ex, ew, eb)
+    else:
+        entries = tape_entries((x, weight) if bd is None else (x, weight, bias))
     if entries is not None:
         y = z
         reshape_gx = x2 is not xd
