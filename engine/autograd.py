@@ -10,6 +10,11 @@ an array used twice (a tied layer) receives the sum of both uses.
 Values a node needs for its backward are checked against the version counter of
 their storage: an in-place write after the value was used would silently give
 wrong gradients, so it raises instead (PyTorch's saved-tensor check).
+
+For small networks the walk's own costs matter: leaves are keyed by the array
+itself (arrays hash by identity, in C), and a gradient buffer that is a view
+(packed by the optimizer) is written in place right in ``_write_leaf_grads``,
+bumping its version as ``ndarray._receive_grad`` would.
 """
 
 from __future__ import annotations

@@ -8,6 +8,11 @@ bounded by ``MAX_NESTING_DEPTH``, checked when a child is registered
 bottom, or a block can put itself into ``_children`` directly). A block that
 contains itself is refused at registration; a walk that meets one raises
 instead of looping forever.
+
+``run_sequential`` calls the ``forward`` of a child that has no hooks and does
+not override ``Block.__call__`` directly (the same call and error handling as
+``Block.__call__``, one Python frame less per layer); hooks are looked at on
+every pass, so one registered later runs at once.
 """
 
 from __future__ import annotations

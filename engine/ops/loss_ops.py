@@ -5,6 +5,11 @@ one recorded node whose backward is ``(softmax - onehot) · g``, so the loss
 costs one exp and one log per row instead of a chain of small ops.
 ``sigmoid_binary_cross_entropy`` is fused the same way, in the numerically
 stable form ``max(x, 0) - x·z + log(1 + exp(-|x|))``.
+
+Every classifier's case, ``(rows, classes)`` scores with one class index per
+row, runs ``_sparse_rows``: the general arithmetic line for line (the
+same bits; tests/engine/test_step_fast_paths.py compares the two), without the
+general function's branches.
 """
 
 from __future__ import annotations

@@ -8,6 +8,14 @@ With momentum (note ``lr`` enters the momentum, unlike PyTorch's SGD)::
 
     mom = momentum·mom - lr·wd·weight - lr·clip(rescale_grad·grad)
     weight = weight + mom
+
+The usual small-network step (one step size, no weight decay, no momentum, no
+clipping) updates the packed buffers (packing.py) without looking at each
+parameter when the last packing still holds exactly these weights and
+gradients: only small arrays are ever packed, and ``holds`` sees any array that
+got a buffer of its own since. Counts, learning rates, ``lr_mult``/``wd_mult``
+and states are still read at every step, so a change to any of them takes the
+general path at once.
 """
 
 from __future__ import annotations
