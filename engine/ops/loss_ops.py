@@ -256,7 +256,13 @@ def _sparse_rows(pred, pd: _onp.ndarray, label) -> ndarray:
     out._fresh_grad = False
     if not _autograd_state.recording:
         return out
-    entries = tape_entries((pred,))
+    if type(pred) is ndarray:  # tape_entries((pred,)), inlined
+        entry = pred._node
+        if entry is None and pred._grad is not None and pred._grad_req != "null":
+            entry = pred
+        entries = None if entry is None else (entry,)
+    else:
+        entries = tape_entries((pred,))
     if entries is None:
         return out
 
