@@ -10,6 +10,11 @@ an array used twice (a tied layer) receives the sum of both uses.
 Values a node needs for its backward are checked against the version counter of
 their storage: an in-place write after the value was used would silently give
 wrong gradients, so it raises instead (PyTorch's saved-tensor check).
+
+For small networks the walk's own costs matter: leaves are keyed by the array
+itself (arrays hash by identity, in C), and a gradient buffer that is a view
+(packed by the optimizer) is written in place right in ``_write_leaf_grads``,
+bumping its version as ``ndarray._receive_grad`` would.
 """
 
 from __future__ import annotations
@@ -170,6 +175,11 @@ def _entry_of(x):
     return None
 
 
+# The engine's array type, set by engine/ndarray.py once it is defined (it imports this
+# module): tape_entries reads an array's fields directly instead of through getattr.
+_array_type = None
+
+
 def tape_entries(inputs: Sequence) -> tuple | None:
     """Return graph entries of ``inputs`` when the op must be recorded, else None."""
     if not _state.recording:
@@ -178,7 +188,19 @@ def tape_entries(inputs: Sequence) -> tuple | None:
     entries = []
     append = entries.append
     tracked = False
+    array_type = _array_type
     for x in inputs:
+        if type(x) is array_type:
+            node = x._node
+            if node is not None:
+                append(node)
+                tracked = True
+            elif x._grad is not None and x._grad_req != "null":
+                append(x)
+                tracked = True
+            else:
+                append(None)
+            continue
         node = getattr(x, "_node", None)
         if node is not None:
             append(node)
@@ -253,9 +275,9 @@ def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=frozenset(
     """Propagate head gradients through the recorded graph.
 
     ``heads`` and ``head_grads`` are sequences of equal length (see ``_head_lists``).
-    Returns ``(leaves, leaf_grads, kept)``: the leaves reached and their summed
-    gradients, both keyed by ``id(leaf)``, and the gradients arriving at the
-    ``wanted`` nodes.
+    Returns ``(leaf_grads, kept)``: the summed gradient of each leaf reached, keyed
+    by the leaf array itself (arrays hash by identity), and the gradients arriving
+    at the ``wanted`` nodes.
 
     Nodes are taken from a heap ordered by creation (latest first), which is a
     topological order: when a node is taken, every node that consumed its value
@@ -264,8 +286,7 @@ def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=frozenset(
     # node -> its summed output gradient so far (None: reached, but no gradient yet)
     node_grads: dict[Node, object] = {}
     heap: list = []
-    leaves: dict[int, object] = {}
-    leaf_grads: dict[int, object] = {}
+    leaf_grads: dict = {}
     kept: dict[Node, object] = {}
     for head, head_grad in zip(heads, head_grads):
         values = head._data
@@ -294,20 +315,20 @@ def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=frozenset(
                 node_grads[entry] = g
                 heappush(heap, (-entry.seq, entry))
         else:
-            key = id(entry)
-            leaves[key] = entry
-            existing = leaf_grads.get(key)
-            leaf_grads[key] = g if existing is None else existing + g
+            existing = leaf_grads.get(entry)
+            leaf_grads[entry] = g if existing is None else existing + g
 
     # The walk records nothing; the state is switched once around it, not per node.
     state = _state
     previous = (state.recording, state.training)
     state.recording = False
     state.training = train_mode
+    take_node_grad = node_grads.pop
+    leaf_grad_of = leaf_grads.get
     try:
         while heap:
             node = heappop(heap)[1]
-            g = node_grads.pop(node)
+            g = take_node_grad(node)
             entries = node.entries
             if g is None:
                 # No gradient flows through this node; still visit its inputs, so a freed
@@ -338,19 +359,14 @@ def _run_backward(heads, head_grads, retain_graph, train_mode, wanted=frozenset(
                         node_grads[entry] = grad
                         heappush(heap, (-entry.seq, entry))
                 elif grad is not None:
-                    key = id(entry)
-                    existing = leaf_grads.get(key)
-                    if existing is None:
-                        leaf_grads[key] = grad
-                        leaves[key] = entry
-                    else:
-                        leaf_grads[key] = existing + grad
+                    existing = leaf_grad_of(entry)
+                    leaf_grads[entry] = grad if existing is None else existing + grad
             if not retain_graph:
                 node.backward = None
                 node.saved = ()
     finally:
         state.recording, state.training = previous
-    return leaves, leaf_grads, kept
+    return leaf_grads, kept
 
 
 def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: bool = True) -> None:
@@ -361,21 +377,31 @@ def backward(heads, head_grads=None, retain_graph: bool = False, train_mode: boo
     accumulates across calls.
     """
     heads, head_grads = _head_lists(heads, head_grads)
-    _write_leaf_grads(*_run_backward(heads, head_grads, retain_graph, train_mode)[:2])
+    _write_leaf_grads(_run_backward(heads, head_grads, retain_graph, train_mode)[0])
 
 
 def backward_of(head, head_grad=None, retain_graph: bool = False, train_mode: bool = True) -> None:
     """``backward`` of one head array (``ndarray.backward``), without normalizing lists."""
-    _write_leaf_grads(*_run_backward((head,), (head_grad,), retain_graph, train_mode)[:2])
+    _write_leaf_grads(_run_backward((head,), (head_grad,), retain_graph, train_mode)[0])
 
 
-def _write_leaf_grads(leaves: dict, leaf_grads: dict) -> None:
-    take = leaf_grads.pop
-    for key, leaf in leaves.items():
-        g = take(key)
-        # Only this frame holds `g` (the local name and getrefcount's argument): the leaf
-        # may adopt the buffer instead of copying it. (On a line of its own: inside the
-        # call's argument list, the pending first argument would be one more reference.)
+def _write_leaf_grads(leaf_grads: dict) -> None:
+    take = leaf_grads.popitem
+    while leaf_grads:
+        leaf, g = take()
+        grad = leaf._grad
+        current = grad._data
+        if current.base is not None and leaf._grad_req == "write":
+            # A packed gradient (a view, see optimizer/packing.py): always written in
+            # place, as ndarray._receive_grad would; inlined for small networks, whose
+            # every parameter takes this path at every step.
+            current[...] = g
+            grad._bump()
+            leaf._fresh_grad = True
+            continue
+        # Only this frame holds `g` now (the local name and getrefcount's argument): the
+        # leaf may adopt the buffer instead of copying it. (On a line of its own: inside
+        # the call's argument list, the pending first argument would be one more reference.)
         unshared = sys.getrefcount(g) <= 2
         leaf._receive_grad(g, unshared)
 
@@ -392,10 +418,10 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     if single:
         variables = [variables]
     # A recorded intermediate is found by its node, a leaf by its identity.
-    keys = [v._node if v._node is not None else id(v) for v in variables]
+    keys = [v._node if v._node is not None else v for v in variables]
     wanted = frozenset(k for k in keys if type(k) is Node)
     heads, head_grads = _head_lists(heads, head_grads)
-    _, leaf_grads, kept = _run_backward(
+    leaf_grads, kept = _run_backward(
         heads, head_grads, bool(retain_graph), train_mode, wanted=wanted
     )
     out = []

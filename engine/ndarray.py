@@ -163,8 +163,9 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
     def __index__(self) -> int:
         return self._data.__index__()
 
-    def __hash__(self):
-        return id(self)
+    # Arrays hash by identity (their == is element-wise). object's own hash is that, in C:
+    # backward keys its leaves by array, several lookups per parameter per step.
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         with _onp.printoptions(**_REPR_OPTIONS):
@@ -291,6 +292,9 @@ class ndarray:  # noqa: N801 - the name users know from mxnet.numpy.ndarray
         if data.base is not None and _onp.may_share_memory(data, self._data):
             return ndarray._wrap(data, self._vc)
         return ndarray._wrap(data)
+
+
+_ag._array_type = ndarray
 
 
 def _default_dtype_for(obj):

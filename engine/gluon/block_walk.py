@@ -8,6 +8,11 @@ bounded by ``MAX_NESTING_DEPTH``, checked when a child is registered
 bottom, or a block can put itself into ``_children`` directly). A block that
 contains itself is refused at registration; a walk that meets one raises
 instead of looping forever.
+
+``run_sequential`` calls the ``forward`` of a child that has no hooks and does
+not override ``Block.__call__`` directly (the same call and error handling as
+``Block.__call__``, one Python frame less per layer); hooks are looked at on
+every pass, so one registered later runs at once.
 """
 
 from __future__ import annotations
@@ -136,22 +141,34 @@ def block_repr(root) -> str:
 
 
 # --------------------------------------------------------------------- forward
-def _runs_inline(block) -> bool:
-    from .block import Block
-    from .nn.basic_layers import Sequential
+# Block.__call__ and Sequential.forward, looked up once (block.py and nn/basic_layers.py
+# import this module, so they cannot be imported at its top): run_sequential asks
+# _runs_inline about every child at every forward pass, and a function-level import
+# costs more than the whole test.
+_plain_call = None
+_sequential_forward = None
+_refuse_non_array_input = None
 
+
+def _runs_inline(block) -> bool:
+    global _plain_call, _sequential_forward, _refuse_non_array_input
+    if _plain_call is None:
+        from .block import Block, _refuse_non_array_input
+        from .nn.basic_layers import Sequential
+
+        _plain_call, _sequential_forward = Block.__call__, Sequential.forward
     cls = type(block)
-    return cls.forward is Sequential.forward and cls.__call__ is Block.__call__
+    return cls.forward is _sequential_forward and cls.__call__ is _plain_call
 
 
 def _split(out):
     if isinstance(out, (tuple, list)):
-        return out[0], list(out[1:])
-    return out, []
+        return out[0], tuple(out[1:])
+    return out, ()
 
 
 def _join(x, args):
-    return tuple([x] + list(args)) if args else x
+    return (x, *args) if args else x
 
 
 def run_sequential(seq, x, args):
@@ -161,25 +178,48 @@ def run_sequential(seq, x, args):
     called, with its hooks run around it as ``Block.__call__`` would, so
     nesting depth costs no Python stack.
     """
+    if _plain_call is None:
+        _runs_inline(seq)  # looks Block.__call__ and Sequential.forward up
+    plain_call, sequential_forward = _plain_call, _sequential_forward
+    refuse_non_array_input = _refuse_non_array_input
+    args = tuple(args)
     frames = [(seq, iter(list(seq._children.values())), None)]
     while frames:
         block, children, inputs = frames[-1]
-        child = next(children, None)
-        if child is None:
+        for child in children:  # (resumes where the frame's iterator stopped)
+            cls = type(child)
+            if cls.forward is sequential_forward and cls.__call__ is plain_call:
+                # (_runs_inline, inlined)
+                if len(frames) >= MAX_NESTING_DEPTH:
+                    raise _too_deep(seq, len(frames) + 1)
+                child_inputs = (x, *args)
+                for hook in list(child._forward_pre_hooks.values()):
+                    hook(child, child_inputs)
+                frames.append((child, iter(list(child._children.values())), child_inputs))
+                break
+            if cls.__call__ is plain_call and not (
+                child._forward_pre_hooks or child._forward_hooks
+            ):
+                # Block.__call__ of a block without hooks, inlined: one Python call less
+                # per layer.
+                try:
+                    out = child.forward(x, *args)
+                except (AttributeError, TypeError) as err:
+                    refuse_non_array_input(child, (x, *args), err)
+                    raise
+            else:
+                out = child(x, *args)
+            if isinstance(out, (tuple, list)):
+                x, args = out[0], tuple(out[1:])
+            else:
+                x, args = out, ()
+        else:
             frames.pop()
             out = _join(x, args)
             if inputs is not None and block._forward_hooks:
                 for hook in list(block._forward_hooks.values()):
                     hook(block, inputs, out)
-            x, args = _split(out) if frames else (out, [])
-            continue
-        if _runs_inline(child):
-            if len(frames) >= MAX_NESTING_DEPTH:
-                raise _too_deep(seq, len(frames) + 1)
-            child_inputs = (x, *args)
-            for hook in list(child._forward_pre_hooks.values()):
-                hook(child, child_inputs)
-            frames.append((child, iter(list(child._children.values())), child_inputs))
-            continue
-        x, args = _split(child(x, *args))
+            if not frames:
+                return out
+            x, args = _split(out)
     return x

@@ -227,6 +227,8 @@ class Trainer:
 
 
 def _check_batch_size(batch_size) -> float:
+    if type(batch_size) is int and batch_size > 0:
+        return float(batch_size)  # the usual argument (x.shape[0]); float() cannot fail
     try:
         value = float(batch_size)
     except (TypeError, ValueError):

@@ -5,15 +5,24 @@ one recorded node whose backward is ``(softmax - onehot) · g``, so the loss
 costs one exp and one log per row instead of a chain of small ops.
 ``sigmoid_binary_cross_entropy`` is fused the same way, in the numerically
 stable form ``max(x, 0) - x·z + log(1 + exp(-|x|))``.
+
+Every classifier's case, ``(rows, classes)`` scores with one class index per
+row, runs ``_sparse_rows``: the general arithmetic line for line (the
+same bits; tests/engine/test_step_fast_paths.py compares the two), without the
+general function's branches.
 """
 
 from __future__ import annotations
 
 import numpy as _onp
 
-from ..autograd import is_default_head_grad
+from ..autograd import Node, is_default_head_grad
+from ..autograd import _state as _autograd_state
 from ..base import MXNetError
+from ..ndarray import VersionCounter
 from ._common import attach, data, ndarray, result, tape_entries
+
+_new_array = object.__new__
 
 __all__ = ["softmax_cross_entropy", "sigmoid_binary_cross_entropy"]
 
@@ -29,11 +38,22 @@ def _float_buffer(x) -> _onp.ndarray:
 
 # Signed integer dtype -> the unsigned one of the same size (for the one-pass label check).
 _UNSIGNED = {1: _onp.uint8, 2: _onp.uint16, 4: _onp.uint32, 8: _onp.uint64}
+# The same by dtype, for the label dtypes data sets use (their indices need no copy).
+_UNSIGNED_OF = {_onp.dtype(_onp.int32): _onp.uint32, _onp.dtype(_onp.int64): _onp.uint64}
 
 
 def _class_indices(label, pred_shape: tuple, axis: int) -> _onp.ndarray:
     """Integer class indices shaped like ``pred`` without ``axis`` (checked, clear errors)."""
     ld = label._data if isinstance(label, ndarray) else _onp.asarray(label)
+    if axis == 1 and len(pred_shape) == 2 and ld.shape == pred_shape[:1]:
+        # The usual labels (one int32/int64 class index per row): only the range check.
+        unsigned_dtype = _UNSIGNED_OF.get(ld.dtype)
+        if unsigned_dtype is not None:
+            if ld.size:
+                unsigned = ld.view(unsigned_dtype)
+                if unsigned.item(unsigned.argmax()) >= pred_shape[1]:
+                    raise _bad_label_error(ld, pred_shape[1])
+            return ld
     reduced = pred_shape[:axis] + pred_shape[axis + 1 :]
     if ld.shape != reduced:
         kept = pred_shape[:axis] + (1,) + pred_shape[axis + 1 :]
@@ -112,13 +132,17 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
         Class indices shaped like ``pred`` without ``axis`` (``sparse_label``),
         or a distribution shaped like ``pred``.
     """
-    pd = _float_buffer(pred)
+    pd = pred._data if type(pred) is ndarray else None
+    if pd is None or pd.dtype.kind != "f":
+        pd = _float_buffer(pred)
     if pd.ndim == 0:
         raise ValueError(
             "SoftmaxCrossEntropyLoss needs predictions with a class axis, got a scalar"
         )
     axis = axis % pd.ndim
     fast_2d = pd.ndim == 2 and axis == 1
+    if fast_2d and sparse_label and not from_logits:
+        return _sparse_rows(pred, pd, label)
     logp = e = s = None
     if from_logits:
         logp = pd
@@ -160,8 +184,11 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
         ld = ld.reshape(pd.shape)
         loss = -(logp * ld).sum(axis=axis)
         label_entry_needed = True
-    out = result(loss.astype(pd.dtype, copy=False))
-
+    if loss.dtype != pd.dtype:
+        loss = loss.astype(pd.dtype)
+    out = result(loss)
+    if not _autograd_state.recording:
+        return out
     inputs = (pred, label) if label_entry_needed else (pred,)
     entries = tape_entries(inputs)
     if entries is None:
@@ -175,7 +202,12 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
                 # A fresh C-contiguous buffer, so reshape(-1) below is a view of it.
                 gp = _onp.zeros_like(pd, order="C") if from_logits else e / s
                 if fast_2d:
-                    gp.reshape(-1)[flat] -= 1
+                    # gp[label entries] -= 1 (one entry per row, no repeats): take and put
+                    # cost less than a fancy-indexed in-place subtract, same roundings.
+                    gp_flat = gp.reshape(-1)
+                    picked = gp_flat.take(flat)
+                    picked -= 1
+                    gp_flat.put(flat, picked)
                 else:
                     picked = _onp.expand_dims(idx, axis)
                     _onp.put_along_axis(
@@ -194,6 +226,60 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
 
     saved = [x for x in inputs if isinstance(x, ndarray)]
     attach(out, entries, backward, saved, "softmax_cross_entropy")
+    return out
+
+
+def _sparse_rows(pred, pd: _onp.ndarray, label) -> ndarray:
+    """``softmax_cross_entropy`` of ``(rows, classes)`` scores and one class index per row.
+
+    Every classifier's loss: the general function's arithmetic on this case, line
+    for line (the same values and gradients, bit for bit), without its branches.
+    """
+    shifted = pd - _onp.maximum.reduce(pd, axis=1, keepdims=True)
+    e = _onp.exp(shifted)
+    s = _onp.add.reduce(e, axis=1, keepdims=True)
+    log_s = _onp.log(s)
+    idx = _class_indices(label, pd.shape, 1)
+    # the flat position of each row's label entry
+    flat = _row_offsets(*pd.shape, idx.dtype) + idx
+    # log s - shifted[label], only where the label points: exactly
+    # -(shifted - log s)[label] (IEEE subtraction is antisymmetric).
+    # (take without an axis reads the flattened array)
+    loss = log_s.reshape(-1) - shifted.take(flat)
+    if loss.dtype != pd.dtype:
+        loss = loss.astype(pd.dtype)
+    out = _new_array(ndarray)
+    out._data = loss
+    out._vc = VersionCounter()
+    out._node = out._grad = None
+    out._grad_req = "null"
+    out._fresh_grad = False
+    if not _autograd_state.recording:
+        return out
+    if type(pred) is ndarray:  # tape_entries((pred,)), inlined
+        entry = pred._node
+        if entry is None and pred._grad is not None and pred._grad_req != "null":
+            entry = pred
+        entries = None if entry is None else (entry,)
+    else:
+        entries = tape_entries((pred,))
+    if entries is None:
+        return out
+
+    def backward(g):
+        gp = e / s
+        # gp[label entries] -= 1 (one entry per row, no repeats): take and put (both on
+        # the flattened array) cost less than a fancy-indexed in-place subtract, with the
+        # same roundings.
+        picked = gp.take(flat)
+        picked -= 1
+        gp.put(flat, picked)
+        if not is_default_head_grad(g):  # (x · 1 is x: skipping it changes no bit)
+            gp *= g[:, None]
+        return (gp,)
+
+    saved = ((pred._vc, pred._vc.value),) if isinstance(pred, ndarray) else ()
+    out._node = Node(entries, backward, saved, "softmax_cross_entropy")
     return out
 
 

@@ -213,6 +213,36 @@ class Optimizer:
         lr = self.lr if self.lr_scheduler is None else self.lr_scheduler(self.num_update)
         return lr * param.lr_mult, self.wd * param.wd_mult
 
+    def _count_and_rates_many(self, indices) -> list:
+        """``[_count_and_rates(i) for i in indices]``, in one loop over local names.
+
+        Counts and rates come out exactly as from the per-index calls, in the
+        same order: without an ``lr_scheduler`` the base rate does not depend
+        on the count, so only the counting has to run per index.
+        """
+        if self._custom_rates or self.lr_scheduler is not None:
+            return [self._count_and_rates(index) for index in indices]
+        counts = self._index_update_count
+        begin = self.begin_num_update
+        params = self.param_dict
+        lr, wd = self.lr, self.wd
+        # (num_update is read again only by an lr_scheduler, and there is none here)
+        num_update = self.num_update
+        rates = []
+        append = rates.append
+        for index in indices:
+            count = counts.get(index, begin) + 1
+            counts[index] = count
+            if count > num_update:
+                num_update = count
+            param = params.get(index)
+            if param is None:
+                append((self._get_lr(index), self._get_wd(index)))
+            else:
+                append((lr * param.lr_mult, wd * param.wd_mult))
+        self.num_update = num_update
+        return rates
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._custom_rates = any(
@@ -337,6 +367,15 @@ class Updater:
             index, grad, weight = [index], [grad], [weight]
         optimizer = self.optimizer
         states = self.states
+        step_states = [states.get(i, _MISSING) for i in index]
+        for state in step_states:
+            if state is not None:
+                break
+        else:
+            # Every state exists and is None (a stateless optimizer such as plain SGD,
+            # after its first step): nothing to create or to check against the weights.
+            optimizer._update_many(index, weight, grad, step_states)
+            return
         step_states = []
         for i, w in zip(index, weight):
             state = states.get(i, _MISSING)

@@ -8,6 +8,14 @@ With momentum (note ``lr`` enters the momentum, unlike PyTorch's SGD)::
 
     mom = momentum·mom - lr·wd·weight - lr·clip(rescale_grad·grad)
     weight = weight + mom
+
+The usual small-network step (one step size, no weight decay, no momentum, no
+clipping) updates the packed buffers (packing.py) without looking at each
+parameter when the last packing still holds exactly these weights and
+gradients: only small arrays are ever packed, and ``holds`` sees any array that
+got a buffer of its own since. Counts, learning rates, ``lr_mult``/``wd_mult``
+and states are still read at every step, so a change to any of them takes the
+general path at once.
 """
 
 from __future__ import annotations
@@ -36,6 +44,13 @@ def sgd_step(optimizer: Optimizer, index, w, g, lr: float, wd: float) -> None:
             w += g * alpha  # (inlined in SGD._update_many)
         else:
             axpy(alpha, g, w, optimizer._buffer(index, g))
+
+
+def _all_none(values) -> bool:
+    for value in values:
+        if value is not None:
+            return False
+    return True
 
 
 @register
@@ -86,13 +101,23 @@ class SGD(Optimizer):
         if not self._own_update(SGD):
             super()._update_many(indices, weights, grads, states)
             return
-        count_and_rates = self._count_and_rates
-        step = self._step
+        rates = self._count_and_rates_many(indices)
+        if not rates:
+            return
         rescale = self.rescale_grad
         plain = not self.clip_gradient
+        first = rates[0]
+        if plain and not first[1] and rates.count(first) == len(rates) and _all_none(states):
+            # The usual case: one step size, no weight decay, no state. When last step's
+            # packing still holds these arrays, every one of them is small (only small
+            # ones are packed): update them all at once without looking at each.
+            pack = self._packed
+            if pack is not None and pack.holds((weights, grads)):
+                self._update_small(weights, grads, -first[0] * rescale, pack)
+                return
+        step = self._step
         alphas = []  # per parameter: its step size when updated with the small ones, else None
-        for index, weight, grad, state in zip(indices, weights, grads, states):
-            lr, wd = count_and_rates(index)
+        for index, (lr, wd), weight, grad, state in zip(indices, rates, weights, grads, states):
             w = weight._data
             if plain and state is None and not wd and w.size < PACK_MAX_SIZE:
                 alphas.append(-lr * rescale)  # sgd_step's small-array case
@@ -100,11 +125,9 @@ class SGD(Optimizer):
             alphas.append(None)
             step(index, w, grad._data, state, lr, wd)
             weight._bump()
-        if not alphas:
-            return
         alpha = alphas[0]
         if alpha is not None and alphas.count(alpha) == len(alphas):
-            self._update_small(weights, grads, alpha)  # the usual case: all of them
+            self._update_small(weights, grads, alpha)  # all of them
             return
         small = [(a, (w, g)) for a, w, g in zip(alphas, weights, grads) if a is not None]
         if not small:
@@ -115,9 +138,14 @@ class SGD(Optimizer):
             weight._bump()
         self._update_small([row[0] for row in rows], [row[1] for row in rows], alpha)
 
-    def _update_small(self, weights: list, grads: list, alpha: float) -> None:
-        """``w += alpha · g`` for each pair, as two NumPy calls on packed buffers."""
-        pack = packed_for(self, (weights, grads))
+    def _update_small(self, weights: list, grads: list, alpha: float, pack=None) -> None:
+        """``w += alpha · g`` for each pair, as two NumPy calls on packed buffers.
+
+        ``pack``: the packing of exactly these weights and gradients, when the
+        caller has just checked it holds them.
+        """
+        if pack is None:
+            pack = packed_for(self, (weights, grads))
         if pack is None:
             for weight, grad in zip(weights, grads):
                 weight._data += grad._data * alpha

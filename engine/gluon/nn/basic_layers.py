@@ -11,6 +11,8 @@ from ..block import Block, HybridBlock
 from ..block_walk import block_repr, check_can_nest, run_sequential
 from .activations import Activation
 
+_fully_connected = _nn_ops.fully_connected
+
 __all__ = [
     "Sequential",
     "HybridSequential",
@@ -151,13 +153,14 @@ class Dense(HybridBlock):
             if bias_data is None:
                 bias_data = bias.data()  # raises the not-initialized error
         act = self.act
+        # (positional arguments: fully_connected's num_hidden, no_bias, flatten, act_type)
         if act is None:
-            return _nn_ops.fully_connected(x, weight_data, bias_data, flatten=self._flatten)
+            return _fully_connected(x, weight_data, bias_data, None, False, self._flatten)
         if act._forward_hooks or act._forward_pre_hooks:
             # Someone watches the activation (summary, a user hook): run it as its own block.
-            return act(_nn_ops.fully_connected(x, weight_data, bias_data, flatten=self._flatten))
-        return _nn_ops.fully_connected(
-            x, weight_data, bias_data, flatten=self._flatten, act_type=act._act_type
+            return act(_fully_connected(x, weight_data, bias_data, None, False, self._flatten))
+        return _fully_connected(
+            x, weight_data, bias_data, None, False, self._flatten, act._act_type
         )
 
     def __repr__(self) -> str:
