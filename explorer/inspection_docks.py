@@ -16,6 +16,7 @@ from .views.activations_view import ActivationsView
 from .views.compare_view import CompareView
 from .views.gradient_split_view import GradientSplitView
 from .views.graph_view import GraphView
+from .views.on_screen import catch_up_when_raised
 from .views.values_grid import ValuesGrid
 
 __all__ = ["InspectionViews", "build_inspection_views"]
@@ -91,6 +92,7 @@ class InspectionViews:
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         dock.hide()
+        catch_up_when_raised(dock)
         action = QAction(title, window)
         action.setCheckable(True)
         action.toggled.connect(lambda on, d=dock: self.show_dock(d) if on else d.hide())

@@ -36,6 +36,7 @@ from .views.block_tree_view import BlockTreeView
 from .views.code_log_view import CodeLogView
 from .views.console_view import ConsoleView
 from .views.history_view import HistoryView
+from .views.on_screen import catch_up_when_raised
 from .views.tensor_view import TensorView
 from .views.training_docks import TrainingDocks
 
@@ -230,6 +231,7 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(area, dock)
+        catch_up_when_raised(dock)
         return dock
 
     # ------------------------------------------------------------ inspection

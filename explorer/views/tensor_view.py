@@ -34,6 +34,7 @@ from .array_display import (
 )
 from .array_panel import ArrayPanel
 from .axis_controls import AxisControls
+from .on_screen import is_unseen
 from .plot_style import plot_font
 
 __all__ = ["TensorView", "ArrayPanel", "AxisControls"]
@@ -183,11 +184,7 @@ class TensorView(QWidget):
     def _catch_up(self) -> None:
         """Redraw what is stale, if anyone can see it (hidden views wait until shown)."""
         param = self._param
-        if (
-            param is None
-            or not (self._data_stale or self._grad_stale)
-            or (self.window().isVisible() and not self.isVisible())
-        ):
+        if param is None or not (self._data_stale or self._grad_stale) or is_unseen(self):
             return
         state = (
             param.is_initialized,
