@@ -353,6 +353,7 @@ class MainWindow(QMainWindow):
         w.grads_changed.connect(self.tree_view.parameters_changed)
         # One event per poll for both: a training step moves data and gradient together.
         w.parameters_changed.connect(self.tensor_view.parameters_changed)
+        w.training_changed.connect(lambda: self.tensor_view.set_live(self.session.training.running))
         w.grads_changed.connect(
             lambda _: self.tensor_view.set_gradient_note(self.session.gradient_note)
         )

@@ -41,6 +41,10 @@ from .plot_style import (
 
 __all__ = ["HistogramPanel", "statistics_rows"]
 
+X_PADDING = 0.04  # of the x range, each side
+COUNT_HEADROOM = 1.05  # the count axis reaches this far above the tallest bar
+LIVE_COUNT_HEADROOM = 1.25  # ... while training redraws it many times a second
+
 
 def statistics_rows(stats: TensorStatistics) -> list:
     """Label/value pairs in reading order, three rows of up to four pairs."""
@@ -86,6 +90,8 @@ class HistogramPanel(QWidget):
         self._hide_zeros = False
         self._fixed_range: tuple | None = None  # (low, high) in values, when fixed
         self._x_unit = 1.0
+        self._y_top: float | None = None  # top of the count axis shown (in its units)
+        self._headroom = COUNT_HEADROOM
         # A view box and two axes, not a PlotWidget's PlotItem: no context menus or option
         # forms built that this plot never offers, which counts at start-up.
         count_axis, value_axis = CountAxisItem("left"), TitledAxisItem("bottom")
@@ -245,16 +251,44 @@ class HistogramPanel(QWidget):
         return menu
 
     def show_statistics(
-        self, stats: TensorStatistics, spread: TheoreticalSpread | None = None
+        self,
+        stats: TensorStatistics,
+        spread: TheoreticalSpread | None = None,
+        decorate: bool = True,
     ) -> None:
-        """Draw the histogram of ``stats`` and, when given, the theoretical ``spread``."""
+        """Draw the histogram of ``stats`` and, when given, the theoretical ``spread``.
+
+        ``decorate=False`` (a live redraw, many a second) draws the bars only,
+        in the axes' current range when they fit in it, and leaves the range,
+        the spread's curve, the caption and the statistics table to the next
+        :meth:`decorate`: re-laying out the table and recomputing the axes'
+        ticks cost more than the bars, and nobody reads numbers that change
+        30 times a second.
+        """
         self._stats, self._spread = stats, spread
+        if not decorate and self._bars_fit(stats):
+            self._draw_bars()
+            return
+        self.decorate(live=not decorate)
+
+    def decorate(self, live: bool = False) -> None:
+        """Draw everything for the statistics shown: bars, spread, range, caption, table.
+
+        ``live``: counts jitter from step to step, so the count axis gets
+        :data:`LIVE_COUNT_HEADROOM` above the tallest bar, and the next
+        redraws can keep it.
+        """
+        stats = self._stats
+        if stats is None:
+            return
+        self._headroom = LIVE_COUNT_HEADROOM if live else COUNT_HEADROOM
         self._redraw()
         self.stats_label.setText(self._statistics_html())
         self.stats_note_label.setVisible(bool(stats.nan_count or stats.inf_count))
 
     def clear(self) -> None:
         self._stats = self._spread = None
+        self._y_top = None
         self.bars.setData([], [])
         self.theory_curve.setData([], [])
         self.theory_marker.hide()
@@ -285,20 +319,40 @@ class HistogramPanel(QWidget):
         self._x_range = (low, high)
         self._x_unit = display_unit(max(abs(low), abs(high)))
         self._set_value_title()
-        if stats.finite_count:
-            counts = (
-                stats.counts_without_zeros()
-                if self._hide_zeros
-                else np.asarray(stats.counts, dtype=np.float64)
-            )
-            self.bars.setData(stats.edges / self._x_unit, self._count_y(counts))
-        else:
-            counts = np.zeros(0)
-            self.bars.setData([], [])
+        counts = self._draw_bars()
         self.bars.setFillLevel(self._count_floor())
         self._draw_spread()
         self._fit_range(counts)
         self.caption_label.setText(self._caption())
+
+    def _draw_bars(self) -> np.ndarray:
+        """Set the bars to the statistics' counts (in the current x unit); the counts."""
+        stats = self._stats
+        if not stats.finite_count:
+            self.bars.setData([], [])
+            return np.zeros(0)
+        counts = (
+            stats.counts_without_zeros()
+            if self._hide_zeros
+            else np.asarray(stats.counts, dtype=np.float64)
+        )
+        self.bars.setData(stats.edges / self._x_unit, self._count_y(counts))
+        return counts
+
+    def _bars_fit(self, stats: TensorStatistics) -> bool:
+        """Whether ``stats``'s bars lie inside the x and y ranges shown (same unit)."""
+        if not stats.finite_count or getattr(self, "_y_top", None) is None:
+            return False
+        low, high = self._x_range
+        first, last = float(stats.edges[0]), float(stats.edges[-1])
+        margin = X_PADDING * (high - low)  # the plot shows the padding too
+        if self._fixed_range is None and not (low - margin <= first and last <= high + margin):
+            return False
+        if display_unit(max(abs(low), abs(high))) != self._x_unit:
+            return False
+        counts = stats.counts_without_zeros() if self._hide_zeros else stats.counts
+        top = float(np.max(counts)) if len(counts) else 0.0
+        return float(self._count_y(np.array([top]))[0]) <= self._y_top
 
     def _count_floor(self) -> float:
         """Where the bars start: 0, or on a log axis half a count (below a single one)."""
@@ -394,17 +448,19 @@ class HistogramPanel(QWidget):
         top = float(np.max(counts)) if counts.size else 1.0
         _, curve_y = self.theory_curve.getData()
         curve_top = float(np.max(curve_y)) if curve_y is not None and len(curve_y) else None
-        self.plot.setXRange(low / unit, high / unit, padding=0.04)
+        self.plot.setXRange(low / unit, high / unit, padding=X_PADDING)
         if self._log_counts:
             y_top = math.log10(max(top, 1.0))
             if curve_top is not None:
                 y_top = max(y_top, curve_top)
-            self.plot.setYRange(self._count_floor(), y_top + 0.15, padding=0)
+            self._y_top = y_top + 0.15 + math.log10(self._headroom / COUNT_HEADROOM)
+            self.plot.setYRange(self._count_floor(), self._y_top, padding=0)
         else:
             if curve_top is not None:
                 top = max(top, curve_top)
-            y_top = max(top, 1.0) * 1.05
+            y_top = max(top, 1.0) * self._headroom
             self.plot.setYRange(0, y_top, padding=0)
+            self._y_top = y_top
         if self.theory_marker.isVisible():
             margin = 0.04 * (high - low) / unit
             x = high / unit + margin if self._marker_at_right else low / unit - margin

@@ -169,6 +169,11 @@ class TensorView(QWidget):
         self.data_panel.show_message(message or "Select a parameter to see its values.")
         self.grad_panel.show_message("")
 
+    def set_live(self, on: bool) -> None:
+        """Training runs (redraws come many a second) or not: see ``ArrayPanel.set_live``."""
+        for panel in (self.data_panel, self.grad_panel):
+            panel.set_live(on)
+
     def set_gradient_note(self, note: str) -> None:
         """Say in the Gradient column's title which batch produced the gradient."""
         self.grad_panel.set_title("Gradient", note)
