@@ -13,10 +13,11 @@ the initializer's curve — follow at most every
 :data:`LIVE_DECORATION_INTERVAL_S`: laying them out again cost more than
 the picture (in the GUI thread, holding the GIL the training worker needs),
 and nobody reads numbers that change 30 times a second. Between two such
-updates the heatmap keeps its colour scale as long as the values stay
-inside it, so colours, colour bar and title always agree; values outside it
-update everything at once. To make that the rule rather than the exception,
-a live panel's colour scale and count axis reach a little past the values
+updates the heatmap keeps its colour scale, so colours, colour bar and title
+always agree; a value that moved past the scale shows in the end colour (and
+a bar past the histogram's range is cut) until the next update, at most
+:data:`LIVE_DECORATION_INTERVAL_S` later. To make that rare, a live panel's
+colour scale and count axis reach a little past the values
 (:data:`LIVE_SCALE_HEADROOM`); the exact ones come back when it stops being
 live. The latest numbers follow within the interval (a timer), and at once
 when the panel stops being live (Pause).
@@ -216,7 +217,7 @@ class ArrayPanel(QWidget):
             and self._scale is not None
             and unit == self._unit
             and now - self._decorated_at < LIVE_DECORATION_INTERVAL_S
-            and _covers(self._scale, scale)
+            and _alike(self._scale, scale)
         )
         self._unit = unit
         if keep_words:  # see "Live redraws" in the module docstring
@@ -323,14 +324,12 @@ def _with_headroom(scale: ColourScale) -> ColourScale:
     return scale
 
 
-def _covers(shown: ColourScale, scale: ColourScale) -> bool:
-    """Whether the ``shown`` scale colours every value ``scale`` was chosen for, alike."""
+def _alike(shown: ColourScale, scale: ColourScale) -> bool:
+    """Whether ``scale`` is of the ``shown`` one's kind (only its range differs)."""
     return (
         shown.kind == scale.kind
         and shown.mode == scale.mode
         and shown.kind in ("diverging", "sequential")
-        and shown.low <= scale.low
-        and scale.high <= shown.high
     )
 
 

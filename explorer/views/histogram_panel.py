@@ -259,14 +259,14 @@ class HistogramPanel(QWidget):
         """Draw the histogram of ``stats`` and, when given, the theoretical ``spread``.
 
         ``decorate=False`` (a live redraw, many a second) draws the bars only,
-        in the axes' current range when they fit in it, and leaves the range,
-        the spread's curve, the caption and the statistics table to the next
-        :meth:`decorate`: re-laying out the table and recomputing the axes'
-        ticks cost more than the bars, and nobody reads numbers that change
-        30 times a second.
+        in the axes' current range (a bar outside it is cut), and leaves the
+        range, the spread's curve, the caption and the statistics table to
+        the next :meth:`decorate`: re-laying out the table and recomputing
+        the axes' ticks cost more than the bars, and nobody reads numbers
+        that change 30 times a second.
         """
         self._stats, self._spread = stats, spread
-        if not decorate and self._bars_fit(stats):
+        if not decorate and self._has_range_for(stats):
             self._draw_bars()
             return
         self.decorate(live=not decorate)
@@ -339,20 +339,12 @@ class HistogramPanel(QWidget):
         self.bars.setData(stats.edges / self._x_unit, self._count_y(counts))
         return counts
 
-    def _bars_fit(self, stats: TensorStatistics) -> bool:
-        """Whether ``stats``'s bars lie inside the x and y ranges shown (same unit)."""
-        if not stats.finite_count or getattr(self, "_y_top", None) is None:
+    def _has_range_for(self, stats: TensorStatistics) -> bool:
+        """Whether the axes shown can take ``stats``'s bars (fitted once, same x unit)."""
+        if not stats.finite_count or self._y_top is None:
             return False
-        low, high = self._x_range
         first, last = float(stats.edges[0]), float(stats.edges[-1])
-        margin = X_PADDING * (high - low)  # the plot shows the padding too
-        if self._fixed_range is None and not (low - margin <= first and last <= high + margin):
-            return False
-        if display_unit(max(abs(low), abs(high))) != self._x_unit:
-            return False
-        counts = stats.counts_without_zeros() if self._hide_zeros else stats.counts
-        top = float(np.max(counts)) if len(counts) else 0.0
-        return float(self._count_y(np.array([top]))[0]) <= self._y_top
+        return display_unit(max(abs(first), abs(last))) == self._x_unit
 
     def _count_floor(self) -> float:
         """Where the bars start: 0, or on a log axis half a count (below a single one)."""
