@@ -26,6 +26,7 @@ when the panel stops being live (Pause).
 from __future__ import annotations
 
 import html
+import math
 import time
 from dataclasses import replace
 
@@ -246,6 +247,12 @@ class ArrayPanel(QWidget):
         was_live, self._live = self._live, bool(on)
         if was_live and not self._live:
             self.decorate()  # exact colour scale and axes again, the latest numbers
+        elif self._live and not was_live:
+            self.decorate_next_redraw()
+
+    def decorate_next_redraw(self) -> None:
+        """Let the next redraw update everything, live or not (another array comes)."""
+        self._decorated_at = -math.inf
 
     def decorate(self) -> None:
         """Bring the colour scale, title, legend and histogram's words up to the last array."""

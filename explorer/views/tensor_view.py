@@ -157,6 +157,8 @@ class TensorView(QWidget):
         self._state = None
         self._drawn_versions = (None, None)
         self._data_stale = self._grad_stale = True
+        for panel in (self.data_panel, self.grad_panel):
+            panel.decorate_next_redraw()  # another array: its own scale at once
         self._catch_up()
 
     def clear(self, message: str = "") -> None:
