@@ -262,6 +262,8 @@ class ArrayPanel(QWidget):
         self._decoration_timer.stop()
         self._decorated_at = time.monotonic()
         scale = self._scale_for(stats, live=self._live)
+        if self._live and _still_fits(self._scale, self._scale_for(stats)):
+            scale = self._scale  # the colour bar's ticks stay: laying them out costs
         if scale != self._scale:
             self._scale = scale
             self.heatmap.set_colour_scale(scale)
@@ -329,6 +331,18 @@ def _with_headroom(scale: ColourScale) -> ColourScale:
         margin = (scale.high - scale.low) * (LIVE_SCALE_HEADROOM - 1) / 2
         return replace(scale, low=scale.low - margin, high=scale.high + margin)
     return scale
+
+
+def _still_fits(shown: ColourScale | None, exact: ColourScale) -> bool:
+    """Whether a live panel can keep the ``shown`` scale for values whose own is ``exact``:
+    alike, covering them, and not much wider (three quarters of it used)."""
+    return (
+        shown is not None
+        and _alike(shown, exact)
+        and shown.low <= exact.low
+        and exact.high <= shown.high
+        and exact.high - exact.low >= 0.75 * (shown.high - shown.low)
+    )
 
 
 def _alike(shown: ColourScale, scale: ColourScale) -> bool:

@@ -44,6 +44,7 @@ __all__ = ["HistogramPanel", "statistics_rows"]
 X_PADDING = 0.04  # of the x range, each side
 COUNT_HEADROOM = 1.05  # the count axis reaches this far above the tallest bar
 LIVE_COUNT_HEADROOM = 1.25  # ... while training redraws it many times a second
+KEEP_AXES_FILLED = 0.75  # live: the axes stay while the data fill this much of them
 
 
 def statistics_rows(stats: TensorStatistics) -> list:
@@ -282,7 +283,13 @@ class HistogramPanel(QWidget):
         if stats is None:
             return
         self._headroom = LIVE_COUNT_HEADROOM if live else COUNT_HEADROOM
-        self._redraw()
+        if live and self._axes_still_fit(stats):
+            # The axes stay (their ticks are laid out again only when they change).
+            self._draw_bars()
+            self._draw_spread()
+            self.caption_label.setText(self._caption())
+        else:
+            self._redraw()
         self.stats_label.setText(self._statistics_html())
         self.stats_note_label.setVisible(bool(stats.nan_count or stats.inf_count))
 
@@ -338,6 +345,32 @@ class HistogramPanel(QWidget):
         )
         self.bars.setData(stats.edges / self._x_unit, self._count_y(counts))
         return counts
+
+    def _axes_still_fit(self, stats: TensorStatistics) -> bool:
+        """Whether the x and count axes shown still frame ``stats`` well (live redraws).
+
+        They do while the bars lie inside them and fill most of them: weights move
+        little between two live updates, and new ticks would cost more than bars.
+        """
+        if (
+            self._y_top is None
+            or not stats.finite_count
+            or self._fixed_range is not None
+            or self._log_counts
+        ):
+            return False
+        low, high = self._x_range
+        first, last = float(stats.edges[0]), float(stats.edges[-1])
+        span = high - low
+        if not (low - X_PADDING * span <= first and last <= high + X_PADDING * span):
+            return False
+        if last - first < KEEP_AXES_FILLED * span:
+            return False
+        if display_unit(max(abs(first), abs(last))) != self._x_unit:
+            return False
+        counts = stats.counts_without_zeros() if self._hide_zeros else stats.counts
+        top = float(np.max(counts)) if len(counts) else 0.0
+        return KEEP_AXES_FILLED * self._y_top <= top * LIVE_COUNT_HEADROOM <= self._y_top * 1.1
 
     def _has_range_for(self, stats: TensorStatistics) -> bool:
         """Whether the axes shown can take ``stats``'s bars (fitted once, same x unit)."""
