@@ -50,7 +50,7 @@ from .plot_style import plot_font
 
 __all__ = ["ArrayPanel", "LIVE_DECORATION_INTERVAL_S"]
 
-LIVE_DECORATION_INTERVAL_S = 0.25  # words and ticks of a live panel: 4 times a second
+LIVE_DECORATION_INTERVAL_S = 0.5  # words and ticks of a live panel: twice a second
 LIVE_SCALE_HEADROOM = 1.1  # a live panel's colour scale reaches 10 % past the values
 
 
