@@ -38,38 +38,14 @@ from .plot_style import (
     style_plot_widget,
     theory_colour,
 )
+from .statistics_table import statistics_html, statistics_rows
 
-__all__ = ["HistogramPanel", "statistics_rows"]
+__all__ = ["HistogramPanel", "statistics_rows"]  # statistics_rows: from statistics_table
 
 X_PADDING = 0.04  # of the x range, each side
 COUNT_HEADROOM = 1.05  # the count axis reaches this far above the tallest bar
 LIVE_COUNT_HEADROOM = 1.25  # ... while training redraws it many times a second
 KEEP_AXES_FILLED = 0.75  # live: the axes stay while the data fill this much of them
-
-
-def statistics_rows(stats: TensorStatistics) -> list:
-    """Label/value pairs in reading order, three rows of up to four pairs."""
-    zeros = f"{100.0 * stats.zero_fraction:.1f}%"
-    if 0 < stats.zero_fraction < 0.001:
-        zeros = "<0.1%"
-    shape = (
-        "(" + ", ".join(str(d) for d in stats.shape) + ("," if len(stats.shape) == 1 else "") + ")"
-    )
-    return [
-        [
-            ("mean", format_value(stats.mean)),
-            ("std", format_value(stats.std)),
-            ("min", format_value(stats.min)),
-            ("max", format_value(stats.max)),
-        ],
-        [
-            ("L2 norm", format_value(stats.l2_norm)),
-            ("zeros", zeros),
-            ("NaN", f"{stats.nan_count:,}"),
-            ("Inf", f"{stats.inf_count:,}"),
-        ],
-        [("shape", shape), ("dtype", stats.dtype), ("elements", f"{stats.size:,}")],
-    ]
 
 
 class HistogramPanel(QWidget):
@@ -491,31 +467,8 @@ class HistogramPanel(QWidget):
             x = high / unit + margin if self._marker_at_right else low / unit - margin
             self.theory_marker.setPos(x, y_top)
 
-    def _pairs_per_row(self) -> int:
-        """As many label/value pairs per row as fit the table's width (1 to 4), measured."""
-        metrics = self.stats_label.fontMetrics()
-        pairs = [pair for row in statistics_rows(self._stats) for pair in row]
-        width = self.stats_label.width() or self.width()
-        for per_row in (4, 3, 2):
-            rows = (
-                statistics_rows(self._stats)
-                if per_row == 4
-                else [pairs[i : i + per_row] for i in range(0, len(pairs), per_row)]
-            )
-            needed = 0
-            for column in range(per_row):
-                cells = [row[column] for row in rows if column < len(row)]
-                # The cells' padding (4 + 14 px) and a margin for bold values.
-                needed += (
-                    max(metrics.horizontalAdvance(n) for n, _ in cells)
-                    + max(metrics.horizontalAdvance(v) for _, v in cells)
-                    + 4
-                    + 14
-                    + 4
-                )
-            if needed <= width:
-                return per_row
-        return 1
+    def _statistics_html(self) -> str:
+        return statistics_html(self._stats, self.stats_label, self.palette(), self.width())
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -544,48 +497,6 @@ class HistogramPanel(QWidget):
             if stats.finite_count and (stats.min < low or stats.max > high):
                 text += f" (values reach {format_value(stats.min)} … {format_value(stats.max)})"
         return text
-
-    def _statistics_html(self) -> str:
-        stats = self._stats
-        palette = self.palette()
-        dim = palette.color(palette.ColorRole.PlaceholderText).name()
-        warn = theory_colour(palette).name()
-        pairs = [pair for row in statistics_rows(stats) for pair in row]
-        per_row = self._pairs_per_row()
-        rows = [pairs[i : i + per_row] for i in range(0, len(pairs), per_row)]
-        if per_row == 4:
-            rows = statistics_rows(stats)  # the designed grouping: numbers, health, shape
-        # Too narrow for a name and its value side by side (large text, a narrow column):
-        # each value under its name, rather than cut off at the panel's edge.
-        stacked = per_row == 1 and not self._pair_fits(pairs)
-        cells = []
-        for row in rows:
-            parts = []
-            for name, value in row:
-                alarming = name in ("NaN", "Inf") and value != "0"
-                shown = (
-                    f"<b style='color:{warn}'>{html.escape(value)}</b>"
-                    if alarming
-                    else html.escape(value)
-                )
-                if stacked:
-                    parts.append(
-                        f"<td style='color:{dim}'>{name}</td></tr><tr>"
-                        f"<td style='padding-left:12px'>{shown}</td>"
-                    )
-                else:
-                    parts.append(
-                        f"<td style='color:{dim}; padding-right:4px'>{name}</td>"
-                        f"<td style='padding-right:14px'>{shown}</td>"
-                    )
-            cells.append("<tr>" + "".join(parts) + "</tr>")
-        return "<table cellspacing='0'>" + "".join(cells) + "</table>"
-
-    def _pair_fits(self, pairs: list) -> bool:
-        metrics = self.stats_label.fontMetrics()
-        name = max(metrics.horizontalAdvance(n) for n, _ in pairs)
-        value = max(metrics.horizontalAdvance(v) for _, v in pairs)
-        return name + value + 4 + 14 + 8 <= self.stats_label.width()
 
     # ------------------------------------------------------------------- theming
     def changeEvent(self, event) -> None:
