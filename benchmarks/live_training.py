@@ -7,6 +7,8 @@ Prints, in one run:
   ratio ≥ 0.8);
 * redraws per second of the tensor view's two columns (data, gradient) while
   training (target ≥ 30), and the watcher's polls per second;
+* the GUI thread's CPU time per second meanwhile (what it takes from the
+  worker, mostly as GIL time);
 * UI event latency while training, p50/p99 (a QTimer posts an event every
   10 ms; latency = delivery time − due time; target p99 ≤ 50 ms);
 * RSS at the start (after a 2 s warm-up run in the window) and after a run of
@@ -134,9 +136,10 @@ def main() -> None:
     rss_start = rss_mb()
     start_draws = [p.redraw_count for p in panels]
     start_polls = window.watcher.polls
-    t0 = time.perf_counter()
+    t0, gui_cpu = time.perf_counter(), time.thread_time()
     window_rate = steps_per_second(session, MEASURE_SECONDS, with_window=True)
     elapsed = time.perf_counter() - t0
+    gui_cpu = (time.thread_time() - gui_cpu) / elapsed  # where the worker's time went
     redraws = [(p.redraw_count - n) / elapsed for p, n in zip(panels, start_draws)]
     polls = (window.watcher.polls - start_polls) / elapsed
     session.start_training()
@@ -159,6 +162,7 @@ def main() -> None:
         f"tensor-view redraws per second while training: data {redraws[0]:.1f}, gradient "
         f"{redraws[1]:.1f} (target >= 30; watcher polls {polls:.1f}/s)"
     )
+    print(f"GUI thread CPU while training with the window: {1000 * gui_cpu:.0f} ms per second")
     print(
         f"UI event latency while training: p50 {onp.percentile(lat, 50):.1f} ms, "
         f"p99 {onp.percentile(lat, 99):.1f} ms over {len(lat)} events (target p99 <= 50 ms)"
