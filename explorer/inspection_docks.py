@@ -17,6 +17,7 @@ from .views.compare_view import CompareView
 from .views.dock_title_bar import scaled_dock
 from .views.gradient_split_view import GradientSplitView
 from .views.graph_view import GraphView
+from .views.on_screen import catch_up_when_raised
 from .views.values_grid import ValuesGrid
 
 __all__ = ["InspectionViews", "build_inspection_views"]
@@ -92,6 +93,7 @@ class InspectionViews:
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         dock.hide()
+        catch_up_when_raised(dock)
         action = QAction(title, window)
         action.setCheckable(True)
         action.toggled.connect(lambda on, d=dock: self.show_dock(d) if on else d.hide())

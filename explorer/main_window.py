@@ -38,6 +38,7 @@ from .views.code_log_view import CodeLogView
 from .views.console_view import ConsoleView
 from .views.dock_title_bar import scaled_dock
 from .views.history_view import HistoryView
+from .views.on_screen import catch_up_when_raised
 from .views.tensor_view import TensorView
 from .views.training_docks import TrainingDocks
 from .views.warning_relay import warning_relay
@@ -161,7 +162,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("ParamScope")
 
         self.watcher = Watcher(self.session)
-        self.tensor_view = TensorView(self, snapshot=self.session.snapshot)
+        self.tensor_view = TensorView(
+            self, snapshot=self.session.snapshot, snapshot_lock=self.session.lock
+        )
         self.tensor_view.describe_write = self.session.last_write_kind
         self.error_banner = ErrorBanner(self)
         central = QWidget(self)
@@ -221,6 +224,10 @@ class MainWindow(QMainWindow):
         self._demo_timer = QTimer(self, singleShot=True, interval=0)
         self._demo_timer.timeout.connect(self._run_open_demo)
         self._poll_timer = QTimer(self, interval=POLL_INTERVAL_MS)
+        # Precise: the next tick is due one interval after the last one was due, not after
+        # it ran, so a late frame does not pull the rate under 30 Hz (a coarse timer may
+        # also stretch each interval by 5 %).
+        self._poll_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._poll_timer.timeout.connect(self.watcher.poll)
         self._poll_timer.start()
         self.watcher.poll()
@@ -238,6 +245,7 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(area, dock)
+        catch_up_when_raised(dock)
         return dock
 
     # ------------------------------------------------------------ inspection
@@ -351,9 +359,10 @@ class MainWindow(QMainWindow):
         w = self.watcher
         w.structure_changed.connect(self._structure_changed)
         w.values_changed.connect(self.tree_view.parameters_changed)
-        w.values_changed.connect(self.tensor_view.values_changed)
         w.grads_changed.connect(self.tree_view.parameters_changed)
-        w.grads_changed.connect(self.tensor_view.grads_changed)
+        # One event per poll for both: a training step moves data and gradient together.
+        w.parameters_changed.connect(self.tensor_view.parameters_changed)
+        w.training_changed.connect(lambda: self.tensor_view.set_live(self.session.training.running))
         w.grads_changed.connect(
             lambda _: self.tensor_view.set_gradient_note(self.session.gradient_note)
         )

@@ -16,6 +16,9 @@ values_changed(params)
     These parameters' data were written (list of Parameter).
 grads_changed(params)
     These parameters' gradients were written.
+parameters_changed(values, grads)
+    Both of the above in one event (after them), for a view that draws data
+    and gradient together and so redraws once per poll, not twice.
 selection_changed(path)
     The selected access path changed (str or None).
 training_changed()
@@ -38,6 +41,7 @@ class Watcher:
         self.structure_changed = Event()
         self.values_changed = Event()
         self.grads_changed = Event()
+        self.parameters_changed = Event()
         self.selection_changed = Event()
         self.training_changed = Event()
         self._training_seen = None
@@ -58,27 +62,33 @@ class Watcher:
         self.polls += 1
         session = self.session
         net = session.net
-        # Counters are read under the lock; the events go out after it is released, so a
-        # view drawing its copy never holds up a training step.
         structure, values, grads = False, [], []
-        with session.lock:
-            if net is not self._net or (
-                net is not None and net.structure_version != self._structure_seen
-            ):
+        if net is not self._net or (
+            net is not None and net.structure_version != self._structure_seen
+        ):
+            # The tree is walked under the lock; the events go out after it is released,
+            # so a view drawing its copy never holds up a training step.
+            with session.lock:
                 self._net = net
                 self._structure_seen = net.structure_version if net is not None else None
                 self._params = session.parameters() if net is not None else []
                 self._versions = {id(p): p.version for p in self._params}
                 self._grad_versions = {id(p): p.grad_version for p in self._params}
-                structure = True
-            else:
-                values, grads = self._moved()
+            structure = True
+        else:
+            # Without the lock: a step in progress only moves counters (integers, read
+            # whole), and views copy what they draw under the lock. Taking it here cost
+            # the worker a hand-over every frame while training (the worker waits for a
+            # waiting thread between steps).
+            values, grads = self._moved()
         if structure:
             self.structure_changed.emit()
         if values:
             self.values_changed.emit(values)
         if grads:
             self.grads_changed.emit(grads)
+        if values or grads:
+            self.parameters_changed.emit(values, grads)
         changed = structure or bool(values) or bool(grads)
         training = getattr(session, "training", None)
         if training is not None:

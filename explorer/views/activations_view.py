@@ -33,6 +33,7 @@ from ..core.forward_trace import TraceError
 from .export import add_export_actions
 from .flow_layout import FlowLayout
 from .heatmap_panel import diverging_colormap, sequential_colormap
+from .on_screen import is_unseen
 
 __all__ = ["ActivationsView", "picture_pixmap"]
 
@@ -196,7 +197,7 @@ class ActivationsView(QWidget):
 
     # ---------------------------------------------------------------- internals
     def _catch_up(self) -> None:
-        if self._stale and (self.isVisible() or not self.window().isVisible()):
+        if self._stale and not is_unseen(self):
             self.refresh()
 
     def _show_message(self, text: str) -> None:

@@ -2,15 +2,36 @@
 
 :class:`ArrayPanel` draws whatever array it is given (a snapshot, never
 written to); the tensor view decides which arrays and when.
+
+Live redraws
+------------
+While training runs the panel is *live* (:meth:`ArrayPanel.set_live`) and
+redraws up to 30 times a second. The picture — heatmap and histogram bars —
+follows every redraw. The words and ticks — the title's colour range, the
+colour bar's ticks, the statistics table, the histogram's caption, axes and
+the initializer's curve — follow at most every
+:data:`LIVE_DECORATION_INTERVAL_S`: laying them out again cost more than
+the picture (in the GUI thread, holding the GIL the training worker needs),
+and nobody reads numbers that change 30 times a second. Between two such
+updates the heatmap keeps its colour scale, so colours, colour bar and title
+always agree; a value that moved past the scale shows in the end colour (and
+a bar past the histogram's range is cut) until the next update, at most
+:data:`LIVE_DECORATION_INTERVAL_S` later. To make that rare, a live panel's
+colour scale and count axis reach a little past the values
+(:data:`LIVE_SCALE_HEADROOM`); the exact ones come back when it stops being
+live. The latest numbers follow within the interval (a timer), and at once
+when the panel stops being live (Pause).
 """
 
 from __future__ import annotations
 
 import html
+import math
+import time
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
@@ -27,7 +48,10 @@ from .heatmap_panel import (
 from .histogram_panel import HistogramPanel
 from .plot_style import plot_font
 
-__all__ = ["ArrayPanel"]
+__all__ = ["ArrayPanel", "LIVE_DECORATION_INTERVAL_S"]
+
+LIVE_DECORATION_INTERVAL_S = 0.5  # words and ticks of a live panel: twice a second
+LIVE_SCALE_HEADROOM = 1.1  # a live panel's colour scale reaches 10 % past the values
 
 
 class ArrayPanel(QWidget):
@@ -51,6 +75,11 @@ class ArrayPanel(QWidget):
         self._unit = 1.0
         self._note = ""
         self._subtitle = ""
+        self._live = False
+        self._decorated_at = 0.0
+        # Brings the words and ticks up to date after live redraws that left them.
+        self._decoration_timer = QTimer(self, singleShot=True)
+        self._decoration_timer.timeout.connect(self.decorate)
         self.title_label = QLabel(title)
         # Wrapped, never clipped: "colours 0.900 … 0.902 (sequential)" at 32 pt.
         self.title_label.setWordWrap(True)
@@ -145,6 +174,7 @@ class ArrayPanel(QWidget):
             self._show_title()
 
     def show_message(self, text: str) -> None:
+        self._decoration_timer.stop()
         self._values = self._stats = self._scale = None
         self._note = ""
         self._show_title()
@@ -179,13 +209,67 @@ class ArrayPanel(QWidget):
         # The table names the array's own dtype (complex128, bool), not the one drawn.
         stats = replace(stats, dtype=str(values.dtype))
         self._stats = stats
-        self._unit = display.unit if display is not None else display_unit(stats.max_abs)
-        self._scale = self._scale_for(stats)
+        unit = display.unit if display is not None else display_unit(stats.max_abs)
+        scale = self._scale_for(stats, live=self._live)
+        now = time.monotonic()
+        keep_words = (
+            self._live
+            and self.stack.currentIndex() == 1
+            and self._scale is not None
+            and unit == self._unit
+            and now - self._decorated_at < LIVE_DECORATION_INTERVAL_S
+            and _alike(self._scale, scale)
+        )
+        self._unit = unit
+        if keep_words:  # see "Live redraws" in the module docstring
+            self.heatmap.show_picture(picture, self._scale, display, unit=unit)
+            self.histogram.show_statistics(stats, spread, decorate=False)
+            if not self._decoration_timer.isActive():
+                wait = LIVE_DECORATION_INTERVAL_S - (now - self._decorated_at)
+                self._decoration_timer.start(max(1, int(wait * 1000)))
+            return
+        self._decoration_timer.stop()
+        self._decorated_at = now
+        self._scale = scale
         self._show_title()
         self._show_legend(stats)
-        self.heatmap.show_picture(picture, self._scale, display, unit=self._unit)
+        self.heatmap.show_picture(picture, self._scale, display, unit=unit)
         self.histogram.show_statistics(stats, spread)
         self.stack.setCurrentIndex(1)
+
+    @property
+    def live(self) -> bool:
+        """Whether redraws come many a second (training runs): see the module docstring."""
+        return self._live
+
+    def set_live(self, on: bool) -> None:
+        """Live (training runs) or not; leaving live mode shows the latest numbers at once."""
+        was_live, self._live = self._live, bool(on)
+        if was_live and not self._live:
+            self.decorate()  # exact colour scale and axes again, the latest numbers
+        elif self._live and not was_live:
+            self.decorate_next_redraw()
+
+    def decorate_next_redraw(self) -> None:
+        """Let the next redraw update everything, live or not (another array comes)."""
+        self._decorated_at = -math.inf
+
+    def decorate(self) -> None:
+        """Bring the colour scale, title, legend and histogram's words up to the last array."""
+        stats = self._stats
+        if stats is None or self.stack.currentIndex() != 1:
+            return
+        self._decoration_timer.stop()
+        self._decorated_at = time.monotonic()
+        scale = self._scale_for(stats, live=self._live)
+        if self._live and _still_fits(self._scale, self._scale_for(stats)):
+            scale = self._scale  # the colour bar's ticks stay: laying them out costs
+        if scale != self._scale:
+            self._scale = scale
+            self.heatmap.set_colour_scale(scale)
+        self._show_title()
+        self._show_legend(stats)
+        self.histogram.decorate(live=self._live)
 
     def redraw_picture(self, choice: ViewChoice) -> None:
         """Show another slice/layout of the same array (statistics unchanged)."""
@@ -195,8 +279,9 @@ class ArrayPanel(QWidget):
             self.heatmap.show_picture(picture_of(shown, choice), self._scale, unit=self._unit)
 
     # ---------------------------------------------------------------- internals
-    def _scale_for(self, stats: TensorStatistics) -> ColourScale:
-        return choose_colour_scale(stats.min, stats.max, stats.finite_count, self._colour_mode)
+    def _scale_for(self, stats: TensorStatistics, live: bool = False) -> ColourScale:
+        scale = choose_colour_scale(stats.min, stats.max, stats.finite_count, self._colour_mode)
+        return _with_headroom(scale) if live else scale
 
     def set_title(self, title: str, subtitle: str = "") -> None:
         """The column's name, and what it shows (e.g. which batch made a gradient)."""
@@ -234,6 +319,39 @@ class ArrayPanel(QWidget):
         ]
         self.legend_label.setText("&nbsp;&nbsp; ".join(shown))
         self.legend_label.setVisible(bool(shown))
+
+
+def _with_headroom(scale: ColourScale) -> ColourScale:
+    """``scale`` widened by :data:`LIVE_SCALE_HEADROOM` (diverging ±m: ±1.1 m), so that
+    the next live redraws, whose values move a little, still fit in it."""
+    if scale.kind == "diverging":
+        high = scale.high * LIVE_SCALE_HEADROOM
+        return replace(scale, low=-high, high=high)
+    if scale.kind == "sequential":
+        margin = (scale.high - scale.low) * (LIVE_SCALE_HEADROOM - 1) / 2
+        return replace(scale, low=scale.low - margin, high=scale.high + margin)
+    return scale
+
+
+def _still_fits(shown: ColourScale | None, exact: ColourScale) -> bool:
+    """Whether a live panel can keep the ``shown`` scale for values whose own is ``exact``:
+    alike, covering them, and not much wider (three quarters of it used)."""
+    return (
+        shown is not None
+        and _alike(shown, exact)
+        and shown.low <= exact.low
+        and exact.high <= shown.high
+        and exact.high - exact.low >= 0.75 * (shown.high - shown.low)
+    )
+
+
+def _alike(shown: ColourScale, scale: ColourScale) -> bool:
+    """Whether ``scale`` is of the ``shown`` one's kind (only its range differs)."""
+    return (
+        shown.kind == scale.kind
+        and shown.mode == scale.mode
+        and shown.kind in ("diverging", "sequential")
+    )
 
 
 def _drawable(values: np.ndarray) -> tuple:

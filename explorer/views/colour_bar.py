@@ -68,7 +68,10 @@ class ColourBar(pg.GraphicsWidget):
         With a ``unit`` other than 1 (values near 1e308 or 1e-45) the ticks
         count in that unit and the axis title says so (``×1e+308``).
         """
-        self._levels = (float(levels[0]), float(levels[1]))
+        levels = (float(levels[0]), float(levels[1]))
+        if levels == self._levels and unit == self._unit:
+            return  # setRange would lay out the ticks again (a redraw of live training)
+        self._levels = levels
         self.axis.setRange(self._levels[0] / unit, self._levels[1] / unit)
         if unit != self._unit:
             self._unit = unit

@@ -27,6 +27,7 @@ from ..core.block_tree import shape_text
 from ..core.tensor_compare import Difference, difference
 from .array_panel import ArrayPanel
 from .export import add_export_actions
+from .on_screen import is_unseen
 
 __all__ = ["CompareView"]
 
@@ -125,6 +126,16 @@ class CompareView(QWidget):
             self._other[0] if self._other else None,
         ]
         if any(p is w for p in params for w in watched if w is not None):
+            # Out of sight (a closed or tabbed-away dock) nothing is copied: training
+            # writes these arrays many times a second. Shown again, it catches up.
+            if is_unseen(self):
+                self._stale = True
+            else:
+                self._refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_stale", False):
             self._refresh()
 
     def structure_changed(self) -> None:
@@ -169,6 +180,7 @@ class CompareView(QWidget):
         self._refresh()
 
     def _refresh(self) -> None:
+        self._stale = False
         self.difference = None
         if self._other is not None and self._param is not None:
             other, other_path = self._other

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 
 from ..core.diagnostics import warnings_for
 from .log_axis import LogAxisItem
+from .on_screen import is_on_screen
 
 __all__ = ["DepthProfileView"]
 
@@ -85,7 +86,7 @@ class DepthProfileView(QWidget):
     def training_changed(self) -> None:
         """The watcher saw training move: redraw if visible and not drawn just now."""
         training = self.session.training
-        if not self.isVisible() or training.last_batch is None:
+        if not is_on_screen(self) or training.last_batch is None:
             return
         now = time.monotonic()
         if training.running and now - self._drawn_at < REDRAW_INTERVAL_S:
@@ -94,6 +95,10 @@ class DepthProfileView(QWidget):
             return
         self._drawn_at, self._drawn_version = now, training.version
         self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.training_changed()  # what training did while the view was out of sight
 
     def refresh(self) -> None:
         """Recompute the diagnostics and draw them."""

@@ -20,6 +20,7 @@ from ..core.tied_gradients import GradientSplit
 from .activations_view import picture_pixmap
 from .export import add_export_actions
 from .flow_layout import FlowLayout
+from .on_screen import is_unseen
 
 __all__ = ["GradientSplitView"]
 
@@ -97,7 +98,7 @@ class GradientSplitView(QWidget):
 
     # ---------------------------------------------------------------- internals
     def _catch_up(self) -> None:
-        if not self._stale or (self.window().isVisible() and not self.isVisible()):
+        if not self._stale or is_unseen(self):
             return
         self._stale = False
         self._clear_parts()

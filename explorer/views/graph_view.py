@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from ..core.forward_trace import TraceError
 from ..core.traced_graph import TracedGraph
 from .export import add_export_actions
+from .on_screen import is_unseen
 from .plot_style import is_dark
 
 __all__ = ["GraphView", "GraphNodeItem"]
@@ -158,7 +159,7 @@ class GraphView(QWidget):
 
     # ---------------------------------------------------------------- drawing
     def _catch_up(self) -> None:
-        if self._stale and (self.isVisible() or not self.window().isVisible()):
+        if self._stale and not is_unseen(self):
             self.refresh()
 
     def _show_message(self, text: str) -> None:

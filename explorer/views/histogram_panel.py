@@ -38,33 +38,14 @@ from .plot_style import (
     style_plot_widget,
     theory_colour,
 )
+from .statistics_table import statistics_html, statistics_rows
 
-__all__ = ["HistogramPanel", "statistics_rows"]
+__all__ = ["HistogramPanel", "statistics_rows"]  # statistics_rows: from statistics_table
 
-
-def statistics_rows(stats: TensorStatistics) -> list:
-    """Label/value pairs in reading order, three rows of up to four pairs."""
-    zeros = f"{100.0 * stats.zero_fraction:.1f}%"
-    if 0 < stats.zero_fraction < 0.001:
-        zeros = "<0.1%"
-    shape = (
-        "(" + ", ".join(str(d) for d in stats.shape) + ("," if len(stats.shape) == 1 else "") + ")"
-    )
-    return [
-        [
-            ("mean", format_value(stats.mean)),
-            ("std", format_value(stats.std)),
-            ("min", format_value(stats.min)),
-            ("max", format_value(stats.max)),
-        ],
-        [
-            ("L2 norm", format_value(stats.l2_norm)),
-            ("zeros", zeros),
-            ("NaN", f"{stats.nan_count:,}"),
-            ("Inf", f"{stats.inf_count:,}"),
-        ],
-        [("shape", shape), ("dtype", stats.dtype), ("elements", f"{stats.size:,}")],
-    ]
+X_PADDING = 0.04  # of the x range, each side
+COUNT_HEADROOM = 1.05  # the count axis reaches this far above the tallest bar
+LIVE_COUNT_HEADROOM = 1.25  # ... while training redraws it many times a second
+KEEP_AXES_FILLED = 0.75  # live: the axes stay while the data fill this much of them
 
 
 class HistogramPanel(QWidget):
@@ -86,6 +67,8 @@ class HistogramPanel(QWidget):
         self._hide_zeros = False
         self._fixed_range: tuple | None = None  # (low, high) in values, when fixed
         self._x_unit = 1.0
+        self._y_top: float | None = None  # top of the count axis shown (in its units)
+        self._headroom = COUNT_HEADROOM
         # A view box and two axes, not a PlotWidget's PlotItem: no context menus or option
         # forms built that this plot never offers, which counts at start-up.
         count_axis, value_axis = CountAxisItem("left"), TitledAxisItem("bottom")
@@ -245,16 +228,50 @@ class HistogramPanel(QWidget):
         return menu
 
     def show_statistics(
-        self, stats: TensorStatistics, spread: TheoreticalSpread | None = None
+        self,
+        stats: TensorStatistics,
+        spread: TheoreticalSpread | None = None,
+        decorate: bool = True,
     ) -> None:
-        """Draw the histogram of ``stats`` and, when given, the theoretical ``spread``."""
+        """Draw the histogram of ``stats`` and, when given, the theoretical ``spread``.
+
+        ``decorate=False`` (a live redraw, many a second) draws the bars only,
+        in the axes' current range (a bar outside it is cut), and leaves the
+        range, the spread's curve, the caption and the statistics table to
+        the next :meth:`decorate`: re-laying out the table and recomputing
+        the axes' ticks cost more than the bars, and nobody reads numbers
+        that change 30 times a second.
+        """
         self._stats, self._spread = stats, spread
-        self._redraw()
+        if not decorate and self._has_range_for(stats):
+            self._draw_bars()
+            return
+        self.decorate(live=not decorate)
+
+    def decorate(self, live: bool = False) -> None:
+        """Draw everything for the statistics shown: bars, spread, range, caption, table.
+
+        ``live``: counts jitter from step to step, so the count axis gets
+        :data:`LIVE_COUNT_HEADROOM` above the tallest bar, and the next
+        redraws can keep it.
+        """
+        stats = self._stats
+        if stats is None:
+            return
+        self._headroom = LIVE_COUNT_HEADROOM if live else COUNT_HEADROOM
+        if live and self._axes_still_fit(stats):
+            # The axes stay (their ticks are laid out again only when they change).
+            self._draw_bars()
+            self._draw_spread()
+            self.caption_label.setText(self._caption())
+        else:
+            self._redraw()
         self.stats_label.setText(self._statistics_html())
         self.stats_note_label.setVisible(bool(stats.nan_count or stats.inf_count))
 
     def clear(self) -> None:
         self._stats = self._spread = None
+        self._y_top = None
         self.bars.setData([], [])
         self.theory_curve.setData([], [])
         self.theory_marker.hide()
@@ -285,20 +302,58 @@ class HistogramPanel(QWidget):
         self._x_range = (low, high)
         self._x_unit = display_unit(max(abs(low), abs(high)))
         self._set_value_title()
-        if stats.finite_count:
-            counts = (
-                stats.counts_without_zeros()
-                if self._hide_zeros
-                else np.asarray(stats.counts, dtype=np.float64)
-            )
-            self.bars.setData(stats.edges / self._x_unit, self._count_y(counts))
-        else:
-            counts = np.zeros(0)
-            self.bars.setData([], [])
+        counts = self._draw_bars()
         self.bars.setFillLevel(self._count_floor())
         self._draw_spread()
         self._fit_range(counts)
         self.caption_label.setText(self._caption())
+
+    def _draw_bars(self) -> np.ndarray:
+        """Set the bars to the statistics' counts (in the current x unit); the counts."""
+        stats = self._stats
+        if not stats.finite_count:
+            self.bars.setData([], [])
+            return np.zeros(0)
+        counts = (
+            stats.counts_without_zeros()
+            if self._hide_zeros
+            else np.asarray(stats.counts, dtype=np.float64)
+        )
+        self.bars.setData(stats.edges / self._x_unit, self._count_y(counts))
+        return counts
+
+    def _axes_still_fit(self, stats: TensorStatistics) -> bool:
+        """Whether the x and count axes shown still frame ``stats`` well (live redraws).
+
+        They do while the bars lie inside them and fill most of them: weights move
+        little between two live updates, and new ticks would cost more than bars.
+        """
+        if (
+            self._y_top is None
+            or not stats.finite_count
+            or self._fixed_range is not None
+            or self._log_counts
+        ):
+            return False
+        low, high = self._x_range
+        first, last = float(stats.edges[0]), float(stats.edges[-1])
+        span = high - low
+        if not (low - X_PADDING * span <= first and last <= high + X_PADDING * span):
+            return False
+        if last - first < KEEP_AXES_FILLED * span:
+            return False
+        if display_unit(max(abs(first), abs(last))) != self._x_unit:
+            return False
+        counts = stats.counts_without_zeros() if self._hide_zeros else stats.counts
+        top = float(np.max(counts)) if len(counts) else 0.0
+        return KEEP_AXES_FILLED * self._y_top <= top * LIVE_COUNT_HEADROOM <= self._y_top * 1.1
+
+    def _has_range_for(self, stats: TensorStatistics) -> bool:
+        """Whether the axes shown can take ``stats``'s bars (fitted once, same x unit)."""
+        if not stats.finite_count or self._y_top is None:
+            return False
+        first, last = float(stats.edges[0]), float(stats.edges[-1])
+        return display_unit(max(abs(first), abs(last))) == self._x_unit
 
     def _count_floor(self) -> float:
         """Where the bars start: 0, or on a log axis half a count (below a single one)."""
@@ -394,47 +449,26 @@ class HistogramPanel(QWidget):
         top = float(np.max(counts)) if counts.size else 1.0
         _, curve_y = self.theory_curve.getData()
         curve_top = float(np.max(curve_y)) if curve_y is not None and len(curve_y) else None
-        self.plot.setXRange(low / unit, high / unit, padding=0.04)
+        self.plot.setXRange(low / unit, high / unit, padding=X_PADDING)
         if self._log_counts:
             y_top = math.log10(max(top, 1.0))
             if curve_top is not None:
                 y_top = max(y_top, curve_top)
-            self.plot.setYRange(self._count_floor(), y_top + 0.15, padding=0)
+            self._y_top = y_top + 0.15 + math.log10(self._headroom / COUNT_HEADROOM)
+            self.plot.setYRange(self._count_floor(), self._y_top, padding=0)
         else:
             if curve_top is not None:
                 top = max(top, curve_top)
-            y_top = max(top, 1.0) * 1.05
+            y_top = max(top, 1.0) * self._headroom
             self.plot.setYRange(0, y_top, padding=0)
+            self._y_top = y_top
         if self.theory_marker.isVisible():
             margin = 0.04 * (high - low) / unit
             x = high / unit + margin if self._marker_at_right else low / unit - margin
             self.theory_marker.setPos(x, y_top)
 
-    def _pairs_per_row(self) -> int:
-        """As many label/value pairs per row as fit the table's width (1 to 4), measured."""
-        metrics = self.stats_label.fontMetrics()
-        pairs = [pair for row in statistics_rows(self._stats) for pair in row]
-        width = self.stats_label.width() or self.width()
-        for per_row in (4, 3, 2):
-            rows = (
-                statistics_rows(self._stats)
-                if per_row == 4
-                else [pairs[i : i + per_row] for i in range(0, len(pairs), per_row)]
-            )
-            needed = 0
-            for column in range(per_row):
-                cells = [row[column] for row in rows if column < len(row)]
-                # The cells' padding (4 + 14 px) and a margin for bold values.
-                needed += (
-                    max(metrics.horizontalAdvance(n) for n, _ in cells)
-                    + max(metrics.horizontalAdvance(v) for _, v in cells)
-                    + 4
-                    + 14
-                    + 4
-                )
-            if needed <= width:
-                return per_row
-        return 1
+    def _statistics_html(self) -> str:
+        return statistics_html(self._stats, self.stats_label, self.palette(), self.width())
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -463,48 +497,6 @@ class HistogramPanel(QWidget):
             if stats.finite_count and (stats.min < low or stats.max > high):
                 text += f" (values reach {format_value(stats.min)} … {format_value(stats.max)})"
         return text
-
-    def _statistics_html(self) -> str:
-        stats = self._stats
-        palette = self.palette()
-        dim = palette.color(palette.ColorRole.PlaceholderText).name()
-        warn = theory_colour(palette).name()
-        pairs = [pair for row in statistics_rows(stats) for pair in row]
-        per_row = self._pairs_per_row()
-        rows = [pairs[i : i + per_row] for i in range(0, len(pairs), per_row)]
-        if per_row == 4:
-            rows = statistics_rows(stats)  # the designed grouping: numbers, health, shape
-        # Too narrow for a name and its value side by side (large text, a narrow column):
-        # each value under its name, rather than cut off at the panel's edge.
-        stacked = per_row == 1 and not self._pair_fits(pairs)
-        cells = []
-        for row in rows:
-            parts = []
-            for name, value in row:
-                alarming = name in ("NaN", "Inf") and value != "0"
-                shown = (
-                    f"<b style='color:{warn}'>{html.escape(value)}</b>"
-                    if alarming
-                    else html.escape(value)
-                )
-                if stacked:
-                    parts.append(
-                        f"<td style='color:{dim}'>{name}</td></tr><tr>"
-                        f"<td style='padding-left:12px'>{shown}</td>"
-                    )
-                else:
-                    parts.append(
-                        f"<td style='color:{dim}; padding-right:4px'>{name}</td>"
-                        f"<td style='padding-right:14px'>{shown}</td>"
-                    )
-            cells.append("<tr>" + "".join(parts) + "</tr>")
-        return "<table cellspacing='0'>" + "".join(cells) + "</table>"
-
-    def _pair_fits(self, pairs: list) -> bool:
-        metrics = self.stats_label.fontMetrics()
-        name = max(metrics.horizontalAdvance(n) for n, _ in pairs)
-        value = max(metrics.horizontalAdvance(v) for _, v in pairs)
-        return name + value + 4 + 14 + 8 <= self.stats_label.width()
 
     # ------------------------------------------------------------------- theming
     def changeEvent(self, event) -> None:

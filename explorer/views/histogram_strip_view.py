@@ -15,6 +15,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QVBoxLayout, QWidget
 
+from .on_screen import is_on_screen
+
 __all__ = ["HistogramStripView"]
 
 REDRAW_INTERVAL_S = 0.5
@@ -81,7 +83,7 @@ class HistogramStripView(QWidget):
         self.training_changed()
 
     def training_changed(self) -> None:
-        if not self.isVisible():
+        if not is_on_screen(self):
             return
         history = self.session.training.histograms
         now = time.monotonic()

@@ -11,7 +11,7 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 __all__ = [
     "plot_font",
@@ -86,6 +86,14 @@ class TitledAxisItem(pg.AxisItem):
     """
 
     _label_html: str | None = None  # class default: pyqtgraph's __init__ sets labels first
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Painted once into a pixmap, then copied: a heatmap or histogram redrawn 30 times a
+        # second repaints the axes beside it too, and pyqtgraph paints them in Python (with
+        # the GIL the training worker needs). The pixmap is redrawn when the axis changes
+        # (new range, ticks, font or size). Exports paint directly (no cache off screen).
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def tickSpacing(self, minVal, maxVal, size):
         """pyqtgraph's spacing, widened on a horizontal axis until the labels fit.

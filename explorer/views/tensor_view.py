@@ -7,11 +7,18 @@ columns whose array changed — and only while it is visible (a hidden view
 marks itself stale and catches up when shown). It draws copies taken by its
 snapshot source (``Session.snapshot``, under the session's lock), never the
 live buffer a training step writes.
+
+While training, the data and the gradient of the shown parameter move
+together: the view copies both under one hold of the snapshot lock (each
+hold makes the training worker wait for a hand-over) and redraws each array
+only when its version moved since it was drawn, so two events for the same
+step draw once.
 """
 
 from __future__ import annotations
 
 import html
+from contextlib import nullcontext
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -34,6 +41,7 @@ from .array_display import (
 )
 from .array_panel import ArrayPanel
 from .axis_controls import AxisControls
+from .on_screen import is_unseen
 from .plot_style import plot_font
 
 __all__ = ["TensorView", "ArrayPanel", "AxisControls"]
@@ -58,9 +66,11 @@ class TensorView(QWidget):
 
     hovered = Signal(str)
 
-    def __init__(self, parent=None, snapshot=None):
+    def __init__(self, parent=None, snapshot=None, snapshot_lock=None):
         super().__init__(parent)
         self._snapshot = snapshot or _copy_of
+        self._snapshot_lock = snapshot_lock
+        self._drawn_versions = (None, None)  # (data, grad) versions of the arrays drawn
         self._param = None
         self._access_path = ""
         self._state = None
@@ -120,9 +130,14 @@ class TensorView(QWidget):
             self.pages.addTab(self.scroll_area, "Heatmaps")
         self.pages.addTab(widget, title)
 
-    def set_snapshot_source(self, snapshot) -> None:
-        """``snapshot(param, grad)`` returns the NumPy copy to draw (``Session.snapshot``)."""
+    def set_snapshot_source(self, snapshot, lock=None) -> None:
+        """``snapshot(param, grad)`` returns the NumPy copy to draw (``Session.snapshot``).
+
+        ``lock`` (re-entrant, the one ``snapshot`` takes) is held around the two
+        copies of one redraw, so data and gradient come from the same step.
+        """
         self._snapshot = snapshot
+        self._snapshot_lock = lock
 
     def changeEvent(self, event) -> None:
         if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange) and hasattr(
@@ -140,7 +155,10 @@ class TensorView(QWidget):
         self._param = param
         self._access_path = access_path or param.name
         self._state = None
+        self._drawn_versions = (None, None)
         self._data_stale = self._grad_stale = True
+        for panel in (self.data_panel, self.grad_panel):
+            panel.decorate_next_redraw()  # another array: its own scale at once
         self._catch_up()
 
     def clear(self, message: str = "") -> None:
@@ -153,6 +171,11 @@ class TensorView(QWidget):
         self.data_panel.show_message(message or "Select a parameter to see its values.")
         self.grad_panel.show_message("")
 
+    def set_live(self, on: bool) -> None:
+        """Training runs (redraws come many a second) or not: see ``ArrayPanel.set_live``."""
+        for panel in (self.data_panel, self.grad_panel):
+            panel.set_live(on)
+
     def set_gradient_note(self, note: str) -> None:
         """Say in the Gradient column's title which batch produced the gradient."""
         self.grad_panel.set_title("Gradient", note)
@@ -160,13 +183,16 @@ class TensorView(QWidget):
     def values_changed(self, params) -> None:
         """The watcher saw these parameters' data written: redraw if one is shown."""
         if self._param is not None and any(p is self._param for p in params):
-            self._data_stale = True
-            self._catch_up()
+            self._catch_up()  # redraws what moved since it was drawn (see _catch_up)
 
     def grads_changed(self, params) -> None:
         """The watcher saw these parameters' gradients written: redraw if one is shown."""
         if self._param is not None and any(p is self._param for p in params):
-            self._grad_stale = True
+            self._catch_up()
+
+    def parameters_changed(self, values, grads) -> None:
+        """The watcher's poll saw data and/or gradients written: one redraw for both."""
+        if self._param is not None and any(p is self._param for p in (*values, *grads)):
             self._catch_up()
 
     def structure_changed(self) -> None:
@@ -183,10 +209,11 @@ class TensorView(QWidget):
     def _catch_up(self) -> None:
         """Redraw what is stale, if anyone can see it (hidden views wait until shown)."""
         param = self._param
-        if (
-            param is None
-            or not (self._data_stale or self._grad_stale)
-            or (self.window().isVisible() and not self.isVisible())
+        if param is None or is_unseen(self):
+            return
+        if not (self._data_stale or self._grad_stale) and self._drawn_versions == (
+            param.version,
+            param.grad_version,
         ):
             return
         state = (
@@ -203,19 +230,27 @@ class TensorView(QWidget):
         if not param.is_initialized:
             self._data_stale = self._grad_stale = False
             return
-        if self._data_stale:
-            self._data_stale = False
-            values = self._snapshot(param, False)
-            if values is not None:
-                self._prepare_axis_controls(values.shape)
-                spread = theoretical_spread(param.last_initializer, values.shape, param.name)
-                self.data_panel.show_array(values, self._choice(), spread)
-                self._show_header(spread)
-        if self._grad_stale:
-            self._grad_stale = False
-            grad = self._snapshot(param, True) if param.grad_req != "null" else None
-            if grad is not None:
-                self.grad_panel.show_array(grad, self._choice())
+        values = grad = None
+        with self._snapshot_lock or nullcontext():
+            # One event says the data moved, the other the gradient: a step moves both,
+            # so both are copied now (one hold of the lock) when both versions moved.
+            data_version, grad_version = param.version, param.grad_version
+            drawn_data, drawn_grad = self._drawn_versions
+            draw_data = self._data_stale or data_version != drawn_data
+            draw_grad = self._grad_stale or grad_version != drawn_grad
+            self._data_stale = self._grad_stale = False
+            if draw_data:
+                values = self._snapshot(param, False)
+            if draw_grad and param.grad_req != "null":
+                grad = self._snapshot(param, True)
+            self._drawn_versions = (data_version, grad_version)
+        if values is not None:
+            self._prepare_axis_controls(values.shape)
+            spread = theoretical_spread(param.last_initializer, values.shape, param.name)
+            self.data_panel.show_array(values, self._choice(), spread)
+            self._show_header(spread)
+        if grad is not None:
+            self.grad_panel.show_array(grad, self._choice())
 
     # ---------------------------------------------------------------- internals
     def _choice(self) -> ViewChoice | None:

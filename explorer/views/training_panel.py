@@ -33,6 +33,7 @@ from engine.data import DATASETS
 
 from ..core.training_code import LOSSES, OPTIMIZERS
 from .fitted_scroll_area import FittedScrollArea
+from .on_screen import is_on_screen
 
 __all__ = ["TrainingPanel"]
 
@@ -319,7 +320,7 @@ class TrainingPanel(QWidget):
         """The watcher saw training move: update what is visible."""
         training = self.session.training
         self.play_button.setText("⏸ Pause" if training.running else "▶ Play")
-        if not self.isVisible():
+        if not is_on_screen(self):
             return
         settings = (
             id(training.data),

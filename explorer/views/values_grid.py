@@ -36,6 +36,7 @@ from .heatmap_panel import (
     diverging_colormap,
     sequential_colormap,
 )
+from .on_screen import is_unseen
 
 __all__ = ["ValuesGrid", "ValuesTableModel", "MAX_GRID_SIDE", "grid_layout"]
 
@@ -274,7 +275,7 @@ class ValuesGrid(QWidget):
     # ---------------------------------------------------------------- internals
     def _catch_up(self) -> None:
         """Redraw if stale and visible (a hidden tab copies nothing until shown)."""
-        if not self._stale or (self.window().isVisible() and not self.isVisible()):
+        if not self._stale or is_unseen(self):
             return
         self._stale = False
         param = self._param

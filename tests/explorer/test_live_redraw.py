@@ -1,0 +1,124 @@
+"""Redraws while training: once per poll, nothing out of sight, the latest step after Pause."""
+
+import numpy as onp
+import pytest
+
+from engine import np
+from explorer.core.histogram_history import snapshot_counts
+
+
+def _spiral(window, qtbot):
+    session = window.session
+    session.set_dataset("spiral", noise=0.1)
+    np.random.seed(0)
+    session.new_mlp(hidden=(16, 16), activation="tanh")
+    qtbot.waitUntil(lambda: not window._demo_timer.isActive())  # the opened model's demo ran
+    assert window.select("net[0].weight")
+    window.refresh_views()
+    return session
+
+
+def test_a_step_redraws_data_and_gradient_once_per_poll(window, qtbot):
+    session = _spiral(window, qtbot)
+    view = window.tensor_view
+    data_draws, grad_draws = view.data_panel.redraw_count, view.grad_panel.redraw_count
+    session.train(3)  # data and gradient both move
+    window.watcher.poll()
+    assert view.data_panel.redraw_count == data_draws + 1
+    assert view.grad_panel.redraw_count == grad_draws + 1
+    window.watcher.poll()  # nothing moved since
+    assert view.data_panel.redraw_count == data_draws + 1
+    assert view.grad_panel.redraw_count == grad_draws + 1
+
+
+def test_the_watcher_reports_data_and_gradients_in_one_event(window, qtbot):
+    session = _spiral(window, qtbot)
+    seen = []
+    window.watcher.parameters_changed.connect(lambda values, grads: seen.append((values, grads)))
+    session.train(1)
+    window.watcher.poll()
+    assert len(seen) == 1
+    values, grads = seen[0]
+    weight = session.net[0].weight
+    assert any(p is weight for p in values) and any(p is weight for p in grads)
+
+
+def test_a_dock_tabbed_behind_another_draws_nothing_until_raised(window, qtbot):
+    session = _spiral(window, qtbot)
+    docks = window.training_docks
+    docks.training_dock.raise_()
+    qtbot.waitUntil(lambda: docks.training_panel.isVisible())
+    view = docks.depth_profile_view
+    # Qt moves a tabbed-away dock out of the window instead of hiding it.
+    assert view.isVisible() and view.visibleRegion().isEmpty()
+    session.train(5)
+    window.watcher.poll()
+    assert view.rows == []  # no forward pass for a view nobody sees
+    docks.depth_profile_dock.raise_()
+    qtbot.waitUntil(lambda: not view.visibleRegion().isEmpty())
+    qtbot.waitUntil(lambda: view.rows != [])  # raised: it caught up by itself
+    assert view.rows[0]["path"] == "net[0]"
+
+
+def test_a_live_panel_keeps_its_words_until_the_interval_then_pause_shows_the_latest(window, qtbot):
+    _spiral(window, qtbot)
+    panel = window.tensor_view.data_panel
+    rng = onp.random.default_rng(0)
+    first = rng.normal(0, 1, (16, 2)).astype(onp.float32)
+    panel.set_live(True)
+    panel.show_array(first, None)  # the first live redraw draws everything
+    table = panel.histogram.stats_label.text()
+    scale = panel.colour_scale
+    assert scale.high == pytest.approx(1.1 * onp.abs(first).max(), rel=1e-6)  # headroom
+    second = first * 0.5
+    panel.show_array(second, None)
+    assert panel.statistics.max == pytest.approx(second.max())  # computed every redraw
+    assert panel.histogram.stats_label.text() == table  # words wait for the interval
+    assert panel.colour_scale == scale
+    panel.set_live(False)  # Pause: the latest numbers and the exact scale at once
+    assert panel.histogram.stats_label.text() != table
+    assert panel.colour_scale.high == pytest.approx(onp.abs(second).max(), rel=1e-6)
+    assert panel.heatmap.colour_scale == panel.colour_scale
+
+
+def test_a_live_panel_catches_up_by_itself_within_the_interval(window, qtbot):
+    _spiral(window, qtbot)
+    panel = window.tensor_view.data_panel
+    values = onp.linspace(-1, 1, 32, dtype=onp.float32).reshape(4, 8)
+    panel.set_live(True)
+    panel.show_array(values, None)
+    table = panel.histogram.stats_label.text()
+    panel.show_array(values * 3, None)
+    assert panel.histogram.stats_label.text() == table
+    qtbot.waitUntil(lambda: panel.histogram.stats_label.text() != table, timeout=2000)
+    assert "3" in panel.histogram.stats_label.text()  # max 3 now in the table
+
+
+def test_pause_after_live_training_shows_the_last_step(window, qtbot):
+    session = _spiral(window, qtbot)
+    session.start_training()
+    qtbot.waitUntil(lambda: session.training.step_count >= 40, timeout=30000)
+    assert window.tensor_view.data_panel.live
+    session.pause_training()
+    window.watcher.poll()
+    panel = window.tensor_view.data_panel
+    assert not panel.live
+    weight = session.net[0].weight.data().asnumpy()
+    assert onp.array_equal(panel.values, weight)
+    assert panel.colour_scale.high == pytest.approx(onp.abs(weight).max(), rel=1e-6)
+    assert f"{weight.mean():.4g}" in panel.histogram.stats_label.text()
+
+
+def test_histogram_snapshot_counts_match_numpy_and_skip_non_finite_values():
+    rng = onp.random.default_rng(1)
+    values = rng.standard_normal((64, 50)).astype(onp.float32)
+    counts, lo, hi = snapshot_counts(values)
+    reference, _ = onp.histogram(values, bins=64, range=(lo, hi))
+    assert counts.sum() == values.size and (lo, hi) == (values.min(), values.max())
+    assert onp.abs(counts - reference).sum() <= 2  # at most a value on an edge moved
+    with_bad = onp.array([1.0, onp.nan, onp.inf, -onp.inf, 2.0, 3.0])
+    counts, lo, hi = snapshot_counts(with_bad)
+    assert counts.sum() == 3 and (lo, hi) == (1.0, 3.0) and counts[-1] == 1
+    assert snapshot_counts(onp.array([onp.nan]))[0] is None
+    counts, lo, hi = snapshot_counts(onp.array([3e38, -3e38, 0.0], onp.float32))
+    assert counts.sum() == 3 and counts[0] == counts[-1] == 1
