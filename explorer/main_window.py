@@ -186,7 +186,6 @@ class MainWindow(QMainWindow):
         self.code_log_dock = self._dock(
             "Code log", self.code_log_view, Qt.DockWidgetArea.BottomDockWidgetArea
         )
-        self.training_docks = TrainingDocks(self)  # ---- training: docks on the right, hidden
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.console_dock, self.code_log_dock, Qt.Orientation.Horizontal)
         self.history_view = HistoryView(self)
@@ -195,6 +194,9 @@ class MainWindow(QMainWindow):
         )
         self.tabifyDockWidget(self.code_log_dock, self.history_dock)
         self.code_log_dock.raise_()
+        # ---- training: docks on the right, hidden; made after the bottom docks' tab group
+        # (made before it, Qt left a second "Code log | History" tab bar over the tensor view).
+        self.training_docks = TrainingDocks(self)
         self.resizeDocks([self.tree_dock], [470], Qt.Orientation.Horizontal)
         self.resizeDocks(
             [self.console_dock, self.code_log_dock], [470, 330], Qt.Orientation.Horizontal

@@ -48,10 +48,12 @@ class TrainingDocks:
             self.comparison_dock,
             self.histogram_strip_dock,
         ]
-        for first, second in zip(self.docks, self.docks[1:]):
-            window.tabifyDockWidget(first, second)
+        # Hidden first, then tabbed: tabbing them while shown made a tab bar that Qt
+        # later left visible over the tensor view, relabelled "Code log | History".
         for dock in self.docks:
             dock.hide()
+        for dock in self.docks[1:]:
+            window.tabifyDockWidget(self.training_dock, dock)
         self._shown_once = False
         # Each time the training docks open (View → Training too, not only the first
         # data set) they take their share of the width, not the loss plot's wide hint

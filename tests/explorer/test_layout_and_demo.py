@@ -221,3 +221,17 @@ def test_view_menu_lists_panels_in_groups_in_the_order_built(window):
     first, second = (i for i, e in enumerate(entries) if e == "---")
     assert entries[first + 1 : second] == ["Compare", "Graph", "Activations", "Gradient split"]
     assert entries[second + 1 :] == ["Larger text", "Smaller text", "Theme"]
+
+
+def test_no_dock_tab_bar_lies_over_the_tensor_view(window):
+    # A hidden tab group made before the "Code log | History" group left Qt with a
+    # second, stale tab bar drawn over the tensor view's left edge.
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QTabBar
+
+    central = window.centralWidget()
+    central_rect = QRect(central.mapTo(window, QPoint(0, 0)), central.size())
+    for bar in window.findChildren(QTabBar):
+        if bar.parentWidget() is window and bar.isVisible() and bar.count():
+            rect = QRect(bar.mapTo(window, QPoint(0, 0)), bar.size())
+            assert not rect.intersects(central_rect), [bar.tabText(i) for i in range(bar.count())]
