@@ -8,10 +8,9 @@ import time
 
 import numpy as onp
 import pytest
+from tied_reference import layer_weights, uses_of_the_shared_weight
 
-from engine import autograd, init, np
-from engine.gluon import loss as gloss
-from engine.gluon import nn
+from engine import init, np
 from explorer.core.session import Session
 from explorer.core.training import TrainingSetupError
 from explorer.core.training_data import DataLoadError
@@ -153,27 +152,9 @@ def test_tied_exercise_shared_gradient_is_the_sum_of_both_uses():
     session.set_optimizer("sgd", learning_rate=0.05)
     net = session.net
     for _ in range(5):
-        weights = [
-            (net[i].weight.data().asnumpy().copy(), net[i].bias.data().asnumpy().copy())
-            for i in range(4)
-        ]
+        weights = layer_weights(net)
         session.step()
-        X, y = session.training.last_batch
-        untied = nn.Sequential()
-        untied.add(
-            nn.Dense(8, activation="relu", in_units=20),
-            nn.Dense(8, activation="relu", in_units=8),
-            nn.Dense(8, activation="relu", in_units=8),
-            nn.Dense(10, in_units=8),
-        )
-        untied.initialize(init.Zero())
-        for i, (w, bias) in enumerate(weights):
-            untied[i].weight.set_data(np.array(w))
-            untied[i].bias.set_data(np.array(bias))
-        with autograd.record():
-            loss = gloss.SoftmaxCrossEntropyLoss()(untied(X), y)
-        loss.backward()
-        first, second = (untied[i].weight.grad().asnumpy() for i in (1, 2))
+        first, second = uses_of_the_shared_weight(weights, *session.training.last_batch)
         assert net[1].weight is net[2].weight
         onp.testing.assert_allclose(
             net[1].weight.grad().asnumpy(), first + second, rtol=1e-4, atol=1e-6

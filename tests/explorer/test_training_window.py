@@ -234,10 +234,7 @@ def test_chapter_exercise_4_by_mouse_tied_layers_train_on_the_teacher(window, qt
     """Examples → Tied layers, Teacher network data, Step × 3: each step the shared
     layer's gradient shown is the sum of its two uses, computed separately."""
     import numpy as onp
-
-    from engine import autograd, init
-    from engine.gluon import loss as gloss
-    from engine.gluon import nn
+    from tied_reference import layer_weights, uses_of_the_shared_weight
 
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
     next(a for a in menus["Examples"].actions() if a.text().startswith("Tied")).trigger()
@@ -259,29 +256,11 @@ def test_chapter_exercise_4_by_mouse_tied_layers_train_on_the_teacher(window, qt
     )
     assert window.session.selected_path == "net[2].weight"
     for _ in range(3):
-        weights = [
-            (net[i].weight.data().asnumpy().copy(), net[i].bias.data().asnumpy().copy())
-            for i in range(4)
-        ]
+        weights = layer_weights(net)
         qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not window.session.training.running)
         window.refresh_views()
-        X, y = window.session.training.last_batch
-        untied = nn.Sequential()
-        untied.add(
-            nn.Dense(8, activation="relu", in_units=20),
-            nn.Dense(8, activation="relu", in_units=8),
-            nn.Dense(8, activation="relu", in_units=8),
-            nn.Dense(10, in_units=8),
-        )
-        untied.initialize(init.Zero())
-        for i, (w, bias) in enumerate(weights):
-            untied[i].weight.set_data(np.array(w))
-            untied[i].bias.set_data(np.array(bias))
-        with autograd.record():
-            loss = gloss.SoftmaxCrossEntropyLoss()(untied(X), y)
-        loss.backward()
-        first, second = (untied[i].weight.grad().asnumpy() for i in (1, 2))
+        first, second = uses_of_the_shared_weight(weights, *window.session.training.last_batch)
         shown = onp.asarray(window.tensor_view.grad_panel.heatmap.picture.source)
         onp.testing.assert_allclose(shown, first + second, rtol=1e-4, atol=1e-6)
         assert not onp.allclose(first, 0) and not onp.allclose(second, 0)
