@@ -155,7 +155,7 @@ def test_c_hide_zeros_lets_the_uniform_parts_fill_the_plot(panel, qtbot):
     assert histogram.hide_zeros and histogram.zeros_button.isChecked()
     _, short = histogram.plot.vb.viewRange()
     nonzero = onp.count_nonzero(values)
-    _, bars = histogram.bars.getData()
+    _, bars = histogram.bars.bar_data()
     assert bars.sum() == pytest.approx(nonzero)
     assert short[1] < tall[1] / 5  # the spike of ~1,800 zeros is gone
     assert "zeros hidden" in histogram.caption_label.text()
@@ -166,10 +166,10 @@ def test_c_hide_zeros_lets_the_uniform_parts_fill_the_plot(panel, qtbot):
 def test_c_log_count_axis_from_the_context_menu(panel):
     panel.show_array(my_init_values(), None)
     histogram = panel.histogram
-    _, counts = histogram.bars.getData()
+    _, counts = histogram.bars.bar_data()
     menu_action(histogram.context_menu(), "Log count axis").trigger()
     assert histogram.log_counts and histogram.log_button.isChecked()
-    _, logged = histogram.bars.getData()
+    _, logged = histogram.bars.bar_data()
     assert logged.max() == pytest.approx(math.log10(counts.max()))
     axis = histogram.plot.getAxis("left")
     assert axis.tickStrings([0.0, 1.0, 3.0], 1.0, 1.0) == ["1", "10", "1k"]
