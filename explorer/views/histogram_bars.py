@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QPainterPath
+from PySide6.QtGui import QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem
 
 __all__ = ["HistogramBars"]
@@ -31,6 +31,8 @@ class HistogramBars(QGraphicsPathItem):
         self._edges = np.zeros(0)
         self._heights = np.zeros(0)
         self._fill_level = float(fill_level)
+        # As pyqtgraph's items: smooth edges when its configuration asks (the app does).
+        self._antialias = bool(pg.getConfigOption("antialias"))
 
     def bar_data(self) -> tuple:
         """``(edges, heights)`` of the bars drawn (two empty arrays when none)."""
@@ -52,20 +54,25 @@ class HistogramBars(QGraphicsPathItem):
             self._fill_level = float(level)
             self._rebuild()
 
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias)
+        super().paint(painter, option, widget)
+
     def _rebuild(self) -> None:
         edges, heights = self._edges, self._heights
         if len(edges) < 2 or len(heights) != len(edges) - 1:
             self.setPath(QPainterPath())
             return
-        # (e0, base) up to (e0, h0), across to (e1, h0), ... down to (en, base), closed
-        # along the base: the outline pyqtgraph strokes for fillOutline=True.
-        x = np.repeat(edges, 2)
+        # (e0, base) up to (e0, h0), across to (e1, h0), ... down to (en, base) and back
+        # along the base to (e0, base): pyqtgraph's outline for fillOutline=True, left
+        # open there as its is (a closed path would join the corner differently).
+        x = np.empty(2 * len(edges) + 1)
+        x[:-1] = np.repeat(edges, 2)
+        x[-1] = edges[0]
         y = np.empty_like(x)
-        y[0] = y[-1] = self._fill_level
-        y[1:-1] = np.repeat(heights, 2)
+        y[0] = y[-2] = y[-1] = self._fill_level
+        y[1:-2] = np.repeat(heights, 2)
         finite = np.isfinite(x) & np.isfinite(y)
         if not finite.all():
             x, y = x[finite], y[finite]
-        path = pg.arrayToQPath(x, y, connect="all", finiteCheck=False)
-        path.closeSubpath()
-        self.setPath(path)
+        self.setPath(pg.arrayToQPath(x, y, connect="all", finiteCheck=False))

@@ -40,10 +40,22 @@ def our_bars(edges, heights, level):
     return item
 
 
+@pytest.fixture(params=[False, True], ids=["aliased", "antialiased"])
+def antialias(request):
+    """pyqtgraph's antialias option (the app turns it on), restored afterwards."""
+    before = pg.getConfigOption("antialias")
+    pg.setConfigOption("antialias", request.param)
+    yield request.param
+    pg.setConfigOption("antialias", before)
+
+
 @pytest.mark.parametrize("log_counts", [False, True])
-def test_the_picture_is_pyqtgraphs(qtbot, log_counts):
+def test_the_picture_is_pyqtgraphs(qtbot, log_counts, antialias):
     rng = onp.random.default_rng(3)
-    counts, edges = onp.histogram(rng.normal(0, 0.05, 20_000), bins=61)
+    # Antialiased, pyqtgraph fills 25 bars at a time and leaves a faint seam between two
+    # such chunks (ours has none): compare at most 25 bars there.
+    bins = 25 if antialias else 61
+    counts, edges = onp.histogram(rng.normal(0, 0.05, 20_000), bins=bins)
     heights = counts.astype(float)
     level = 0.0
     if log_counts:
@@ -54,7 +66,21 @@ def test_the_picture_is_pyqtgraphs(qtbot, log_counts):
     expected = rendered(pyqtgraph_bars(edges, heights, level), x_range, y_range, qtbot)
     drawn = rendered(our_bars(edges, heights, level), x_range, y_range, qtbot)
     assert drawn.size() == expected.size()
-    assert drawn == expected
+    if not antialias:
+        assert drawn == expected
+    else:  # smoothed, pyqtgraph's fill covers the first bar's left side a shade differently
+        assert len(differing_columns(drawn, expected)) <= 2
+
+
+def differing_columns(image, other) -> set:
+    """The x of every pixel column where ``image`` and ``other`` differ."""
+
+    def pixels(img):
+        img = img.convertToFormat(img.Format.Format_RGB32)
+        raw = onp.frombuffer(bytes(img.constBits()), onp.uint8)
+        return raw.reshape(img.height(), img.width(), 4)
+
+    return set(onp.nonzero((pixels(image) != pixels(other)).any(axis=(0, 2)))[0].tolist())
 
 
 def test_new_bars_replace_the_old_and_data_reads_back(qtbot):
