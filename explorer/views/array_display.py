@@ -288,10 +288,15 @@ def as_display_image(values: np.ndarray, unit: float) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(values, dtype=np.float64) / unit, dtype=np.float32)
 
 
-def display_steps(shape: tuple, max_side: int) -> tuple:
-    """``(row_step, col_step)`` that bring a 2-D ``shape`` to at most ``max_side`` per side."""
+def display_steps(shape: tuple, max_side: int, max_shape: tuple | None = None) -> tuple:
+    """``(row_step, col_step)`` that bring a 2-D ``shape`` to at most ``max_side`` per side
+    (and, when given, at most ``max_shape`` ``(rows, cols)``)."""
     rows, cols = shape
-    return max(1, math.ceil(rows / max_side)), max(1, math.ceil(cols / max_side))
+    row_step, col_step = max(1, math.ceil(rows / max_side)), max(1, math.ceil(cols / max_side))
+    if max_shape is not None:
+        row_step = max(row_step, math.ceil(rows / max(1, max_shape[0])))
+        col_step = max(col_step, math.ceil(cols / max(1, max_shape[1])))
+    return row_step, col_step
 
 
 class MaxAbsPooler:
@@ -356,10 +361,7 @@ def downsample_max_abs(
     (the screen pixels a heatmap panel has). See :class:`MaxAbsPooler` for why
     max-|x| and how NaN is kept. The image holds ``source / unit``.
     """
-    row_step, col_step = display_steps(source.shape, max_side)
-    if max_shape is not None:
-        row_step = max(row_step, math.ceil(source.shape[0] / max(1, max_shape[0])))
-        col_step = max(col_step, math.ceil(source.shape[1] / max(1, max_shape[1])))
+    row_step, col_step = display_steps(source.shape, max_side, max_shape)
     if row_step == 1 and col_step == 1:
         return DisplayImage(as_display_image(source, unit), 1, 1, unit)
     pooler = MaxAbsPooler(source.shape, source.dtype, row_step, col_step, skip_nan)

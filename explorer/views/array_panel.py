@@ -203,7 +203,10 @@ class ArrayPanel(QWidget):
             return
         picture = picture_of(shown, choice)
         if picture.mode == "matrix":  # one read of a large weight for numbers and image
-            stats, display = statistics_and_image(shown, MAX_DISPLAY_SIDE)
+            # Pooled to the heatmap's pixels at once: else it pools the image again.
+            stats, display = statistics_and_image(
+                shown, MAX_DISPLAY_SIDE, max_shape=self.heatmap.panel_pixels()
+            )
         else:
             stats, display = tensor_statistics(shown), None
         # The table names the array's own dtype (complex128, bool), not the one drawn.

@@ -275,18 +275,19 @@ def tensor_statistics(values: np.ndarray, bins: int | None = None) -> TensorStat
 
 
 def statistics_and_image(
-    values: np.ndarray, max_side: int, bins: int | None = None
+    values: np.ndarray, max_side: int, bins: int | None = None, max_shape: tuple | None = None
 ) -> tuple[TensorStatistics, DisplayImage]:
     """Statistics of a 2-D array and its max-|x| display image from one read of memory.
 
     Equal to ``tensor_statistics(values)`` and
-    ``downsample_max_abs(values, max_side)``; bands of whole row groups are
-    pooled while they are in cache for the statistics.
+    ``downsample_max_abs(values, max_side, max_shape=max_shape)``; bands of
+    whole row groups are pooled while they are in cache for the statistics.
+    ``max_shape``: the heatmap's pixels, so that it need not pool again.
     """
     array = _prepare(values)
     if array.ndim != 2:
         raise ValueError(f"statistics_and_image needs a 2-D array, not {array.ndim}-D")
-    row_step, col_step = display_steps(array.shape, max_side)
+    row_step, col_step = display_steps(array.shape, max_side, max_shape)
     if array.size == 0 or (row_step == 1 and col_step == 1):
         stats = tensor_statistics(values, bins)
         unit = display_unit(stats.max_abs)

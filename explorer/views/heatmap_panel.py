@@ -180,7 +180,7 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
             unit = display.unit
         elif unit is None:
             unit = self._display.unit if self._display is not None else 1.0
-        panel_pixels = self._panel_pixels()
+        panel_pixels = self.panel_pixels()
         if display is None or (
             panel_pixels is not None and _needs_coarser(picture.source.shape, display, panel_pixels)
         ):
@@ -250,7 +250,7 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         # Cell centres at integer coordinates: tick "3" sits on row 3, not on its edge.
         return QRectF(-0.5, -0.5, cols * display.col_step, rows * display.row_step)
 
-    def _panel_pixels(self) -> tuple | None:
+    def panel_pixels(self) -> tuple | None:
         """``(rows, cols)`` of device pixels the image area has (None before layout)."""
         rect = self.view.sceneBoundingRect()
         if rect.width() < 8 or rect.height() < 8:
@@ -277,7 +277,7 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         # The timer can fire while the window is being torn down, its items already gone.
         if picture is None or display is None or not shiboken6.isValid(self.view):
             return
-        panel_pixels = self._panel_pixels()
+        panel_pixels = self.panel_pixels()
         if panel_pixels is None:
             return
         steps = _steps_for(picture.source.shape, panel_pixels)

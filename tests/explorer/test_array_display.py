@@ -260,6 +260,20 @@ def test_one_pass_statistics_and_image_equal_the_separate_computations(shape):
     np.testing.assert_array_equal(stats.counts, alone.counts)
 
 
+@pytest.mark.parametrize("max_shape", [(300, 500), (100, 2000), (1000, 1000)])
+def test_one_pass_pools_to_the_heatmaps_pixels_as_the_separate_pooling(max_shape):
+    values = rng.standard_normal((256, 784)).astype(np.float32)
+    values[255, 783] = -40.0
+    stats, display = statistics_and_image(values, 1024, max_shape=max_shape)
+    separate = downsample_max_abs(values, 1024, max_shape=max_shape, unit=display.unit)
+    np.testing.assert_array_equal(display.image, separate.image)
+    assert (display.row_step, display.col_step) == (separate.row_step, separate.col_step)
+    assert display.image.shape[0] <= max_shape[0] and display.image.shape[1] <= max_shape[1]
+    alone = tensor_statistics(values)
+    assert (stats.min, stats.max) == (alone.min, alone.max)
+    np.testing.assert_array_equal(stats.counts, alone.counts)
+
+
 @pytest.mark.parametrize("nan_at", [(5, 5), (1500, 9)])  # in the first chunk, in a later one
 def test_one_pass_keeps_nan_visible_and_counts_it_exactly(nan_at):
     values = rng.standard_normal((2048, 2048)).astype(np.float32)

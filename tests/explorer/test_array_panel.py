@@ -155,7 +155,7 @@ def test_c_hide_zeros_lets_the_uniform_parts_fill_the_plot(panel, qtbot):
     assert histogram.hide_zeros and histogram.zeros_button.isChecked()
     _, short = histogram.plot.vb.viewRange()
     nonzero = onp.count_nonzero(values)
-    _, bars = histogram.bars.getData()
+    _, bars = histogram.bars.bar_data()
     assert bars.sum() == pytest.approx(nonzero)
     assert short[1] < tall[1] / 5  # the spike of ~1,800 zeros is gone
     assert "zeros hidden" in histogram.caption_label.text()
@@ -166,10 +166,10 @@ def test_c_hide_zeros_lets_the_uniform_parts_fill_the_plot(panel, qtbot):
 def test_c_log_count_axis_from_the_context_menu(panel):
     panel.show_array(my_init_values(), None)
     histogram = panel.histogram
-    _, counts = histogram.bars.getData()
+    _, counts = histogram.bars.bar_data()
     menu_action(histogram.context_menu(), "Log count axis").trigger()
     assert histogram.log_counts and histogram.log_button.isChecked()
-    _, logged = histogram.bars.getData()
+    _, logged = histogram.bars.bar_data()
     assert logged.max() == pytest.approx(math.log10(counts.max()))
     axis = histogram.plot.getAxis("left")
     assert axis.tickStrings([0.0, 1.0, 3.0], 1.0, 1.0) == ["1", "10", "1k"]
@@ -427,3 +427,26 @@ def test_h_labels_fit_their_panel_and_never_overlap_at_large_text(qtbot, app_fon
         line = panel.fontMetrics().height()
         assert panel.histogram.plot_widget.height() >= 5 * line
         assert panel.heatmap.height() >= min(panel.heatmap.maximumHeight(), 7 * line)
+
+
+def test_a_matrix_is_pooled_once_to_the_heatmaps_pixels(panel, monkeypatch):
+    """The statistics pass pools the image for the heatmap's size: no second pass per redraw."""
+    import explorer.views.heatmap_panel as heatmap_module
+    from explorer.views.array_display import downsample_max_abs
+
+    values = onp.random.default_rng(1).standard_normal((256, 3000)).astype(onp.float32)
+    panel.show_array(values, None)  # lays out; the next redraws know the panel's pixels
+    pixels = panel.heatmap.panel_pixels()
+    assert pixels is not None and pixels[1] < 3000
+    pooled = []
+    monkeypatch.setattr(
+        heatmap_module,
+        "downsample_max_abs",
+        lambda *a, **k: pooled.append(a) or downsample_max_abs(*a, **k),
+    )
+    panel.show_array(values * 2, None)
+    assert pooled == []
+    display = panel.heatmap.display_image
+    full = downsample_max_abs(values * 2, 1024, max_shape=pixels, unit=display.unit)
+    onp.testing.assert_array_equal(display.image, full.image)
+    assert (display.row_step, display.col_step) == (full.row_step, full.col_step)

@@ -209,7 +209,7 @@ def test_single_outlier_survives_downsampling_to_the_panel(qtbot):
     view.show_parameter(param, "big")
     qtbot.wait(200)
     image = view.data_panel.heatmap.display_image.image
-    rows, cols = view.data_panel.heatmap._panel_pixels()
+    rows, cols = view.data_panel.heatmap.panel_pixels()
     assert image.shape[0] <= rows and image.shape[1] <= cols
     assert onp.count_nonzero(image == 1e6) == 1
 

@@ -200,7 +200,7 @@ def test_large_parameter_is_downsampled_but_hover_reports_original_indices(view,
     heatmap = view.data_panel.heatmap
 
     def fits():
-        rows, cols = heatmap._panel_pixels()
+        rows, cols = heatmap.panel_pixels()
         image = shown_image(view.data_panel)
         return image.shape[0] <= min(1024, rows) and image.shape[1] <= min(1024, cols)
 
