@@ -38,8 +38,10 @@ from .on_screen import is_on_screen
 __all__ = ["TrainingPanel"]
 
 BOUNDARY_INTERVAL_S = 0.2  # the boundary costs a forward pass over a grid: ≤ 5 per second
-CURVE_INTERVAL_S = 0.1  # curves and counters: 10 per second is smooth, and leaves the
-# frame to the tensor view (each replot re-lays the plot's axes out)
+# Curves and counters 5 times a second: a learning curve still moves smoothly, and each
+# replot re-lays the plot's axes out in Python (at 10 per second, ~40 ms of GUI time
+# per second that the training thread lost through the GIL).
+CURVE_INTERVAL_S = 0.2
 GRID = 64
 
 
