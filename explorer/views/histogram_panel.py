@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QLabel,
     QMenu,
@@ -29,7 +29,7 @@ from .array_statistics import TensorStatistics
 from .export import add_export_actions
 from .flow_layout import FlowLayout
 from .histogram_bars import HistogramBars
-from .light_plot import LightPlot
+from .light_plot import CompactGraphicsView, LightPlot
 from .plot_style import (
     CountAxisItem,
     TitledAxisItem,
@@ -39,6 +39,7 @@ from .plot_style import (
     style_plot_widget,
     theory_colour,
 )
+from .spread_curve import spread_curve
 from .statistics_table import statistics_html, statistics_rows
 
 __all__ = ["HistogramPanel", "statistics_rows"]  # statistics_rows: from statistics_table
@@ -76,7 +77,7 @@ class HistogramPanel(QWidget):
         for axis in (count_axis, value_axis):
             # Values and counts as they are: no "(x0.001)" in the title.
             axis.enableAutoSIPrefix(False)
-        self.plot_widget = _CompactGraphicsView()
+        self.plot_widget = CompactGraphicsView()
         self.plot_widget.setMinimumHeight(120)
         self.plot_widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.plot_widget.customContextMenuRequested.connect(
@@ -382,7 +383,7 @@ class HistogramPanel(QWidget):
             self.theory_label.clear()
             return
         low, high = self._x_range
-        x, y = self._spread_curve(stats, spread)
+        x, y = spread_curve(stats, spread, self._x_range)
         t_low, t_high = spread.extent()
         outside = t_high < low or t_low > high
         if outside or x is None:
@@ -417,33 +418,6 @@ class HistogramPanel(QWidget):
             self.theory_marker.setAnchor((1, 0) if right else (0, 0))
             self._marker_at_right = right
             self.theory_marker.show()
-
-    def _spread_curve(self, stats: TensorStatistics, spread: TheoreticalSpread) -> tuple:
-        """``(x, expected count)`` of the spread over the data's bins (None, None: no curve)."""
-        bin_width = float(stats.edges[1] - stats.edges[0])
-        top = float(np.max(stats.counts)) if stats.counts.size else 1.0
-        if spread.kind == "constant":
-            return (np.array([spread.value, spread.value]), np.array([0.0, max(top, 1.0) * 1.04]))
-        if not math.isfinite(bin_width) or bin_width <= 0:
-            return None, None
-        if _bins_coarser_than(spread, bin_width):
-            # The histogram's bins are wide next to the spread (an outlier stretched the
-            # range): draw the expected count of each bin, n × P(bin), as steps, since
-            # a density scaled by the bin width would tower over the n values there are.
-            edges = np.asarray(stats.edges, dtype=np.float64)
-            expected = stats.finite_count * np.diff(spread.cdf(edges))
-            return (np.repeat(edges, 2), np.concatenate([[0.0], np.repeat(expected, 2), [0.0]]))
-        if spread.kind == "uniform":
-            # Expected count per bin: n × P(bin) = n × width / (high - low).
-            height = stats.finite_count * bin_width / (spread.high - spread.low)
-            # A hair inside the bounds: the vertical sides survive clipping to the range.
-            return (
-                np.array([spread.low, spread.low, spread.high, spread.high]),
-                np.array([0.0, height, height, 0.0]),
-            )
-        low, high = self._x_range
-        x = np.linspace(low, high, 241)
-        return x, stats.finite_count * bin_width * spread.density(x)
 
     def _fit_range(self, counts: np.ndarray) -> None:
         low, high = self._x_range
@@ -537,20 +511,3 @@ class HistogramPanel(QWidget):
         if self._stats is not None:
             self.stats_label.setText(self._statistics_html())
             self._redraw()
-
-
-class _CompactGraphicsView(pg.GraphicsView):
-    """A GraphicsView that prefers its minimum height (the layout's stretch adds the rest).
-
-    A scroll area sizes its content to the preferred heights; GraphicsView's own
-    preference made a column far taller than the window, its statistics out of view.
-    """
-
-    def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), max(self.minimumHeight(), 1))
-
-
-def _bins_coarser_than(spread: TheoreticalSpread, bin_width: float) -> bool:
-    """Whether a bin is wider than a quarter of the spread's visible extent."""
-    low, high = spread.extent()
-    return bin_width > (high - low) / 4.0

@@ -11,9 +11,10 @@ layout, each :class:`pg.AxisItem` linked to it with ``linkToView``.
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QGraphicsGridLayout, QGraphicsItem, QSizePolicy
 
-__all__ = ["LightPlot"]
+__all__ = ["LightPlot", "CompactGraphicsView"]
 
 # (row, column) of each side's axis; the view box sits in the middle cell.
 _AXIS_CELLS = {"top": (0, 1), "left": (1, 0), "right": (1, 2), "bottom": (2, 1)}
@@ -97,3 +98,14 @@ class LightPlot(pg.GraphicsWidget):
 
     def setYRange(self, low: float, high: float, padding=None) -> None:
         self.vb.setYRange(low, high, padding=padding)
+
+
+class CompactGraphicsView(pg.GraphicsView):
+    """A GraphicsView that prefers its minimum height (the layout's stretch adds the rest).
+
+    A scroll area sizes its content to the preferred heights; GraphicsView's own
+    preference made a column far taller than the window, its statistics out of view.
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(super().sizeHint().width(), max(self.minimumHeight(), 1))
