@@ -39,6 +39,7 @@ from .views.console_view import ConsoleView
 from .views.dock_title_bar import scaled_dock
 from .views.history_view import HistoryView
 from .views.on_screen import catch_up_when_raised
+from .views.plot_style import restyle_plot_widgets
 from .views.tensor_view import TensorView
 from .views.training_docks import TrainingDocks
 from .views.warning_relay import warning_relay
@@ -493,6 +494,7 @@ class MainWindow(QMainWindow):
     def set_theme(self, choice: str) -> None:
         self.settings.theme = choice
         apply_theme(QApplication.instance(), choice)
+        restyle_plot_widgets(self, QApplication.instance().palette())
         self.settings_store.save(self.settings)
 
     def _focus_filter(self) -> None:

@@ -208,3 +208,28 @@ def _short_count(value: float) -> str:
         if abs(value) >= limit:
             return f"{value / limit:.3g}{suffix}"
     return f"{value:.4g}"
+
+
+def restyle_plot_widgets(root, palette: QPalette) -> None:
+    """Every ``pg.PlotWidget`` below ``root`` in ``palette``'s colours (a theme switch).
+
+    pyqtgraph takes its background and axis colours when a plot is made, so after
+    View → Theme the training, depth-profile and comparison plots stayed white on
+    the dark theme. Background, axis lines, tick labels, axis titles and the plot
+    title follow; curves keep their own colours.
+    """
+    colour = text_colour(palette)
+    pen = pg.mkPen(colour)
+    for widget in root.findChildren(pg.PlotWidget):
+        widget.setBackground(palette.color(QPalette.ColorRole.Window))
+        item = widget.getPlotItem()
+        for name in ("left", "bottom", "right", "top"):
+            axis = item.getAxis(name)
+            axis.setPen(pen)
+            axis.setTextPen(pen)
+            if axis.labelText:
+                axis.labelStyle = {**axis.labelStyle, "color": colour.name()}
+                axis.label.setHtml(axis.labelString())
+        title = item.titleLabel
+        if title.text:
+            title.setText(title.text, color=colour.name())

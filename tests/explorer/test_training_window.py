@@ -279,3 +279,35 @@ def test_a_new_model_with_the_same_first_path_shows_it_selected_in_the_tree(wind
     index = window.tree_view.model.index_for_path("net[0].weight")
     assert window.session.selected_path == "net[0].weight"
     assert window.tree_view.tree.selectionModel().isSelected(index)
+
+
+def test_training_plots_follow_a_theme_switch(window, qtbot):
+    # pyqtgraph fixes a plot's colours when it is made: the loss curves stayed white
+    # on the dark theme after View → Theme → Dark.
+    from PySide6.QtWidgets import QApplication
+
+    docks = window.training_docks
+    plots = [
+        docks.training_panel.loss_plot,
+        docks.depth_profile_view.ratio_plot,
+        docks.comparison_view.loss_plot,
+    ]
+    before = window.settings.theme
+    try:
+        for theme in ("dark", "light"):
+            window.set_theme(theme)
+            window_colour = (
+                QApplication.instance()
+                .palette()
+                .color(QApplication.instance().palette().ColorRole.Window)
+            )
+            text = (
+                QApplication.instance()
+                .palette()
+                .color(QApplication.instance().palette().ColorRole.WindowText)
+            )
+            for plot in plots:
+                assert plot.backgroundBrush().color() == window_colour
+                assert plot.getPlotItem().getAxis("left").textPen().color() == text
+    finally:
+        window.set_theme(before)
