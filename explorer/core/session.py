@@ -63,12 +63,6 @@ def console_namespace(session: Session) -> dict:
     }
 
 
-# The console's own names (see console_namespace): a model file never replaces them.
-CONSOLE_NAMES = frozenset(
-    {"np", "npx", "nn", "init", "autograd", "gluon", "session", "net", "__name__"}
-)
-
-
 class _ModelSwitch(Command):
     """Opening another model: undo goes back to the one before, with its batch."""
 
@@ -126,6 +120,8 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         # Emitted before any command changes the model: a running training loop pauses.
         self.about_to_change = Event()
         self.namespace = console_namespace(self)
+        # The console's own names: a model file's names never replace them.
+        self._console_names = frozenset(self.namespace)
         self._tree: TreeNode | None = None
         self._tree_key = None
         self._params_cache: tuple = (None, [])
@@ -375,7 +371,9 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         for name, value in self._file_names.items():
             if self.namespace.get(name) is value:
                 del self.namespace[name]
-        self._file_names = dict(file_names or {})
+        self._file_names = {
+            k: v for k, v in (file_names or {}).items() if k not in self._console_names
+        }
         self.namespace.update(self._file_names)
         self.namespace["net"] = net
 
@@ -604,15 +602,14 @@ def _file_names(namespace: dict) -> dict:
 
     So the chapter's lines (``rgnet[0][1][0].bias.data()``) work as typed after
     opening the file. Modules and private names stay out: the console has its own
-    imports, and a file's ``import numpy as np`` must not replace ``engine.np``;
-    nor may a file's ``session = ...`` hide the console's session.
+    imports, and a file's ``import numpy as np`` must not replace ``engine.np``.
+    (The console's own names, ``session`` and ``net`` among them, are kept by
+    ``Session._set_model``.)
     """
     return {
         name: value
         for name, value in namespace.items()
-        if not name.startswith("_")
-        and name not in CONSOLE_NAMES
-        and not isinstance(value, types.ModuleType)
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
 
 

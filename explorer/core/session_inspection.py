@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine import np
 
 from .block_tree import find_node
+from .training_run import TrainingRun
 
 LOOK_BACK_ENTRIES = 200
 
@@ -64,8 +65,6 @@ class InspectionCommands:
 
         The tensor view's header says "initialized by Xavier(), then trained".
         """
-        from .training_run import TrainingRun
-
         training = self.training
         run = training._run
         if training.running and run is not None and any(p is param for p in run.params):

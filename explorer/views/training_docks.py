@@ -82,9 +82,7 @@ class TrainingDocks:
         self._shown_once = True
         for dock in self.docks:
             dock.show()
-        self.training_dock.raise_()
-        # Sized once the docks are laid out (a dock shown this moment still has no width).
-        QTimer.singleShot(0, self._fit_width)
+        self.training_dock.raise_()  # showing it fits the width (_fit_width_when_opened)
 
     def _fit_width_when_opened(self, visible: bool) -> None:
         if visible and not self._width_fitted:
