@@ -41,6 +41,7 @@ from .array_display import (
 )
 from .array_panel import ArrayPanel
 from .axis_controls import AxisControls
+from .header_area import HeaderArea
 from .on_screen import is_unseen
 from .plot_style import plot_font
 
@@ -101,7 +102,8 @@ class TensorView(QWidget):
         self.scroll_area.setWidget(columns_widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.header_label, 0)
+        self.header_area = HeaderArea(self.header_label)
+        layout.addWidget(self.header_area, 0)
         layout.addWidget(self.axis_controls, 0)
         layout.addWidget(self.scroll_area, 1)
         self.axis_controls.choice_changed.connect(self._on_choice_changed)
@@ -144,6 +146,7 @@ class TensorView(QWidget):
             self, "header_label"
         ):
             self.header_label.setFont(plot_font(1.1))
+            self.header_area.fit()
         super().changeEvent(event)
 
     def show_parameter(self, param, access_path: str = "", tie_text: str = "") -> None:
@@ -167,6 +170,7 @@ class TensorView(QWidget):
         self._state = None
         self._data_stale = self._grad_stale = False
         self.header_label.setText(message or "No parameter selected")
+        self.header_area.fit()
         self.axis_controls.hide()
         self.data_panel.show_message(message or "Select a parameter to see its values.")
         self.grad_panel.show_message("")
@@ -307,7 +311,10 @@ class TensorView(QWidget):
                     how = self.describe_write(param) if self.describe_write else "edited"
                     edited = f", then {how}"
                 parts.append(html.escape(f"initialized by {initializer!r}{edited}"))
-        self.header_label.setText("  ·  ".join(p for p in parts if p))
+        text = "  ·  ".join(p for p in parts if p)
+        if text != self.header_label.text():  # redrawn 30 times a second while training
+            self.header_label.setText(text)
+            self.header_area.fit()
 
     def _on_choice_changed(self) -> None:
         choice = self.axis_controls.choice()

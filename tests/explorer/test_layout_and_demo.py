@@ -235,3 +235,20 @@ def test_no_dock_tab_bar_lies_over_the_tensor_view(window):
         if bar.parentWidget() is window and bar.isVisible() and bar.count():
             rect = QRect(bar.mapTo(window, QPoint(0, 0)), bar.size())
             assert not rect.intersects(central_rect), [bar.tabText(i) for i in range(bar.count())]
+
+
+def test_a_long_header_at_the_largest_text_scrolls_and_is_never_cut(qtbot, window, restore_font):
+    # At 32 pt in a 1024×768 window the header wraps to five lines; the layout cut
+    # off the last two ("initialized by Uniform(scale=0.07)").
+    from explorer.views.header_area import MAX_LINES
+
+    window.resize(1024, 768)
+    window.change_font_size(32 - QApplication.instance().font().pointSize())
+    qtbot.wait(100)
+    label, area = window.tensor_view.header_label, window.tensor_view.header_area
+    assert "initialized by" in label.text()
+    assert label.height() >= label.heightForWidth(label.width())  # whole, in its area
+    assert area.height() <= MAX_LINES * label.fontMetrics().lineSpacing() + 8
+    if label.height() > area.viewport().height():
+        assert area.verticalScrollBar().isVisible()  # the rest is a scroll away
+    assert window.height() <= 768
