@@ -56,8 +56,11 @@ def random_pattern(rng: onp.random.Generator) -> str:
     return pattern
 
 
-def run_pattern(net, pattern: str) -> tuple[str, BaseException | None]:
-    """Match ``pattern`` as the filter box does and judge the outcome."""
+def run_pattern(
+    net, pattern: str, hang_after_s: float = HANG_AFTER_S
+) -> tuple[str, BaseException | None]:
+    """Match ``pattern`` as the filter box does and judge the outcome (``hang``: it took
+    longer than ``hang_after_s``)."""
     start = time.perf_counter()
     try:
         match_parameters(net, pattern)
@@ -66,6 +69,6 @@ def run_pattern(net, pattern: str) -> tuple[str, BaseException | None]:
         outcome, error = "clean", exc
     except Exception as exc:  # noqa: BLE001 - anything else is the finding
         return "unexpected", exc
-    if time.perf_counter() - start > HANG_AFTER_S:
+    if time.perf_counter() - start > hang_after_s:
         return "hang", error
     return outcome, error
