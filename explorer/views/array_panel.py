@@ -21,6 +21,14 @@ colour scale and count axis reach a little past the values
 (:data:`LIVE_SCALE_HEADROOM`); the exact ones come back when it stops being
 live. The latest numbers follow within the interval (a timer), and at once
 when the panel stops being live (Pause).
+
+A live redraw that keeps the words reads its array for the picture only
+(:func:`~explorer.views.array_statistics.live_statistics_and_image`: exact
+min, max and image, bars from a sample of a large array, no sums), which
+halves its cost; the redraws that update the words make the full pass. Live
+histograms of arrays over
+:data:`~explorer.views.array_statistics.LIVE_SAMPLE_LIMIT` values are drawn
+from a sample (the caption says so); Pause brings the exact ones back.
 """
 
 from __future__ import annotations
@@ -37,7 +45,14 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, 
 
 from ..theory import TheoreticalSpread
 from .array_display import ViewChoice, display_unit, format_value, picture_of
-from .array_statistics import TensorStatistics, statistics_and_image, tensor_statistics
+from .array_statistics import (
+    HISTOGRAM_SAMPLE_LIMIT,
+    LIVE_SAMPLE_LIMIT,
+    TensorStatistics,
+    live_statistics_and_image,
+    statistics_and_image,
+    tensor_statistics,
+)
 from .colour_scale import COLOUR_SCALE_MODES, ColourScale, choose_colour_scale
 from .heatmap_panel import (
     MAX_DISPLAY_SIDE,
@@ -69,7 +84,9 @@ class ArrayPanel(QWidget):
         self.redraw_count = 0
         self._title = title
         self._values: np.ndarray | None = None
+        self._shown: np.ndarray | None = None  # _values as drawn (|z|, 0/1)
         self._stats: TensorStatistics | None = None
+        self._stats_live = False  # whether _stats were computed live (sampled bars)
         self._scale: ColourScale | None = None
         self._colour_mode = "auto"
         self._unit = 1.0
@@ -150,7 +167,9 @@ class ArrayPanel(QWidget):
 
     @property
     def statistics(self) -> TensorStatistics | None:
-        """The statistics of the array drawn (None while a message is shown)."""
+        """The statistics of the array drawn (None while a message is shown), with sums."""
+        if self._stats is not None and not self._stats.has_sums:
+            self._complete_statistics()
         return self._stats
 
     @property
@@ -175,7 +194,7 @@ class ArrayPanel(QWidget):
 
     def show_message(self, text: str) -> None:
         self._decoration_timer.stop()
-        self._values = self._stats = self._scale = None
+        self._values = self._shown = self._stats = self._scale = None
         self._note = ""
         self._show_title()
         self.legend_label.hide()
@@ -197,34 +216,29 @@ class ArrayPanel(QWidget):
         values = np.asarray(values)
         self._values = values
         shown, self._note = _drawable(values)
+        self._shown = shown
         if values.ndim == 0 or values.size == 0:
             self.show_message(_describe_without_plot(values, shown))
             self._values = values
             return
         picture = picture_of(shown, choice)
-        if picture.mode == "matrix":  # one read of a large weight for numbers and image
-            # Pooled to the heatmap's pixels at once: else it pools the image again.
-            stats, display = statistics_and_image(
-                shown, MAX_DISPLAY_SIDE, max_shape=self.heatmap.panel_pixels()
-            )
-        else:
-            stats, display = tensor_statistics(shown), None
-        # The table names the array's own dtype (complex128, bool), not the one drawn.
-        stats = replace(stats, dtype=str(values.dtype))
-        self._stats = stats
-        unit = display.unit if display is not None else display_unit(stats.max_abs)
-        scale = self._scale_for(stats, live=self._live)
         now = time.monotonic()
-        keep_words = (
+        may_keep_words = (
             self._live
             and self.stack.currentIndex() == 1
             and self._scale is not None
-            and unit == self._unit
             and now - self._decorated_at < LIVE_DECORATION_INTERVAL_S
-            and _alike(self._scale, scale)
         )
+        # The picture only while the words stay (see "Live redraws" in the module docstring).
+        stats, display = self._compute_statistics(shown, picture, sums=not may_keep_words)
+        unit = display.unit if display is not None else display_unit(stats.max_abs)
+        scale = self._scale_for(stats, live=self._live)
+        keep_words = may_keep_words and unit == self._unit and _alike(self._scale, scale)
+        if not keep_words and not stats.has_sums:  # the words change after all
+            stats, display = self._compute_statistics(shown, picture, sums=True)
+        self._stats = stats
         self._unit = unit
-        if keep_words:  # see "Live redraws" in the module docstring
+        if keep_words:
             self.heatmap.show_picture(picture, self._scale, display, unit=unit)
             self.histogram.show_statistics(stats, spread, decorate=False)
             if not self._decoration_timer.isActive():
@@ -257,11 +271,47 @@ class ArrayPanel(QWidget):
         """Let the next redraw update everything, live or not (another array comes)."""
         self._decorated_at = -math.inf
 
+    def _compute_statistics(self, shown: np.ndarray, picture, sums: bool) -> tuple:
+        """``(statistics, display image or None)`` of ``shown`` as drawn in ``picture``.
+
+        Live, the bars of a large array come from a sample, and ``sums=False``
+        leaves out what only the words need (see the module docstring).
+        """
+        self._stats_live = self._live
+        limit = LIVE_SAMPLE_LIMIT if self._live else HISTOGRAM_SAMPLE_LIMIT
+        display = None
+        if picture.mode == "matrix":  # one read of a large weight for numbers and image
+            # Pooled to the heatmap's pixels at once: else it pools the image again.
+            pixels = self.heatmap.panel_pixels()
+            if self._live and not sums:
+                stats, display = live_statistics_and_image(
+                    shown, MAX_DISPLAY_SIDE, max_shape=pixels
+                )
+            else:
+                stats, display = statistics_and_image(
+                    shown, MAX_DISPLAY_SIDE, max_shape=pixels, sample_limit=limit
+                )
+        else:
+            stats = tensor_statistics(shown, sample_limit=limit)
+        # The table names the array's own dtype (complex128, bool), not the one drawn.
+        return replace(stats, dtype=str(self._values.dtype)), display
+
+    def _complete_statistics(self) -> None:
+        """Statistics of the array shown with sums, and bars as live or not calls for."""
+        limit = LIVE_SAMPLE_LIMIT if self._live else HISTOGRAM_SAMPLE_LIMIT
+        self._stats_live = self._live
+        stats = tensor_statistics(self._shown, sample_limit=limit)
+        self._stats = replace(stats, dtype=str(self._values.dtype))
+        self.histogram.show_statistics(self._stats, self.histogram.spread, decorate=False)
+
     def decorate(self) -> None:
         """Bring the colour scale, title, legend and histogram's words up to the last array."""
         stats = self._stats
         if stats is None or self.stack.currentIndex() != 1:
             return
+        if not stats.has_sums or self._stats_live != self._live:
+            self._complete_statistics()  # numbers for the words; exact bars after a run
+            stats = self._stats
         self._decoration_timer.stop()
         self._decorated_at = time.monotonic()
         scale = self._scale_for(stats, live=self._live)

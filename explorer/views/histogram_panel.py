@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..theory import TheoreticalSpread
 from .array_display import display_unit, format_value
-from .array_statistics import TensorStatistics
+from .array_statistics import TensorStatistics, sample_step
 from .export import add_export_actions
 from .flow_layout import FlowLayout
 from .histogram_bars import HistogramBars
@@ -64,6 +64,8 @@ class HistogramPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._stats: TensorStatistics | None = None
+        # The last statistics with sums (a live redraw's have none): the table's numbers.
+        self._numbers: TensorStatistics | None = None
         self._spread: TheoreticalSpread | None = None
         self._log_counts = False
         self._hide_zeros = False
@@ -246,6 +248,8 @@ class HistogramPanel(QWidget):
         that change 30 times a second.
         """
         self._stats, self._spread = stats, spread
+        if stats.has_sums:
+            self._numbers = stats
         if not decorate and self._has_range_for(stats):
             self._draw_bars()
             return
@@ -273,7 +277,7 @@ class HistogramPanel(QWidget):
         self.stats_note_label.setVisible(bool(stats.nan_count or stats.inf_count))
 
     def clear(self) -> None:
-        self._stats = self._spread = None
+        self._stats = self._spread = self._numbers = None
         self._y_top = None
         self.bars.set_bars([], [])
         self.theory_curve.setData([], [])
@@ -444,11 +448,11 @@ class HistogramPanel(QWidget):
             self.theory_marker.setPos(x, y_top)
 
     def _statistics_html(self) -> str:
-        return statistics_html(self._stats, self.stats_label, self.palette(), self.width())
+        return statistics_html(self._numbers, self.stats_label, self.palette(), self.width())
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self._stats is not None:
+        if self._numbers is not None:
             text = self._statistics_html()
             if text != self.stats_label.text():
                 self.stats_label.setText(text)
@@ -457,14 +461,18 @@ class HistogramPanel(QWidget):
         stats = self._stats
         bins = len(stats.counts)
         if stats.is_sampled:
+            # Sampled more finely than any array is outside a run: live bars (see
+            # LIVE_SAMPLE_LIMIT); Pause brings the exact ones back.
+            when = " while training" if stats.sample_step > sample_step(stats.shape) else ""
             text = (
-                f"histogram of a 1/{stats.sample_step} sample of {stats.finite_count:,} "
-                f"values, {bins} bins"
+                f"histogram of a 1/{stats.sample_step} sample{when} of "
+                f"{stats.finite_count:,} values, {bins} bins"
             )
         else:
             text = f"histogram of {stats.finite_count:,} values, {bins} bins"
-        if self._hide_zeros and stats.zero_fraction:
-            text += f"; zeros hidden ({100.0 * stats.zero_fraction:.1f}%)"
+        numbers = self._numbers if self._numbers is not None else stats
+        if self._hide_zeros and numbers.has_sums and numbers.zero_fraction:
+            text += f"; zeros hidden ({100.0 * numbers.zero_fraction:.1f}%)"
         if self._log_counts:
             text += "; log counts"
         if self._fixed_range is not None:
@@ -509,5 +517,6 @@ class HistogramPanel(QWidget):
         for button in (self.log_button, self.fix_button, self.zeros_button):
             button.setFont(plot_font(0.9))
         if self._stats is not None:
-            self.stats_label.setText(self._statistics_html())
+            if self._numbers is not None:
+                self.stats_label.setText(self._statistics_html())
             self._redraw()

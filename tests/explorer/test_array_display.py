@@ -288,3 +288,20 @@ def test_one_pass_keeps_nan_visible_and_counts_it_exactly(nan_at):
     assert stats.finite_count == finite.size
     assert stats.mean == pytest.approx(finite.mean(), rel=1e-6)
     assert stats.max == finite.max()
+
+
+def test_larger_magnitude_picks_as_np_where_does_on_every_edge_case():
+    from explorer.views.array_display import _larger_magnitude
+
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((2, 64, 48)).astype(np.float32)
+    high, low = np.maximum(a, b), np.minimum(a, b)
+    assert np.array_equal(_larger_magnitude(high, low), np.where(high >= -low, high, low))
+    # Ties go to high; NaN blocks (NaN in both) stay NaN; infinities and huge values keep sign.
+    high = np.array([2, 0, np.nan, np.inf, -np.inf, 3e38, -1, -0.0], np.float32)
+    low = np.array([-2, 0, np.nan, -np.inf, -np.inf, -3e38, -5, -0.0], np.float32)
+    expected = np.array([2, 0, np.nan, np.inf, -np.inf, 3e38, -5, 0], np.float32)
+    with np.errstate(invalid="ignore"):
+        picked = _larger_magnitude(high, low)
+    assert np.array_equal(picked, expected, equal_nan=True)
+    assert not np.signbit(picked[[1, 7]]).any()  # a zero block reads "0", never "-0"

@@ -2,6 +2,7 @@
 
 import numpy as onp
 import pytest
+from PySide6.QtGui import QResizeEvent
 
 from engine import np
 from explorer.core.histogram_history import snapshot_counts
@@ -122,3 +123,71 @@ def test_histogram_snapshot_counts_match_numpy_and_skip_non_finite_values():
     assert snapshot_counts(onp.array([onp.nan]))[0] is None
     counts, lo, hi = snapshot_counts(onp.array([3e38, -3e38, 0.0], onp.float32))
     assert counts.sum() == 3 and counts[0] == counts[-1] == 1
+
+
+def test_a_large_live_array_draws_sampled_bars_and_exact_numbers_return_on_pause(window, qtbot):
+    from explorer.views.array_statistics import tensor_statistics
+
+    _spiral(window, qtbot)
+    panel = window.tensor_view.data_panel
+    rng = onp.random.default_rng(3)
+    values = rng.normal(0, 0.05, (256, 784)).astype(onp.float32)
+    values[7, 9] = 1.5  # one outlier: the image and the maximum must still show it
+    exact = tensor_statistics(values)
+    panel.set_live(True)
+    panel.show_array(values, None)  # the first live redraw: words, from a full pass
+    caption = panel.histogram.caption_label.text()
+    assert "sample while training" in caption and "200,704 values" in caption
+    table = panel.histogram.stats_label.text()
+    assert f"{exact.mean:.4g}" in table  # the numbers are exact, only the bars sampled
+    moved = values * 0.9
+    panel.show_array(moved, None)  # a picture-only redraw
+    assert panel.histogram.statistics.has_sums is False
+    assert panel.histogram.stats_label.text() == table  # the words wait
+    size = panel.histogram.size()
+    panel.histogram.resizeEvent(QResizeEvent(size, size))  # re-lays the table out
+    assert f"{exact.mean:.4g}" in panel.histogram.stats_label.text()  # not "nan"
+    assert panel.heatmap.display_image.image.max() == pytest.approx(1.35, rel=1e-6)
+    bars = panel.histogram.statistics.counts
+    assert bars.sum() == pytest.approx(values.size, rel=1e-9)  # scaled to all the values
+    # The numbers a caller asks for are computed when asked, not left out.
+    assert panel.statistics.mean == pytest.approx(float(moved.mean(dtype=onp.float64)))
+    panel.set_live(False)  # Pause: every value counted again
+    caption = panel.histogram.caption_label.text()
+    assert "sample" not in caption and "histogram of 200,704 values" in caption
+    full = tensor_statistics(moved)
+    assert onp.array_equal(panel.histogram.statistics.counts, full.counts)
+    assert f"{full.mean:.4g}" in panel.histogram.stats_label.text()
+
+
+def test_live_statistics_agree_with_the_full_pass_on_what_they_compute():
+    from explorer.views.array_statistics import (
+        live_statistics_and_image,
+        statistics_and_image,
+    )
+
+    rng = onp.random.default_rng(4)
+    values = rng.standard_normal((300, 1000)).astype(onp.float32)
+    full, full_image = statistics_and_image(values, 1024, max_shape=(120, 90))
+    live, live_image = live_statistics_and_image(values, 1024, max_shape=(120, 90))
+    assert (live.min, live.max, live.finite_count) == (full.min, full.max, full.finite_count)
+    assert onp.array_equal(live_image.image, full_image.image)
+    assert onp.array_equal(live.edges, full.edges) and live.is_sampled
+    shares = live.counts / live.counts.sum() - full.counts / full.counts.sum()
+    assert onp.abs(shares).max() < 0.005  # bars within half a per cent of the whole
+    assert onp.isnan(live.mean) and not live.has_sums
+    # NaN or Inf: the legend counts them, so the live pass counts every value.
+    values[0, 0] = onp.nan
+    live, _ = live_statistics_and_image(values, 1024, max_shape=(120, 90))
+    assert live.has_sums and live.nan_count == 1
+
+
+def test_snapshots_of_a_large_weight_count_a_sample_over_the_exact_range():
+    rng = onp.random.default_rng(2)
+    values = rng.standard_normal((300, 1000)).astype(onp.float32)
+    counts, lo, hi = snapshot_counts(values)
+    assert (lo, hi) == (values.min(), values.max())  # the range sees every value
+    assert counts.sum() < values.size  # ... the counts a sample
+    exact, _, _ = snapshot_counts(values, sample_limit=values.size)
+    assert exact.sum() == values.size
+    assert onp.abs(counts / counts.sum() - exact / exact.sum()).max() < 0.005
