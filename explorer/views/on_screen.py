@@ -7,10 +7,17 @@ pass and redrew three plots twice a second behind the Training tab). A view
 that skips its work while unseen asks :func:`is_on_screen`, and the window
 calls :func:`catch_up_when_raised` for each dock, so that a view brought to
 the front of its tab group gets the show event it would get when shown.
+
+A minimized window is not seen either, though Qt still calls it visible (and
+so is a window hidden after it was shown): training with the window
+minimized ran at 82 % of headless speed, the views drawing for nobody. Qt
+sends every widget a spontaneous show event when the window is restored,
+and the views catch up then.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
@@ -19,16 +26,25 @@ __all__ = ["is_on_screen", "is_unseen", "catch_up_when_raised"]
 
 def is_on_screen(widget: QWidget) -> bool:
     """Whether some part of ``widget`` is shown in its window (not hidden, not tabbed away)."""
-    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+    return (
+        widget.isVisible()
+        and not widget.window().isMinimized()
+        and not widget.visibleRegion().isEmpty()
+    )
 
 
 def is_unseen(widget: QWidget) -> bool:
     """Whether ``widget``'s window is shown but ``widget`` cannot be seen in it.
 
     Views skip their drawing then (and catch up when shown). Before the
-    window is shown (tests, start-up) views draw, so that they are ready.
+    window is shown (tests, start-up) views draw, so that they are ready;
+    minimized, or hidden after it was shown, it is unseen.
     """
-    return widget.window().isVisible() and not is_on_screen(widget)
+    window = widget.window()
+    if not window.isVisible():
+        # Shown or hidden by a call (not merely not shown yet): hidden after being shown.
+        return window.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+    return not is_on_screen(widget)
 
 
 def catch_up_when_raised(dock: QDockWidget) -> None:

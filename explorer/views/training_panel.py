@@ -33,6 +33,7 @@ from engine.data import DATASETS
 
 from ..core.training_code import LOSSES, OPTIMIZERS
 from .fitted_scroll_area import FittedScrollArea
+from .growing_range import GrowingXRange
 from .on_screen import is_on_screen
 
 __all__ = ["TrainingPanel"]
@@ -158,6 +159,7 @@ class TrainingPanel(QWidget):
         for curve in (self.train_curve, self.test_curve, self.accuracy_curve):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
+        self.x_range = GrowingXRange(self.loss_plot.getPlotItem())
 
         self.boundary_plot = pg.PlotWidget()
         self.boundary_plot.setAspectLocked(True)
@@ -350,6 +352,7 @@ class TrainingPanel(QWidget):
             self._curve_lengths = lengths
             steps, losses = self._loss_curve.update(history["loss"])
             self.train_curve.setData(steps, losses)
+            self.x_range.follow(float(steps[-1]) if len(steps) else 0.0)
             self.test_curve.setData(
                 onp.asarray(history["test_step"]), onp.asarray(history["test_loss"])
             )

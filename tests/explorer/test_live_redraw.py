@@ -191,3 +191,17 @@ def test_snapshots_of_a_large_weight_count_a_sample_over_the_exact_range():
     exact, _, _ = snapshot_counts(values, sample_limit=values.size)
     assert exact.sum() == values.size
     assert onp.abs(counts / counts.sum() - exact / exact.sum()).max() < 0.005
+
+
+def test_a_minimized_window_draws_nothing_and_catches_up_when_restored(window, qtbot):
+    session = _spiral(window, qtbot)
+    panel = window.tensor_view.data_panel
+    draws = panel.redraw_count
+    window.showMinimized()
+    qtbot.waitUntil(window.isMinimized)
+    session.train(3)
+    window.watcher.poll()
+    assert panel.redraw_count == draws  # nobody sees it: training keeps the cores
+    window.showNormal()
+    qtbot.waitUntil(lambda: panel.redraw_count == draws + 1)  # restored: caught up
+    assert onp.array_equal(panel.values, session.net[0].weight.data().asnumpy())
