@@ -18,11 +18,15 @@ class FlowLayout(QLayout):
     def __init__(self, parent=None, spacing: int = 2) -> None:
         super().__init__(parent)
         self._items: list = []
+        # (width, height) of the last heightForWidth: Qt asks again and again for the
+        # same width (250 times a second beside a live tensor view), each a Python call.
+        self._measured: tuple | None = None
         self.setSpacing(spacing)
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item) -> None:
         self._items.append(item)
+        self.invalidate()
 
     def addWidget(self, widget) -> None:  # QLayout's would call addItem via a QWidgetItem
         self.addChildWidget(widget)
@@ -35,7 +39,10 @@ class FlowLayout(QLayout):
         return self._items[index] if 0 <= index < len(self._items) else None
 
     def takeAt(self, index: int):
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
+        if not 0 <= index < len(self._items):
+            return None
+        self.invalidate()
+        return self._items.pop(index)
 
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)
@@ -44,7 +51,14 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        if self._measured is None or self._measured[0] != width:
+            self._measured = (width, self._arrange(QRect(0, 0, width, 0), move=False))
+        return self._measured[1]
+
+    def invalidate(self) -> None:
+        """An item's size hint or visibility may have changed: measure again."""
+        self._measured = None
+        super().invalidate()
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)

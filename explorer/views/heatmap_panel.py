@@ -24,6 +24,7 @@ from .array_display import DisplayImage, Picture, block_extreme, downsample_max_
 from .colour_bar import ColourBar
 from .colour_scale import COLOUR_SCALE_MODES, ColourScale
 from .export import add_export_actions
+from .indexed_image_item import IndexedImageItem
 from .light_plot import LightPlot
 from .plot_style import IndexAxisItem, plot_font, style_axis, style_plot_widget
 
@@ -96,7 +97,7 @@ class HeatmapPanel(pg.GraphicsLayoutWidget):
         self.view.invertY(True)
         self.view.setDefaultPadding(0.0)
         # Row-major on the item only (not the global option): array[i, j] → row i, column j.
-        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.image_item = IndexedImageItem(axisOrder="row-major")
         self.plot.addItem(self.image_item)
         colour_map = self._colour_maps["diverging"]
         self._map_kind = "diverging"
