@@ -106,8 +106,10 @@ def main() -> None:
 
     from explorer.main_window import MainWindow
     from explorer.settings import SettingsStore
+    from explorer.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])
+    apply_theme(app, "light")  # as the app starts: Fusion, its palette, antialiased plots
     session = make_session()
     store = SettingsStore(QSettings("/tmp/live_training_bench.ini", QSettings.Format.IniFormat))
     window = MainWindow(session, store, restore_layout=False)

@@ -159,6 +159,7 @@ class ComparisonView(QWidget):
                 onp.asarray(result.losses),
                 name=result.label,
                 pen=pen,
+                antialias=False,  # a wide noisy line: see training_panel.py
             )
             curve.setDownsampling(auto=True, method="peak")
             rows = result.diagnostics

@@ -145,8 +145,14 @@ class DepthProfileView(QWidget):
             points = [(s, r) for s, r in ratios[path] if r > 0 and math.isfinite(r)]
             if points:
                 steps, values = zip(*points)
+                # Not antialiased: a wide noisy line costs Qt 10 ms and more to smooth
+                # (see training_panel.py); this one grows with the run.
                 self.ratio_plot.plot(
-                    steps, values, name=path, pen=pg.mkPen(COLOURS[i % len(COLOURS)], width=2)
+                    steps,
+                    values,
+                    name=path,
+                    pen=pg.mkPen(COLOURS[i % len(COLOURS)], width=2),
+                    antialias=False,
                 )
         for plot in (self.histogram_plot, self.gradient_plot, self.ratio_plot):
             plot.enableAutoRange()

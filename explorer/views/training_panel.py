@@ -142,8 +142,12 @@ class TrainingPanel(QWidget):
             ("test loss", "#e67e22", 2),
             ("test accuracy", "#27ae60", 2),
         )
+        # The 2-px curves are not antialiased: Qt's antialiased stroke of a wide noisy
+        # line took 8 ms for 600 points and 60 ms for 4,000 (holding the GIL the training
+        # worker needs, and the window's events); without it, 1-3 ms, and 2-px lines
+        # show no stairs worth that. 1-px lines keep it (their fast path: 0.4-0.8 ms).
         self.train_curve, self.test_curve, self.accuracy_curve = (
-            self.loss_plot.plot(name=name, pen=pg.mkPen(colour, width=width))
+            self.loss_plot.plot(name=name, pen=pg.mkPen(colour, width=width), antialias=width == 1)
             for name, colour, width in curves
         )
         # The key sits above the plot: inside it, it covered the curves of a small dock.
