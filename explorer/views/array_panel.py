@@ -61,6 +61,7 @@ from .heatmap_panel import (
     HeatmapPanel,
 )
 from .histogram_panel import HistogramPanel
+from .label_box import LabelBox
 from .plot_style import plot_font
 
 __all__ = ["ArrayPanel", "LIVE_DECORATION_INTERVAL_S"]
@@ -125,7 +126,7 @@ class ArrayPanel(QWidget):
         self.stack.addWidget(plots)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.title_label, 0)
+        layout.addWidget(LabelBox(self.title_label), 0)  # a new colour range: no relayout
         layout.addWidget(self.legend_label, 0)
         layout.addWidget(self.stack, 1)
         self.heatmap.colour_mode_chosen.connect(self.set_colour_mode)

@@ -18,9 +18,9 @@ class FlowLayout(QLayout):
     def __init__(self, parent=None, spacing: int = 2) -> None:
         super().__init__(parent)
         self._items: list = []
-        # (width, height) of the last heightForWidth: Qt asks again and again for the
-        # same width (250 times a second beside a live tensor view), each a Python call.
-        self._measured: tuple | None = None
+        # Heights measured per width since the items last changed: Qt asks again and again
+        # for the same few widths (250 times a second beside a live tensor view).
+        self._measured: dict[int, int] = {}
         self.setSpacing(spacing)
         self.setContentsMargins(0, 0, 0, 0)
 
@@ -51,13 +51,14 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        if self._measured is None or self._measured[0] != width:
-            self._measured = (width, self._arrange(QRect(0, 0, width, 0), move=False))
-        return self._measured[1]
+        height = self._measured.get(width)
+        if height is None:
+            height = self._measured[width] = self._arrange(QRect(0, 0, width, 0), move=False)
+        return height
 
     def invalidate(self) -> None:
         """An item's size hint or visibility may have changed: measure again."""
-        self._measured = None
+        self._measured = {}
         super().invalidate()
 
     def setGeometry(self, rect: QRect) -> None:

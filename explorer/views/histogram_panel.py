@@ -29,6 +29,7 @@ from .array_statistics import TensorStatistics, sample_step
 from .export import add_export_actions
 from .flow_layout import FlowLayout
 from .histogram_bars import HistogramBars
+from .label_box import LabelBox
 from .light_plot import CompactGraphicsView, LightPlot
 from .plot_style import (
     CountAxisItem,
@@ -145,7 +146,7 @@ class HistogramPanel(QWidget):
         layout.addLayout(options_row, 0)
         layout.addWidget(self.theory_label, 0)
         layout.addWidget(self.plot_widget, 1)
-        layout.addWidget(self.stats_label, 0)
+        layout.addWidget(LabelBox(self.stats_label), 0)  # a new table: no relayout
         layout.addWidget(self.stats_note_label, 0)
         self._apply_palette()
 
