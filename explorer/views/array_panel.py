@@ -252,7 +252,7 @@ class ArrayPanel(QWidget):
         self._show_title()
         self._show_legend(stats)
         self.heatmap.show_picture(picture, self._scale, display, unit=unit)
-        self.histogram.show_statistics(stats, spread)
+        self.histogram.show_statistics(stats, spread, live=self._live)
         self.stack.setCurrentIndex(1)
 
     @property

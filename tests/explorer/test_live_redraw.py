@@ -205,3 +205,19 @@ def test_a_minimized_window_draws_nothing_and_catches_up_when_restored(window, q
     window.showNormal()
     qtbot.waitUntil(lambda: panel.redraw_count == draws + 1)  # restored: caught up
     assert onp.array_equal(panel.values, session.net[0].weight.data().asnumpy())
+
+
+def test_a_live_histogram_axis_has_room_past_the_values_and_fits_them_on_pause(window, qtbot):
+    _spiral(window, qtbot)
+    panel = window.tensor_view.grad_panel
+    values = onp.linspace(-1.0, 1.0, 64, dtype=onp.float32).reshape(8, 8)
+    panel.set_live(True)
+    panel.show_array(values, None)  # a live redraw that lays the axes out
+    low, high = panel.histogram.plot.getViewBox().viewRange()[0]
+    assert low < -1.15 and high > 1.15  # 10 % of the span past each end, then padding
+    panel.show_array(values * 1.08, None)  # the next update's values still fit: same axis
+    assert panel.histogram.plot.getViewBox().viewRange()[0] == [low, high]
+    panel.set_live(False)  # Pause: the values' own range (±1.08) and the usual 4 % padding
+    low, high = panel.histogram.plot.getViewBox().viewRange()[0]
+    assert low == pytest.approx(-1.08 - 0.04 * 2.16, rel=1e-3)
+    assert high == pytest.approx(1.08 + 0.04 * 2.16, rel=1e-3)
