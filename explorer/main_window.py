@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
         # After a model opens: select its first weight and run the one-batch demo
         # (deferred, so a caller that does either itself, like start-up, goes first).
         self._demo_pending = False
+        self._demo_step = 0
         self._select_pending = False
         self._demo_timer = QTimer(self, singleShot=True, interval=0)
         self._demo_timer.timeout.connect(self._run_open_demo)
@@ -434,8 +435,12 @@ class MainWindow(QMainWindow):
             if path:
                 self.select(path)
         self._select_pending = False
-        if self._demo_pending:
+        training = self.session.training
+        if self._demo_pending and not training.running and training.step_count == self._demo_step:
             self.compute_gradients()
+        # A script that opened a model and started training before this ran (the demo
+        # waits for the event loop) keeps its run: the demo's batch paused it after
+        # a fraction of a second, and its gradients were not the run's.
 
     def _guarded(self, command) -> bool:
         """Run a session command; an error goes to the banner and the console, not up.
@@ -512,6 +517,7 @@ class MainWindow(QMainWindow):
         self._select_pending = True
         # A model typed in the console is left as typed (its deferred shapes stay).
         self._demo_pending = self.session.source != "console"
+        self._demo_step = self.session.training.step_count  # trained since: no demo
         self._demo_timer.start()
 
     def _structure_changed(self) -> None:

@@ -332,6 +332,11 @@ class TrainingController:
                 )
                 self._batches = iter(())
             self._loss_fn = make_loss(self.loss)
+            # The Gradient column's title: each step leaves the gradient of its own batch.
+            session.gradient_note = (
+                f"of {type(self._loss_fn).__name__} on the latest training batch "
+                f"({self._effective_batch()} examples)"
+            )
             self._paths = {id(n.obj): n.path for n in session.tree().walk()}
             selected = session.selected_parameter()
             if selected is not None:

@@ -335,3 +335,24 @@ def test_wide_curves_that_grow_with_a_run_are_drawn_without_antialiasing(window,
     assert len(wide) >= 3  # test loss, accuracy, and an update-ratio curve per weight
     assert all(item.opts["antialias"] is False for item in wide)
     assert docks.training_panel.train_curve.opts["antialias"]  # 1 px: smooth and cheap
+
+
+def test_a_script_that_opens_a_model_and_starts_training_keeps_training(window, qtbot):
+    # The window's one-batch demo for a newly opened model waits for the event loop;
+    # it ran after such a script had started training, and paused the run.
+    session = window.session
+    failure = window.console_view.run_source(
+        "session.set_dataset('spiral')\n"
+        "session.new_mlp(hidden=(16, 16), activation='tanh')\n"
+        "session.start_training()\n",
+        "demo.py",
+    )
+    assert failure is None
+    steps = session.training.step_count
+    qtbot.wait(600)  # the demo timer has long fired
+    assert session.training.running and session.training.step_count > steps
+    session.pause_training()
+    window.watcher.poll()
+    title = window.tensor_view.grad_panel.title_label.text()
+    batch = session.training.batch_size
+    assert f"on the latest training batch ({batch} examples)" in title
