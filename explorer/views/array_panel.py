@@ -53,6 +53,7 @@ from .array_statistics import (
     statistics_and_image,
     tensor_statistics,
 )
+from .breakable import breakable
 from .colour_scale import COLOUR_SCALE_MODES, ColourScale, choose_colour_scale
 from .heatmap_panel import (
     MAX_DISPLAY_SIDE,
@@ -344,11 +345,13 @@ class ArrayPanel(QWidget):
 
     def _show_title(self) -> None:
         """The column's name, then what its colours mean (and what is drawn, if not x)."""
-        parts = [html.escape(self._subtitle)] if self._subtitle else []
+        parts = [self._subtitle] if self._subtitle else []
         if self._scale is not None:
-            parts.append(html.escape(self._scale.describe()))
+            parts.append(self._scale.describe())
         if self._note:
-            parts.append(html.escape(self._note))
+            parts.append(self._note)
+        # Long words may break (a narrow column at a large text size cut them off).
+        parts = [html.escape(breakable(part)) for part in parts]
         # The colour range lives in the title: a label on the thin colour bar would
         # collide with its tick labels.
         detail = "   ·   ".join(parts)

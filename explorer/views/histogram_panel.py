@@ -474,11 +474,10 @@ class HistogramPanel(QWidget):
         if stats.is_sampled:
             # Sampled more finely than any array is outside a run: live bars (see
             # LIVE_SAMPLE_LIMIT); Pause brings the exact ones back.
-            when = " while training" if stats.sample_step > sample_step(stats.shape) else ""
+            live = stats.sample_step > sample_step(stats.shape)
             text = (
-                f"histogram of a 1/{stats.sample_step} sample{when} of "
-                f"{stats.finite_count:,} values, {bins} bins"
-            )
+                "while training: a" if live else "histogram of a"
+            ) + f" 1/{stats.sample_step} sample of {stats.finite_count:,} values, {bins} bins"
         else:
             text = f"histogram of {stats.finite_count:,} values, {bins} bins"
         numbers = self._numbers if self._numbers is not None else stats

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -105,7 +106,15 @@ class TrainingPanel(QWidget):
         form.addRow("", _row([("momentum", self.momentum_box), ("wd", self.wd_box)]))
         form.addRow("", _row([("batch size", self.batch_box)]))
 
-        self.play_button = QPushButton("▶ Play")
+        # The style's media icons, not "▶"/"⏸" in the text: the pause sign is missing from
+        # common fonts (DejaVu Sans drew an empty box).
+        self.play_button = QPushButton("Play")
+        pixmaps = QStyle.StandardPixmap
+        self._play_icons = {
+            False: self.style().standardIcon(pixmaps.SP_MediaPlay),
+            True: self.style().standardIcon(pixmaps.SP_MediaPause),
+        }
+        self.play_button.setIcon(self._play_icons[False])
         self.step_button = QPushButton("Step")
         self.reset_button = QPushButton("Reset")
         self.fit_button = QPushButton("New MLP for this data")
@@ -327,7 +336,9 @@ class TrainingPanel(QWidget):
     def training_changed(self) -> None:
         """The watcher saw training move: update what is visible."""
         training = self.session.training
-        self.play_button.setText("⏸ Pause" if training.running else "▶ Play")
+        if self.play_button.text() != ("Pause" if training.running else "Play"):
+            self.play_button.setText("Pause" if training.running else "Play")
+            self.play_button.setIcon(self._play_icons[training.running])
         if not is_on_screen(self):
             return
         settings = (

@@ -3,14 +3,18 @@
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
 from explorer.app import build_parser, display_available, parse_size
 
 
-def _run(args, env_changes=None, timeout=120):
+def _run(args, env_changes=None, timeout=120, config_home=None):
     env = dict(os.environ)
+    # The app's own settings (theme, text size, layout), not the user's: a 32 pt text
+    # size saved by hand made the window taller than the size asked for.
+    env["XDG_CONFIG_HOME"] = str(config_home or tempfile.mkdtemp(prefix="paramscope-config-"))
     env.update(env_changes or {})
     env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(

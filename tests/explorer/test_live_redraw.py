@@ -137,7 +137,8 @@ def test_a_large_live_array_draws_sampled_bars_and_exact_numbers_return_on_pause
     panel.set_live(True)
     panel.show_array(values, None)  # the first live redraw: words, from a full pass
     caption = panel.histogram.caption_label.text()
-    assert "sample while training" in caption and "200,704 values" in caption
+    assert caption.startswith("while training: a 1/")
+    assert "sample of 200,704 values" in caption
     table = panel.histogram.stats_label.text()
     assert f"{exact.mean:.4g}" in table  # the numbers are exact, only the bars sampled
     moved = values * 0.9
@@ -221,3 +222,14 @@ def test_a_live_histogram_axis_has_room_past_the_values_and_fits_them_on_pause(w
     low, high = panel.histogram.plot.getViewBox().viewRange()[0]
     assert low == pytest.approx(-1.08 - 0.04 * 2.16, rel=1e-3)
     assert high == pytest.approx(1.08 + 0.04 * 2.16, rel=1e-3)
+
+
+def test_a_long_name_in_a_column_title_can_wrap_instead_of_being_cut(window, qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    panel = window.tensor_view.grad_panel
+    panel.set_title("Gradient", "of SoftmaxCrossEntropyLoss on the latest training batch")
+    word = QFontMetrics(panel.title_label.font()).horizontalAdvance("SoftmaxCrossEntropyLoss")
+    # The narrowest the title can be is set by its longest unbreakable run.
+    assert panel.title_label.minimumSizeHint().width() < word * 0.6
+    assert "SoftmaxCrossEntropyLoss" in panel.title_label.text().replace("\u200b", "")
