@@ -16,7 +16,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -50,8 +49,9 @@ class ComparisonView(QWidget):
             box.setChecked(i in (0, 3))
             self.choice_boxes[label] = box
             controls.addWidget(box)
-        # Steps and the button on a row of their own: the dock fits a 1024-pixel window.
-        run_row = QHBoxLayout()
+        # Steps and the button on a row of their own: the dock fits a 1024-pixel window;
+        # it wraps too, at the largest text size.
+        run_row = FlowLayout(spacing=8)
         controls_rows = (controls, run_row)
         run_row.addWidget(QLabel("steps"))
         self.steps_box = QSpinBox()
@@ -64,7 +64,6 @@ class ComparisonView(QWidget):
             "(same data, same seed); the open model is not changed"
         )
         run_row.addWidget(self.run_button)
-        run_row.addStretch(1)
         self.status_label = QLabel("Uses the training panel's data, loss and optimizer.")
         self.status_label.setWordWrap(True)
         self.loss_plot = pg.PlotWidget(title="Loss")

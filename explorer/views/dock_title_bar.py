@@ -12,7 +12,15 @@ and docks it as usual.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QStyle, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
 
 __all__ = ["DockTitleBar", "scaled_dock"]
 
@@ -25,6 +33,10 @@ class DockTitleBar(QWidget):
         self.dock = dock
         self.label = QLabel(dock.windowTitle(), self)
         self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        # The title yields (elided "Compare i…") rather than set the dock's minimum
+        # width: at the largest text size the titles pushed the window past 1024 px.
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(self.fontMetrics().averageCharWidth() * 3)
         self.float_button = self._button(
             QStyle.StandardPixmap.SP_TitleBarNormalButton, "Float or dock this panel"
         )
@@ -33,7 +45,7 @@ class DockTitleBar(QWidget):
         )
         self.float_button.clicked.connect(lambda: dock.setFloating(not dock.isFloating()))
         self.close_button.clicked.connect(dock.close)
-        dock.windowTitleChanged.connect(self.label.setText)
+        dock.windowTitleChanged.connect(self._show_title)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 1, 2, 1)
         layout.setSpacing(2)
@@ -53,7 +65,26 @@ class DockTitleBar(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.FontChange:
             self._fit_icons()
+            self.label.setMinimumWidth(self.fontMetrics().averageCharWidth() * 3)
+            self._show_title()
         super().changeEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._show_title()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # The whole title when there is room (the label's own hint is its elided text).
+        hint = super().sizeHint()
+        whole = self.fontMetrics().horizontalAdvance(self.dock.windowTitle())
+        return QSize(max(hint.width(), whole + 2 * self.fontMetrics().height() + 12), hint.height())
+
+    def _show_title(self, _title: str | None = None) -> None:
+        title = self.dock.windowTitle()
+        width = self.label.width()
+        shown = self.label.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, width)
+        self.label.setText(shown)
+        self.label.setToolTip(title if shown != title else "")
 
     def _fit_icons(self) -> None:
         # Buttons as tall as a line of text (Qt's own bar is that compact, so the panels

@@ -5,6 +5,8 @@ short dock leaves too little height, a plain layout squeezed the rows until
 they clipped ("batch size" vanished under "the data and the model do not
 fit"). In this area the settings keep their height and scroll instead; its
 size hint asks for their whole height, so nothing scrolls while there is room.
+In a dock narrower than the settings' rows (the largest text size at 1024 px)
+they scroll sideways too, rather than widening the window past the screen.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 __all__ = ["FittedScrollArea"]
 
-MINIMUM_LINES = 4  # what stays visible (and scrolls) when the dock is very short
+MINIMUM_LINES = 3  # what stays visible (and scrolls) when the dock is very short
+MINIMUM_CHARACTERS = 14  # ... and when it is very narrow
 
 
 class FittedScrollArea(QScrollArea):
@@ -25,7 +28,7 @@ class FittedScrollArea(QScrollArea):
         self.setWidget(contents)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         contents.installEventFilter(self)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
@@ -35,7 +38,8 @@ class FittedScrollArea(QScrollArea):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         lines = MINIMUM_LINES * self.fontMetrics().lineSpacing()
-        return QSize(self.widget().minimumSizeHint().width(), lines)
+        narrowest = MINIMUM_CHARACTERS * self.fontMetrics().averageCharWidth()
+        return QSize(min(self.widget().minimumSizeHint().width(), narrowest), lines)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
         # The contents changed size (larger text, a row shown): ask for the new height.

@@ -13,8 +13,9 @@ import time
 import numpy as onp
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSlider, QSpinBox, QVBoxLayout, QWidget
 
+from .flow_layout import FlowLayout
 from .on_screen import is_on_screen
 
 __all__ = ["HistogramStripView"]
@@ -33,18 +34,25 @@ class HistogramStripView(QWidget):
         self._image = onp.zeros((0, 1))
         self._steps = onp.zeros(0, int)
         self._edges = onp.linspace(-1, 1, 2)
-        controls = QHBoxLayout()
         self.title_label = QLabel("Select a parameter, then train.")
         # Long paths wrap rather than set the dock's minimum width.
         self.title_label.setWordWrap(True)
         self.title_label.setMinimumWidth(80)
-        controls.addWidget(self.title_label, 1)
-        controls.addWidget(QLabel("snapshot every"))
         self.interval_box = QSpinBox()
         self.interval_box.setRange(1, 100_000)
         self.interval_box.setValue(session.training.histograms.interval)
         self.interval_box.setSuffix(" steps")
-        controls.addWidget(self.interval_box)
+        # The title, then "snapshot every [n steps]", wrapping in a narrow dock: in one
+        # row they made the tabbed training docks 800 px wide at the largest text size.
+        interval_row = QWidget()
+        interval_layout = FlowLayout(interval_row, spacing=6)
+        every = QLabel("snapshot every")
+        every.setWordWrap(True)
+        interval_layout.addWidget(every)
+        interval_layout.addWidget(self.interval_box)
+        controls = QVBoxLayout()
+        controls.addWidget(self.title_label)
+        controls.addWidget(interval_row)
         self.strip_plot = pg.PlotWidget()
         self.strip_plot.setLabel("bottom", "step")
         self.strip_plot.setLabel("left", "value")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QStyle,
     QVBoxLayout,
@@ -145,7 +146,7 @@ class TrainingPanel(QWidget):
         self.loss_plot = pg.PlotWidget()
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.setLabel("left", "loss · accuracy")
-        self.loss_plot.setMinimumHeight(140)
+        self.loss_plot.setMinimumHeight(90)
         curves = (
             ("train loss", "#2980b9", 1),
             ("test loss", "#e67e22", 2),
@@ -160,7 +161,9 @@ class TrainingPanel(QWidget):
             for name, colour, width in curves
         )
         # The key sits above the plot: inside it, it covered the curves of a small dock.
-        # Short words, one line (a wrapping key made the panel's heights jump).
+        # Short words, one line, cut at the dock's edge if it must be (the tooltip has it
+        # all): wrapped, it grew the panel's height by lines; unbounded, it set the
+        # training docks' width (620 px at the largest text size).
         short = {"train loss": "train", "test loss": "test", "test accuracy": "test accuracy"}
         self.curve_key = QLabel(
             "  ".join(
@@ -168,6 +171,7 @@ class TrainingPanel(QWidget):
             )
         )
         self.curve_key.setTextFormat(Qt.TextFormat.RichText)
+        self.curve_key.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.curve_key.setToolTip("train loss, test loss (left axis), test accuracy (0 to 1)")
         for curve in (self.train_curve, self.test_curve, self.accuracy_curve):
             curve.setDownsampling(auto=True, method="peak")
@@ -176,7 +180,7 @@ class TrainingPanel(QWidget):
 
         self.boundary_plot = pg.PlotWidget()
         self.boundary_plot.setAspectLocked(True)
-        self.boundary_plot.setMinimumHeight(140)
+        self.boundary_plot.setMinimumHeight(90)
         self.boundary_image = pg.ImageItem()
         self.boundary_image.setLookupTable(pg.colormap.get("CET-D1").getLookupTable(nPts=256))
         self.boundary_plot.addItem(self.boundary_image)
