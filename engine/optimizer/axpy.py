@@ -38,7 +38,10 @@ def _blas_libraries():
     folder = os.path.join(os.path.dirname(os.path.dirname(_onp.__file__)), "numpy.libs")
     for path in sorted(glob.glob(os.path.join(folder, "*openblas*.so*"))):
         try:
-            yield ctypes.CDLL(path)
+            # PyDLL: the call keeps the GIL. An axpy takes tens of microseconds; letting
+            # go of the GIL for it (CDLL) let another thread (the window, while training
+            # runs on a worker) take it for a whole repaint, a millisecond or more.
+            yield ctypes.PyDLL(path)
         except OSError:
             continue
 
