@@ -79,6 +79,20 @@ class DataLoader:
         """Samples per full batch."""
         return self._batch_size
 
+    @property
+    def shuffle_state(self) -> dict:
+        """The shuffling generator's state (an engine extension, not in Gluon).
+
+        Each epoch draws its permutation when its first batch is taken; setting
+        a state saved just before that replays the same epoch, so a caller can
+        rewind (the explorer's undo of a training run does).
+        """
+        return self._rng.bit_generator.state
+
+    @shuffle_state.setter
+    def shuffle_state(self, state: dict) -> None:
+        self._rng.bit_generator.state = state
+
     def __len__(self) -> int:
         n = len(self._dataset)
         if self._last_batch == "keep":

@@ -30,7 +30,7 @@ from engine.gluon import Block, Parameter
 
 from . import examples
 from .block_tree import TreeNode, build_tree, find_node
-from .commands import Command, CommandHistory, record_change, resolved
+from .commands import Change, Command, CommandHistory, record_change, resolved
 from .demo_batch import default_input_shape, labelled_batch, loss_and_code
 from .events import Event
 from .model_loading import LoadedModel, ModelLoadError, load_model_file
@@ -194,6 +194,7 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         params: list | None = None,
         atomic: bool = True,
         gradient_note: str | None = None,
+        progress=None,
     ):
         """Run ``work()`` as a command: record what it changed, log ``code``, make it undoable.
 
@@ -203,28 +204,31 @@ class Session(TieCommands, InitializationCommands, TrainingCommands, InspectionC
         otherwise (console code) what ran stays done and is undoable. If the
         work wrote gradients, :attr:`gradient_note` says so (``gradient_note``,
         else "reset by <label>": initializing zeroes them, as in Gluon).
+        ``progress``: the training progress before the work, when the work moves it
+        too (reset training); undo then puts it back with the parameters.
         """
         self.about_to_change.emit()
         grads_before = self._gradient_versions()
         try:
-            return self._run_recorded(label, code, work, params, atomic)
+            return self._run_recorded(label, code, work, params, atomic, progress)
         finally:
             after = self._gradient_versions()
             if any(after.get(key, version) != version for key, version in grads_before.items()):
                 self.gradient_note = gradient_note or f"reset by: {label}"
 
-    def _run_recorded(self, label, code, work, params, atomic):
+    def _run_recorded(self, label, code, work, params, atomic, progress=None):
         with self.lock:
             try:
                 result, change = record_change(self.net, work, label, code, params)
             except BaseException as exc:
-                change = getattr(exc, "change", None)
+                change = _with_progress(getattr(exc, "change", None), progress, self, label, code)
                 if change is not None:
                     if atomic and change.undoable:
                         change.undo()
                     else:
                         self.commands.push(change)
                 raise
+            change = _with_progress(change, progress, self, label, code)
             if change is not None:
                 self.commands.push(change)
             elif resolved(code):
@@ -648,3 +652,17 @@ def _is_below(path: str, folder: str) -> bool:
         ) == os.path.abspath(folder)
     except ValueError:
         return False
+
+
+def _with_progress(change, progress, session, label, code):
+    """``change`` also putting the training progress back (when ``progress`` is given)."""
+    if progress is None:
+        return change
+    now = session.training.progress()
+    if now.same_as(progress):
+        return change
+    if change is None:
+        change = Change(label, resolved(code), [], [])
+    change.before.append(progress)
+    change.after.append(now)
+    return change

@@ -62,8 +62,15 @@ class TrainingCommands:
 
         self.training.pause()
         work, code, params = reset_work(self)
-        self.run_command("Reset training (re-initialize)", code, work, params)
-        self.training.reset()
+        progress = self.training.progress()
+
+        def reset_and_forget():
+            work()
+            self.training.reset()  # (inside the command: undo brings the curves back too)
+
+        self.run_command(
+            "Reset training (re-initialize)", code, reset_and_forget, params, progress=progress
+        )
 
     @property
     def history(self) -> dict:

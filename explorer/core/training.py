@@ -47,6 +47,7 @@ from .handoff_lock import HandoffRLock
 from .histogram_history import HistogramHistory
 from .training_code import LOSSES, OPTIMIZERS, setup_code
 from .training_data import TrainingData, fit_problems, load_csv, load_registered
+from .training_progress import BatchPosition, TrainingProgress
 from .training_run import RunState, TrainingRun, make_loss, run_entries
 
 __all__ = ["TrainingController", "TrainingSetupError", "TrainingRun"]
@@ -82,6 +83,7 @@ class TrainingController:
         self.version = 0
         self.steps_per_second = 0.0
         self.history: dict = {}
+        self.history_generation = 0  # moves when the curves are cleared or restored (not grown)
         self.update_ratios: dict[str, list] = {}  # parameter path -> [(step, ratio)]
         self.last_ratios: dict[int, float] = {}
         self.last_batch = None
@@ -89,6 +91,8 @@ class TrainingController:
         self._trainer_key = None
         self._loader = None
         self._batches = iter(())
+        self._epoch_start: dict | None = None  # the shuffle state the epoch began from
+        self._epoch_taken = 0  # batches taken in this epoch
         self._thread: threading.Thread | None = None
         self._pause = threading.Event()
         self._run: RunState | None = None
@@ -143,7 +147,12 @@ class TrainingController:
         if name is not None and name not in LOSSES:
             raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
         self.pause()
+        binary = self.loss == "sigmoid_binary_cross_entropy"
         self.loss_name = name
+        if (self.loss == "sigmoid_binary_cross_entropy") != binary:
+            # The code log casts the labels for this loss before batching them (its data
+            # part): a new epoch, in the app as in the code.
+            self._loader = None
         self._touch()
 
     def set_optimizer(self, name: str, **hyperparameters) -> None:
@@ -177,6 +186,7 @@ class TrainingController:
         self.update_ratios = {}
         self.step_count = 0
         self.histograms.snapshots = []
+        self.history_generation += 1
         self._touch()
 
     def reset(self) -> None:
@@ -331,6 +341,7 @@ class TrainingController:
                     seed=self.seed,
                 )
                 self._batches = iter(())
+                self._epoch_start = None
             self._loss_fn = make_loss(self.loss)
             # The Gradient column's title: each step leaves the gradient of its own batch.
             session.gradient_note = (
@@ -343,20 +354,26 @@ class TrainingController:
                 self.histograms.watch(selected, session.selected_path)
             if not self.histograms.snapshots:
                 self.histograms.record(self.step_count, force=True)
-            setup_key = (id(self.data), self.loss, id(self._trainer), id(self._loader))
+            # What each part of the set-up code was made from (see training_code.py).
+            self.message = ""  # (before the run's "before": undo does not bring it back)
+            setup_keys = {
+                "data": (id(self.data), id(self._loader)),
+                "loss": self.loss,
+                "trainer": id(self._trainer),
+            }
             self._run = RunState(
                 self.step_count,
                 [ParameterState(p) for p in params],
                 params,
-                setup_key,
+                setup_keys,
                 self._setup_code(),
+                TrainingProgress.of(self),
             )
-            self.message = ""
 
     def _effective_batch(self) -> int:
         return max(1, min(self.batch_size, len(self.data.X_train))) if self.data else 1
 
-    def _setup_code(self) -> str:
+    def _setup_code(self) -> dict:
         data = self.data
         cast = ""
         if self.loss == "sigmoid_binary_cross_entropy":
@@ -374,9 +391,40 @@ class TrainingController:
     def _next_batch(self):
         batch = next(self._batches, None)
         if batch is None:
+            # (the loader draws the epoch's permutation when its first batch is taken)
+            self._epoch_start = self._loader.shuffle_state
+            self._epoch_taken = 0
             self._batches = iter(self._loader)
             batch = next(self._batches)
+        self._epoch_taken += 1
         return batch
+
+    # ------------------------------------------------------------ progress
+    def progress(self) -> TrainingProgress:
+        """Where training stands now, besides the parameters (what undo puts back)."""
+        return TrainingProgress.of(self)
+
+    def batch_position(self) -> BatchPosition | None:
+        loader = self._loader
+        if loader is None:
+            return None
+        if self._epoch_start is None:
+            return BatchPosition(loader, self.data, loader.shuffle_state, None)
+        return BatchPosition(loader, self.data, self._epoch_start, self._epoch_taken)
+
+    def restore_batch_position(self, position: BatchPosition | None) -> None:
+        """Rewind (or wind) the batch order to ``position``; a loader of other data is dropped."""
+        if position is None or position.data is not self.data:
+            self._loader, self._batches, self._epoch_start = None, iter(()), None
+            return
+        loader = self._loader = position.loader
+        loader.shuffle_state = position.shuffle_state
+        self._batches, self._epoch_start = iter(()), None
+        if position.taken is not None:
+            self._epoch_start, self._epoch_taken = position.shuffle_state, position.taken
+            self._batches = iter(loader)
+            for _ in range(position.taken):  # the same permutation: skip what was taken
+                next(self._batches, None)
 
     def _one_step(self, measure: bool = False, locked: bool = False) -> bool:
         """One step; False when training must stop (non-finite loss)."""
@@ -427,6 +475,8 @@ class TrainingController:
         states = [ParameterState(p) for p in run.params]
         if all(s.values is None or onp.isfinite(s.values).all() for s in states):
             run.checkpoint, run.checkpoint_step = states, self.step_count
+            # (what the progress there needs besides the curves, which only grow: see _end)
+            run.checkpoint_batches = (self.last_batch, self._epoch_start, self._epoch_taken)
 
     def _evaluate(self) -> None:
         data = self.data
@@ -467,10 +517,16 @@ class TrainingController:
                 f" first in {layer} (output of {layer}.weight too large)" if layer else ""
             )
         run.nonfinite = {"step": step, "param": self._paths.get(id(bad)) if bad else None}
-        self.message = (
-            f"Training paused at step {step}: the loss became {value}; {where}. "
-            f"Undo returns to the last finite values (step {run.checkpoint_step})."
-        )
+        if bad is None and run.checkpoint_step == self.step_count:
+            # Nothing to undo to: the weights now are the last finite ones.
+            advice = (
+                f"The weights of step {self.step_count} are kept: lower the learning rate "
+                "and train on, or undo the run."
+            )
+        else:
+            finite_step = run.checkpoint_step if run.checkpoint is not None else run.first_step
+            advice = f"Undo returns to the last finite values (step {finite_step})."
+        self.message = f"Training paused at step {step}: the loss became {value}; {where}. {advice}"
 
     def _first_nonfinite_layer(self) -> str | None:
         """Access path of the first layer whose output on the last batch is NaN/Inf."""
@@ -484,7 +540,19 @@ class TrainingController:
         with self._finished_lock:
             pending = list(self._finished)
         in_effect = [*self.session.commands.in_effect(), *pending]
-        entries = run_entries(run, self.step_count, self.data.name, in_effect)
+        progress = self.progress()
+        if run.nonfinite and run.checkpoint is not None:
+            last_batch, epoch_start, taken = run.checkpoint_batches
+            # Without the optimizer's state: copying it at every step would cost a small
+            # net a quarter of its speed, and past the checkpoint it may hold the
+            # overflow. Undoing the divergence starts the optimizer afresh (the code
+            # log then sets up a new trainer too).
+            run.checkpoint_progress = progress.rewound_to(
+                run.checkpoint_step,
+                last_batch,
+                BatchPosition(self._loader, self.data, epoch_start, taken),
+            )
+        entries = run_entries(run, self.step_count, self.data.name, in_effect, progress)
         with self._finished_lock:
             self._finished.extend(entries)
 

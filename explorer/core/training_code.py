@@ -2,15 +2,16 @@
 
 A run's code is a plain Gluon training loop (``trainer = gluon.Trainer(...)``,
 ``with autograd.record(): ...``, ``trainer.step(batch_size)``) that runs as
-it is after the code before it in the log. The set-up lines (data, loss,
-trainer, batches) are written again only when they differ from the last run
-in effect, so consecutive runs read as one script that keeps its optimizer
-state and its batch order, as the app does.
+it is after the code before it in the log. The set-up comes in three parts
+(data and batches, loss, trainer), each written again only when it differs
+from the last run in effect, so consecutive runs read as one script that
+keeps its optimizer state and its batch order as the app does: a new
+optimizer starts a new trainer but continues the epoch.
 """
 
 from __future__ import annotations
 
-__all__ = ["LOSSES", "OPTIMIZERS", "loss_code", "setup_code", "loop_code"]
+__all__ = ["LOSSES", "OPTIMIZERS", "SETUP_IMPORT", "loss_code", "setup_code", "loop_code"]
 
 # Registry name -> the constructor a learner types.
 LOSSES = {
@@ -34,24 +35,27 @@ def setup_code(
     batch_size: int,
     seed: int,
     label_cast: str = "",
-) -> str:
-    """Data, loss, trainer and batch iterator: what a run needs defined before its loop."""
+) -> dict:
+    """What a run needs defined before its loop, by part: ``{"data": ..., "loss": ...,
+    "trainer": ...}`` (each part's lines; see :data:`SETUP_IMPORT` for their import)."""
     params = ", ".join(f"{k!r}: {v!r}" for k, v in hyperparameters.items())
-    lines = [
-        "from engine import autograd, data, gluon",
-        data_code,
-    ]
+    data_lines = [data_code]
     if label_cast:
-        lines.append(label_cast)
-    lines += [
-        f"loss_fn = {loss_code(loss_name)}",
-        f"trainer = gluon.Trainer(net.collect_params(), {optimizer!r}, {{{params}}})",
+        data_lines.append(label_cast)
+    data_lines += [
         f"batch_size = {batch_size}",
         "train_iter = data.DataLoader(data.ArrayDataset(X_train, y_train), batch_size,",
         f"                             shuffle=True, last_batch='discard', seed={seed})",
         "batches = iter(())",
     ]
-    return "\n".join(lines)
+    return {
+        "data": "\n".join(data_lines),
+        "loss": f"loss_fn = {loss_code(loss_name)}",
+        "trainer": f"trainer = gluon.Trainer(net.collect_params(), {optimizer!r}, {{{params}}})",
+    }
+
+
+SETUP_IMPORT = "from engine import autograd, data, gluon"
 
 
 def loop_code(steps: int) -> str:

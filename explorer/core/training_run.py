@@ -2,7 +2,9 @@
 
 :func:`run_entries` turns a finished run into one entry — or two when the run
 diverged after a finite checkpoint, so that one undo returns to the last
-finite values.
+finite values. Each entry also holds the training progress (step counter,
+curves, optimizer state, batch order: see training_progress.py) at its two
+ends, so undo and redo move training as a whole, not only the weights.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from engine import gluon
 from engine.gluon.snapshot import ParameterState
 
 from .commands import Change
-from .training_code import loop_code
+from .training_code import SETUP_IMPORT, loop_code
+from .training_progress import TrainingProgress
 
 __all__ = ["TrainingRun", "RunState", "run_entries", "make_loss"]
 
@@ -22,7 +25,7 @@ __all__ = ["TrainingRun", "RunState", "run_entries", "make_loss"]
 class TrainingRun(Change):
     """A training run on the history: parameters before and after, and its loop as code."""
 
-    setup_key: tuple = ()
+    setup_keys: dict = field(default_factory=dict)  # set-up part -> what it was made from
     first_step: int = 0
     last_step: int = 0
 
@@ -34,23 +37,29 @@ class RunState:
     first_step: int
     before: list
     params: list
-    setup_key: tuple
-    setup: str
+    setup_keys: dict
+    setup: dict  # set-up part -> its code (training_code.setup_code)
+    before_progress: TrainingProgress | None = None
     checkpoint: list | None = None
     checkpoint_step: int = 0
+    checkpoint_batches: tuple = ()
+    checkpoint_progress: TrainingProgress | None = None
     finished_by: str = ""
     nonfinite: dict = field(default_factory=dict)
 
 
-def run_entries(run: RunState, step_count: int, data_name: str, in_effect: list) -> list:
-    """The history entries for ``run`` ended at ``step_count`` (``in_effect``: entries before)."""
+def run_entries(
+    run: RunState, step_count: int, data_name: str, in_effect: list, progress: TrainingProgress
+) -> list:
+    """The history entries for ``run`` ended at ``step_count`` with ``progress``
+    (``in_effect``: the entries before it)."""
     entries = []
     steps = step_count - run.first_step
     if run.nonfinite and run.checkpoint is not None and run.checkpoint_step > run.first_step:
         first = _entry(
             run,
-            run.before,
-            run.checkpoint,
+            (run.before, run.before_progress),
+            (run.checkpoint, run.checkpoint_progress),
             run.first_step,
             run.checkpoint_step,
             data_name,
@@ -61,8 +70,8 @@ def run_entries(run: RunState, step_count: int, data_name: str, in_effect: list)
         entries.append(
             _entry(
                 run,
-                run.checkpoint,
-                None,
+                (run.checkpoint, run.checkpoint_progress),
+                (None, progress),
                 run.checkpoint_step,
                 step_count,
                 data_name,
@@ -73,13 +82,27 @@ def run_entries(run: RunState, step_count: int, data_name: str, in_effect: list)
     elif steps > 0 or run.nonfinite:
         suffix = " (diverged: NaN/Inf)" if run.nonfinite else ""
         entries.append(
-            _entry(run, run.before, None, run.first_step, step_count, data_name, suffix, in_effect)
+            _entry(
+                run,
+                (run.before, run.before_progress),
+                (None, progress),
+                run.first_step,
+                step_count,
+                data_name,
+                suffix,
+                in_effect,
+            )
         )
-    return [e for e in entries if e.before or e.last_step > e.first_step]
+    return [e for e in entries if e is not None]
 
 
-def _entry(run, before_states, after_states, first, last, data_name, suffix, in_effect):
+def _entry(run, start, end, first, last, data_name, suffix, in_effect):
+    """The entry from ``start`` to ``end``, each ``(parameter states, progress)``;
+    a parameter state of None means "as they are now". None when nothing happened."""
+    (before_states, before_progress), (after_states, after_progress) = start, end
     changed = [s for s in before_states if _differs(s, after_states)]
+    if not changed and last <= first:
+        return None
     if after_states is None:
         after = [ParameterState(s.param) for s in changed]
     else:
@@ -91,16 +114,20 @@ def _entry(run, before_states, after_states, first, last, data_name, suffix, in_
     )
     code_lines = [f"# {label}"]
     runs = [c for c in in_effect if isinstance(c, TrainingRun)]
-    if not runs or runs[-1].setup_key != run.setup_key:
-        code_lines.append(run.setup)
+    previous = runs[-1].setup_keys if runs else {}
+    changed_parts = [part for part, key in run.setup_keys.items() if previous.get(part) != key]
+    if changed_parts:
+        code_lines.append(SETUP_IMPORT)
+        code_lines.extend(run.setup[part] for part in changed_parts)
     code_lines.append(loop_code(steps))
+    progress = [before_progress, after_progress] if before_progress and after_progress else []
     return TrainingRun(
         label,
         "\n".join(code_lines),
-        changed,
-        after,
+        [*changed, *progress[:1]],
+        [*after, *progress[1:]],
         True,
-        setup_key=run.setup_key,
+        setup_keys=run.setup_keys,
         first_step=first,
         last_step=last,
     )

@@ -86,7 +86,7 @@ class DepthProfileView(QWidget):
     def training_changed(self) -> None:
         """The watcher saw training move: redraw if visible and not drawn just now."""
         training = self.session.training
-        if not is_on_screen(self) or training.last_batch is None:
+        if not is_on_screen(self) or (training.last_batch is None and not self.rows):
             return
         now = time.monotonic()
         if training.running and now - self._drawn_at < REDRAW_INTERVAL_S:
@@ -104,7 +104,11 @@ class DepthProfileView(QWidget):
         """Recompute the diagnostics and draw them."""
         try:
             self.rows = self.session.diagnostics(histograms=True)
-        except Exception as exc:  # no batch yet, or a model that cannot run: say so
+        except Exception as exc:  # no batch yet (or undone), or a model that cannot run
+            self.rows = []
+            for plot in (self.histogram_plot, self.gradient_plot, self.ratio_plot):
+                plot.clear()  # no profile of a batch that is no longer the last one
+            self.table_label.setText("")
             self.warnings_label.setText(str(exc))
             return
         message = self.session.training.message

@@ -95,7 +95,11 @@ class HistogramStripView(QWidget):
             return
         history = self.session.training.histograms
         now = time.monotonic()
-        count = (len(history.snapshots), id(history.param))
+        count = (
+            len(history.snapshots),
+            id(history.param),
+            self.session.training.history_generation,  # undo/redo may swap the snapshots
+        )
         if count == self._drawn_count or (
             self.session.training.running and now - self._drawn_at < REDRAW_INTERVAL_S
         ):

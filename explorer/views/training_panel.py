@@ -65,6 +65,7 @@ class TrainingPanel(QWidget):
         self._last_boundary = 0.0
         self._last_curves = 0.0
         self._curve_lengths = None
+        self._message_seen = ""  # the training message the label last took
         self._loss_curve = LossCurve()
         self._points_for = None
         self._settings_shown = None
@@ -359,17 +360,30 @@ class TrainingPanel(QWidget):
         if training.running and now - self._last_curves < CURVE_INTERVAL_S:
             return
         self._last_curves = now
-        if training.message and training.message != self.message_label.text():
-            self.message_label.setText(training.message)
+        message = training.message
+        if message != self._message_seen:
+            # A message training cleared (undo of a diverged run) leaves the label too,
+            # unless the label has said something else since.
+            if message or self.message_label.text() == self._message_seen:
+                self.message_label.setText(message)
+            self._message_seen = message
         rate = f"   {training.steps_per_second:,.0f} steps/s" if training.running else ""
         self.counters_label.setText(
             f"step {training.step_count:,}   epoch {training.epoch:.2f}{rate}"
         )
         history = training.history
-        lengths = (len(history["loss"]), len(history["test_loss"]), id(training.data))
+        # (the generation moves when the curves are cleared or restored by undo/redo: a
+        # curve of the same length may then hold other values)
+        lengths = (
+            len(history["loss"]),
+            len(history["test_loss"]),
+            id(training.data),
+            training.history_generation,
+        )
         if lengths != self._curve_lengths:
+            restarted = self._curve_lengths is None or lengths[3] != self._curve_lengths[3]
             self._curve_lengths = lengths
-            steps, losses = self._loss_curve.update(history["loss"])
+            steps, losses = self._loss_curve.update(history["loss"], restart=restarted)
             self.train_curve.setData(steps, losses)
             self.x_range.follow(float(steps[-1]) if len(steps) else 0.0)
             self.test_curve.setData(
@@ -444,10 +458,11 @@ class LossCurve:
     def __init__(self) -> None:
         self.values = onp.zeros(0)
 
-    def update(self, losses: list) -> tuple[onp.ndarray, onp.ndarray]:
-        """``(steps, values)`` to draw for the list ``losses`` (which only grows, or restarts)."""
+    def update(self, losses: list, restart: bool = False) -> tuple[onp.ndarray, onp.ndarray]:
+        """``(steps, values)`` to draw for the list ``losses``: grown since the last call,
+        or (``restart``) another list altogether."""
         n = len(losses)
-        if n < len(self.values):
+        if restart or n < len(self.values):
             self.values = onp.zeros(0)
         if n > len(self.values):
             self.values = onp.concatenate([self.values, onp.asarray(losses[len(self.values) : n])])

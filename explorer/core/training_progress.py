@@ -1,0 +1,157 @@
+"""Where training stands, as a state an undo can put back.
+
+A training run's history entry copies the parameters before and after; that
+alone would leave the step counter, the curves, the optimizer's momentum and
+the batch order where the undone run left them: the next run would be
+labelled "steps 51–100" over weights at step 0, continue with momentum from
+steps that no longer happened, and no longer match its own code in the log.
+:class:`TrainingProgress` holds the rest, and restoring it with the
+parameters returns training as a whole.
+
+Cheap to take at every step: the curves only ever grow by appending (a
+cleared or restored curve is a new list), so a progress keeps a reference to
+each list and its length, and copies only when it is restored.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+
+from engine.gluon.trainer_snapshot import TrainerState
+
+__all__ = ["TrainingProgress", "BatchPosition"]
+
+
+@dataclass(frozen=True)
+class BatchPosition:
+    """Where the batch order stands: the loader, its epoch's shuffle state, batches taken."""
+
+    loader: object
+    data: object
+    shuffle_state: dict  # before the current epoch's permutation (or now, before any epoch)
+    taken: int | None  # batches taken in the current epoch; None: no epoch begun
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingProgress:
+    """The training state besides the parameters (see the module docstring)."""
+
+    controller: object
+    step_count: int
+    curves: dict  # history key -> (list, length)
+    ratios: dict  # parameter path -> (list, length)
+    last_ratios: dict
+    histograms: tuple  # (param, path, snapshots list, length, interval)
+    last_batch: object
+    message: str
+    trainer: TrainerState | None
+    trainer_key: object
+    batches: BatchPosition | None
+
+    @classmethod
+    def of(cls, controller, trainer_state: TrainerState | None = None) -> TrainingProgress:
+        """The controller's progress now (``trainer_state``: a copy already taken)."""
+        trainer = controller._trainer
+        if trainer_state is None and trainer is not None:
+            trainer_state = TrainerState(trainer)
+        histograms = controller.histograms
+        return cls(
+            controller,
+            controller.step_count,
+            {key: (values, len(values)) for key, values in controller.history.items()},
+            {path: (values, len(values)) for path, values in controller.update_ratios.items()},
+            dict(controller.last_ratios),
+            (
+                histograms.param,
+                histograms.path,
+                histograms.snapshots,
+                len(histograms.snapshots),
+                histograms.interval,
+            ),
+            controller.last_batch,
+            controller.message,
+            trainer_state,
+            controller._trainer_key,
+            controller.batch_position(),
+        )
+
+    def rewound_to(self, step: int, last_batch, batches: BatchPosition) -> TrainingProgress:
+        """This progress as it was at ``step`` of the same run, without an optimizer state
+        (a fresh one then), given the batch and the batch order there."""
+        curves = {}
+        for key, (values, n) in self.curves.items():
+            steps_key = _STEPS_OF.get(key)
+            if steps_key is None:  # one value per step
+                curves[key] = (values, max(0, n - (self.step_count - step)))
+            else:
+                steps, m = self.curves[steps_key]
+                curves[key] = (values, bisect_right(steps, step, 0, m))
+        ratios = {
+            path: (values, bisect_right(values, step, 0, n, key=lambda pair: pair[0]))
+            for path, (values, n) in self.ratios.items()
+        }
+        param, path, snapshots, n, interval = self.histograms
+        kept = bisect_right(snapshots, step, 0, n, key=lambda snapshot: snapshot.step)
+        return replace(
+            self,
+            step_count=step,
+            curves=curves,
+            ratios=ratios,
+            histograms=(param, path, snapshots, kept, interval),
+            last_batch=last_batch,
+            message="",
+            trainer=None,
+            trainer_key=None,
+            batches=batches,
+        )
+
+    @property
+    def nbytes(self) -> int:
+        # (the curves are shared with the live lists until restored: not counted twice)
+        return self.trainer.nbytes if self.trainer is not None else 0
+
+    def same_as(self, other: TrainingProgress) -> bool:
+        """Whether nothing moved between ``other`` and this one (no step, no reset)."""
+        return (
+            self.step_count == other.step_count
+            and all(
+                values is other.curves.get(key, (None,))[0] and n == other.curves[key][1]
+                for key, (values, n) in self.curves.items()
+            )
+            and self.trainer_key == other.trainer_key
+            and (self.trainer is None) == (other.trainer is None)
+            and (self.trainer is None or self.trainer.trainer is other.trainer.trainer)
+            and self.batches == other.batches
+        )
+
+    def restore(self) -> None:
+        controller = self.controller  # (paused by now: undo and redo pause training first)
+        controller.step_count = self.step_count
+        controller.history = {key: values[:n] for key, (values, n) in self.curves.items()}
+        controller.update_ratios = {path: values[:n] for path, (values, n) in self.ratios.items()}
+        controller.last_ratios = dict(self.last_ratios)
+        param, path, snapshots, n, interval = self.histograms
+        histograms = controller.histograms
+        if histograms.param is param:
+            histograms.snapshots, histograms.interval = snapshots[:n], interval
+        else:  # another parameter is watched now: keep its strip up to this step
+            histograms.snapshots = [s for s in histograms.snapshots if s.step <= self.step_count]
+        controller.last_batch = self.last_batch
+        controller.message = self.message
+        if self.trainer is not None:
+            self.trainer.restore()
+        controller._trainer = self.trainer.trainer if self.trainer is not None else None
+        controller._trainer_key = self.trainer_key
+        controller.restore_batch_position(self.batches)
+        controller.history_generation += 1
+        controller._touch()
+
+
+# A curve recorded at its own interval -> the list of the steps it was recorded at.
+_STEPS_OF = {
+    "test_loss": "test_step",
+    "test_step": "test_step",
+    "accuracy": "accuracy_step",
+    "accuracy_step": "accuracy_step",
+}
