@@ -84,7 +84,15 @@ def first_nonfinite_layer(net: Block, paths: dict[int, str], x) -> str | None:
 
 
 def update_ratio(before: onp.ndarray, after: onp.ndarray) -> float:
-    """std(after − before) / std(after): how big the last update was next to the weight."""
+    """std(after − before) / std(after): how big the last update was next to the weight.
+
+    NaN once the weight is not finite (a diverged step: training reports it itself).
+    """
+    with onp.errstate(all="ignore"):
+        return _update_ratio(before, after)
+
+
+def _update_ratio(before: onp.ndarray, after: onp.ndarray) -> float:
     spread = float(onp.std(after))
     if spread == 0.0 or not math.isfinite(spread):
         return math.nan if spread != 0.0 else (math.inf if onp.any(after != before) else 0.0)

@@ -445,7 +445,8 @@ class TrainingController:
         with onp.errstate(over="ignore", invalid="ignore"):
             loss.backward()
         before = [p.data().asnumpy() for p in run.params] if measure else None
-        self._trainer.step(X.shape[0])
+        with onp.errstate(over="ignore", invalid="ignore"):  # (a divergence is reported below)
+            self._trainer.step(X.shape[0])
         self.step_count += 1
         self.history["loss"].append(value)
         if measure:
@@ -484,7 +485,8 @@ class TrainingController:
         X, y = X[:EVAL_EXAMPLES], y[:EVAL_EXAMPLES]
         from engine import np
 
-        with autograd.predict_mode():
+        # (a diverging model's overflow shows in the curve and the NaN check, not as warnings)
+        with autograd.predict_mode(), onp.errstate(over="ignore", invalid="ignore"):
             out = self.session.net(np.array(X))
             labels = np.array(y)
             if self.loss == "sigmoid_binary_cross_entropy":
@@ -568,6 +570,8 @@ class TrainingController:
         with session.lock:
             paths = {id(n.obj): n.path for n in session.tree().walk()}
             X, y = self.last_batch
-            return layer_diagnostics(
-                session.net, X, y, make_loss(self.loss), paths, self.last_ratios, histograms
-            )
+            # A diverged model's rows hold NaN/Inf; the panel reports the divergence itself.
+            with onp.errstate(all="ignore"):
+                return layer_diagnostics(
+                    session.net, X, y, make_loss(self.loss), paths, self.last_ratios, histograms
+                )

@@ -9,6 +9,7 @@ boundary is recomputed at most a few times a second.
 
 from __future__ import annotations
 
+import sys
 import time
 
 import numpy as onp
@@ -34,6 +35,7 @@ from engine import autograd, np
 from engine.data import DATASETS
 
 from ..core.training_code import LOSSES, OPTIMIZERS
+from .decade_spin_box import DecadeSpinBox
 from .fitted_scroll_area import FittedScrollArea
 from .growing_range import GrowingXRange
 from .on_screen import is_on_screen
@@ -94,9 +96,10 @@ class TrainingPanel(QWidget):
         form.addRow("Loss", self.loss_box)
         self.optimizer_box = QComboBox()
         self.optimizer_box.addItems(OPTIMIZERS)
-        self.lr_box = _spin(1e-5, 1e5, 0.01, 0.1, decimals=5)
-        self.momentum_box = _spin(0.0, 0.999, 0.1, 0.0)
-        self.wd_box = _spin(0.0, 1.0, 1e-4, 0.0, decimals=5)
+        # (any finite value the engine accepts, so one set from the console shows as it is)
+        self.lr_box = DecadeSpinBox(0.0, sys.float_info.max, 0.1, smallest=1e-6)
+        self.momentum_box = DecadeSpinBox(0.0, 1.0, 0.0, linear_step=0.05)
+        self.wd_box = DecadeSpinBox(0.0, sys.float_info.max, 0.0, smallest=1e-6)
         opt_row = QHBoxLayout()
         opt_row.addWidget(self.optimizer_box, 1)
         opt_row.addWidget(QLabel("lr"))
