@@ -367,6 +367,10 @@ class MainWindow(QMainWindow):
         # One event per poll for both: a training step moves data and gradient together.
         w.parameters_changed.connect(self.tensor_view.parameters_changed)
         w.training_changed.connect(lambda: self.tensor_view.set_live(self.session.training.running))
+        # (an undone training step leaves its gradients: the note says so)
+        w.training_changed.connect(
+            lambda: self.tensor_view.set_gradient_note(self.session.gradient_note)
+        )
         w.grads_changed.connect(
             lambda _: self.tensor_view.set_gradient_note(self.session.gradient_note)
         )

@@ -93,6 +93,8 @@ class TrainingController:
         self._batches = iter(())
         self._epoch_start: dict | None = None  # the shuffle state the epoch began from
         self._epoch_taken = 0  # batches taken in this epoch
+        self.gradient_step = 0  # the step whose batch made the parameters' gradients
+        self._gradient_source: tuple | None = None  # (loss name, batch size) of the run
         self._thread: threading.Thread | None = None
         self._pause = threading.Event()
         self._run: RunState | None = None
@@ -344,10 +346,8 @@ class TrainingController:
                 self._epoch_start = None
             self._loss_fn = make_loss(self.loss)
             # The Gradient column's title: each step leaves the gradient of its own batch.
-            session.gradient_note = (
-                f"of {type(self._loss_fn).__name__} on the latest training batch "
-                f"({self._effective_batch()} examples)"
-            )
+            self._gradient_source = (type(self._loss_fn).__name__, self._effective_batch())
+            session.gradient_note = self.gradient_note()
             self._paths = {id(n.obj): n.path for n in session.tree().walk()}
             selected = session.selected_parameter()
             if selected is not None:
@@ -399,6 +399,17 @@ class TrainingController:
         self._epoch_taken += 1
         return batch
 
+    def gradient_note(self, undone: bool = False) -> str:
+        """What the Gradient column's title says after a training step (or after it
+        was undone: the gradients stay those of its batch)."""
+        loss, batch = self._gradient_source
+        if undone:
+            return (
+                f"of {loss} on the batch of step {self.gradient_step:,} ({batch} examples), "
+                "a step since undone"
+            )
+        return f"of {loss} on the latest training batch ({batch} examples)"
+
     # ------------------------------------------------------------ progress
     def progress(self) -> TrainingProgress:
         """Where training stands now, besides the parameters (what undo puts back)."""
@@ -436,6 +447,7 @@ class TrainingController:
         if self.loss == "sigmoid_binary_cross_entropy":
             y = y.astype("float32").reshape(-1, 1)
         self.last_batch = (X, y)
+        self.gradient_step = self.step_count + 1  # the step whose batch the gradients are of
         with autograd.record(), onp.errstate(over="ignore", invalid="ignore"):
             loss = self._loss_fn(net(X), y)
         value = float(loss.asnumpy().mean())

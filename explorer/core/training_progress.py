@@ -127,6 +127,16 @@ class TrainingProgress:
 
     def restore(self) -> None:
         controller = self.controller  # (paused by now: undo and redo pause training first)
+        session = controller.session
+        # Undo does not touch gradients: if training wrote them last, say which step's
+        # batch they are of when that step is undone (or current again, after a redo).
+        trained_last = controller._gradient_source is not None and session.gradient_note in (
+            controller.gradient_note(),
+            controller.gradient_note(undone=True),
+        )
+        if trained_last:
+            undone = controller.gradient_step != self.step_count
+            session.gradient_note = controller.gradient_note(undone=undone)
         controller.step_count = self.step_count
         controller.history = {key: values[:n] for key, (values, n) in self.curves.items()}
         controller.update_ratios = {path: values[:n] for path, (values, n) in self.ratios.items()}

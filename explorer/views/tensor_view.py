@@ -86,6 +86,7 @@ class TensorView(QWidget):
         self.axis_controls.hide()
         self.data_panel = ArrayPanel("Data")
         self.grad_panel = ArrayPanel("Gradient")
+        self._gradient_note = ""
         self._columns = columns = QHBoxLayout()
         columns.setSpacing(6)
         for panel in (self.data_panel, self.grad_panel):
@@ -182,7 +183,9 @@ class TensorView(QWidget):
 
     def set_gradient_note(self, note: str) -> None:
         """Say in the Gradient column's title which batch produced the gradient."""
-        self.grad_panel.set_title("Gradient", note)
+        if note != self._gradient_note:  # (called at every poll while training)
+            self._gradient_note = note
+            self.grad_panel.set_title("Gradient", note)
 
     def values_changed(self, params) -> None:
         """The watcher saw these parameters' data written: redraw if one is shown."""

@@ -32,9 +32,13 @@ def test_the_loss_curve_and_counter_follow_undo_and_a_new_run_of_the_same_length
     window.refresh_views()
     assert len(_drawn_losses(panel)) == 0
     assert panel.counters_label.text().startswith("step 0 ")
+    # The gradients stay those of step 40's batch, and the title says so.
+    title = window.tensor_view.grad_panel.title_label.text()
+    assert "batch of step 40 (32 examples), a step since undone" in title
     assert window.redo()
     window.refresh_views()
     assert len(_drawn_losses(panel)) == 40
+    assert "latest training batch" in window.tensor_view.grad_panel.title_label.text()
     # Undone, then the same number of steps with another optimizer before the window
     # looks again: a curve of the same length, other values.
     old = _drawn_losses(panel).copy()
