@@ -41,6 +41,7 @@ from engine import autograd, gluon
 from engine import data as engine_data
 from engine.gluon.snapshot import ParameterState
 
+from .block_tree import find_node
 from .diagnostics import first_nonfinite_layer, layer_diagnostics, update_ratio
 from .gui_priority import worker_finished, worker_running
 from .handoff_lock import HandoffRLock
@@ -349,9 +350,15 @@ class TrainingController:
             self._gradient_source = (type(self._loss_fn).__name__, self._effective_batch())
             session.gradient_note = self.gradient_note()
             self._paths = {id(n.obj): n.path for n in session.tree().walk()}
-            selected = session.selected_parameter()
+            selected, path = session.selected_parameter(), session.selected_path
+            if selected is None and not self._watches_current_model():
+                # Nothing selected yet (a script that opened a model: the window selects
+                # its first weight only later): follow the weight it will select.
+                path = session.first_weight_path()
+                node = find_node(session.tree(), path) if path else None
+                selected = node.obj if node is not None else None
             if selected is not None:
-                self.histograms.watch(selected, session.selected_path)
+                self.histograms.watch(selected, path)
             if not self.histograms.snapshots:
                 self.histograms.record(self.step_count, force=True)
             # What each part of the set-up code was made from (see training_code.py).
@@ -369,6 +376,11 @@ class TrainingController:
                 self._setup_code(),
                 TrainingProgress.of(self),
             )
+
+    def _watches_current_model(self) -> bool:
+        """Whether the histogram history follows a parameter of the open model."""
+        param = self.histograms.param
+        return param is not None and any(p is param for p in self.session.parameters())
 
     def _effective_batch(self) -> int:
         return max(1, min(self.batch_size, len(self.data.X_train))) if self.data else 1

@@ -246,3 +246,17 @@ def test_histograms_over_time_of_the_selected_parameter(spiral):
     final = spiral.net[1].weight.data().asnumpy()
     assert history.snapshots[-1].counts.sum() == final.size
     assert history.snapshots[-1].lo == pytest.approx(final.min())
+
+
+def test_a_script_that_selects_nothing_records_the_first_weights_histograms():
+    session = Session()
+    session.set_dataset("spiral", seed=1)
+    session.new_mlp(hidden=(8,))  # a script: nothing selected until a window selects
+    assert session.selected_path is None
+    session.train(30)
+    history = session.training.histograms
+    assert history.path == "net[0].weight"
+    assert [s.step for s in history.snapshots] == [0, 10, 20, 30]
+    session.select("net[1].weight")  # a choice of the learner's wins from then on
+    session.train(10)
+    assert history.path == "net[1].weight"
