@@ -33,6 +33,12 @@ class TrainerState:
     def nbytes(self) -> int:
         return sum(a.nbytes for a in _arrays(self.states.values()))
 
+    @staticmethod
+    def nbytes_of(trainer) -> int:
+        """What a copy of ``trainer``'s state would take, without making it."""
+        states = trainer._updaters[0].states.values()
+        return sum(a.nbytes for a in _arrays([_copy_view(s) for s in states]))
+
     def is_finite(self) -> bool:
         """Whether every state value is finite (Adam's moments overflow before the weights)."""
         return all(_onp.isfinite(a).all() for a in _arrays(self.states.values()))
@@ -57,6 +63,15 @@ def _copy(state):
     if isinstance(state, ndarray):
         return state._data.copy()
     return tuple(_copy(s) for s in state)
+
+
+def _copy_view(state):
+    """``_copy`` without the copying (the NumPy buffers themselves)."""
+    if state is None:
+        return None
+    if isinstance(state, ndarray):
+        return state._data
+    return tuple(_copy_view(s) for s in state)
 
 
 def _wrap(saved):

@@ -20,6 +20,8 @@ from dataclasses import dataclass, replace
 
 from engine.gluon.trainer_snapshot import TrainerState
 
+from .commands import UNDO_COPY_LIMIT_BYTES
+
 __all__ = ["TrainingProgress", "BatchPosition"]
 
 
@@ -54,7 +56,10 @@ class TrainingProgress:
         """The controller's progress now (``trainer_state``: a copy already taken)."""
         trainer = controller._trainer
         if trainer_state is None and trainer is not None:
-            trainer_state = TrainerState(trainer)
+            # As for any command, no copy of a state too large to copy at every Play:
+            # undo then starts the optimizer afresh (and the code log a new trainer).
+            if TrainerState.nbytes_of(trainer) <= UNDO_COPY_LIMIT_BYTES:
+                trainer_state = TrainerState(trainer)
         histograms = controller.histograms
         return cls(
             controller,

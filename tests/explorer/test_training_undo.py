@@ -146,3 +146,19 @@ def test_every_optimizer_repeats_a_run_after_undo(optimizer):
     first = session.train(8)
     session.undo()
     assert session.train(8) == first
+
+
+def test_an_optimizer_state_too_large_to_copy_starts_afresh_after_undo(monkeypatch):
+    from explorer.core import training_progress
+
+    monkeypatch.setattr(training_progress, "UNDO_COPY_LIMIT_BYTES", 0)
+    session = _spiral()
+    session.train(10)
+    session.train(5)
+    session.undo()
+    assert session.training.step_count == 10 and session.training._trainer is None
+    session.train(5)
+    # The app made a new trainer, and the code log says so before the loop.
+    code = session.commands.in_effect()[-1].code
+    assert "trainer = gluon.Trainer(net.collect_params(), 'adam'" in code
+    assert "train_iter = " not in code  # the batch order goes on
