@@ -76,7 +76,8 @@ class TrainingCommands:
     def history(self) -> dict:
         """Per-step ``loss``; ``test_loss``/``test_step``, ``accuracy``/``accuracy_step``."""
         self.training.collect()
-        return self.training.history
+        # Plain lists, made when asked (the training keeps them in NumPy buffers).
+        return {key: curve.tolist() for key, curve in self.training.history.items()}
 
     def diagnostics(self, histograms: bool = False) -> list[dict]:
         """One row per layer in forward order, on the last training batch (see diagnostics.py)."""

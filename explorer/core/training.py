@@ -42,6 +42,7 @@ from engine import data as engine_data
 from engine.gluon.snapshot import ParameterState
 
 from .block_tree import find_node
+from .curve_log import CurveLog, StepCurve
 from .diagnostics import first_nonfinite_layer, layer_diagnostics, update_ratio
 from .gui_priority import worker_finished, worker_running
 from .handoff_lock import HandoffRLock
@@ -85,7 +86,7 @@ class TrainingController:
         self.steps_per_second = 0.0
         self.history: dict = {}
         self.history_generation = 0  # moves when the curves are cleared or restored (not grown)
-        self.update_ratios: dict[str, list] = {}  # parameter path -> [(step, ratio)]
+        self.update_ratios: dict[str, StepCurve] = {}  # parameter path -> (step, ratio)s
         self.last_ratios: dict[int, float] = {}
         self.last_batch = None
         self._trainer = None
@@ -179,12 +180,13 @@ class TrainingController:
         self._touch()
 
     def clear_history(self) -> None:
+        # (NumPy-backed: 8 bytes a value, see curve_log.py; session.history gives lists)
         self.history = {
-            "loss": [],
-            "test_loss": [],
-            "test_step": [],
-            "accuracy": [],
-            "accuracy_step": [],
+            "loss": CurveLog(),
+            "test_loss": CurveLog(),
+            "test_step": CurveLog(onp.int64),
+            "accuracy": CurveLog(),
+            "accuracy_step": CurveLog(onp.int64),
         }
         self.update_ratios = {}
         self.step_count = 0
@@ -222,7 +224,7 @@ class TrainingController:
         finally:
             self._end("steps")
             self.collect()
-        return self.history["loss"][first:]
+        return self.history["loss"].view()[first:].tolist()
 
     def step(self) -> float | None:
         """One training step (the Step button); its loss."""
@@ -488,7 +490,7 @@ class TrainingController:
             ratio = update_ratio(old, param.data().asnumpy())
             self.last_ratios[id(param)] = ratio
             path = self._paths.get(id(param), param.name)
-            self.update_ratios.setdefault(path, []).append((self.step_count, ratio))
+            self.update_ratios.setdefault(path, StepCurve()).append(self.step_count, ratio)
 
     def _checkpoint(self) -> None:
         """Keep the last finite parameter values (every step for small models)."""

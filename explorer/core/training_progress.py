@@ -18,6 +18,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
+import numpy as onp
+
 from engine.gluon.trainer_snapshot import TrainerState
 
 from .commands import UNDO_COPY_LIMIT_BYTES
@@ -91,10 +93,10 @@ class TrainingProgress:
                 curves[key] = (values, max(0, n - (self.step_count - step)))
             else:
                 steps, m = self.curves[steps_key]
-                curves[key] = (values, bisect_right(steps, step, 0, m))
+                kept = onp.searchsorted(steps.view()[:m], step, side="right")
+                curves[key] = (values, int(kept))
         ratios = {
-            path: (values, bisect_right(values, step, 0, n, key=lambda pair: pair[0]))
-            for path, (values, n) in self.ratios.items()
+            path: (values, values.count_up_to(step, n)) for path, (values, n) in self.ratios.items()
         }
         param, path, snapshots, n, interval = self.histograms
         kept = bisect_right(snapshots, step, 0, n, key=lambda snapshot: snapshot.step)
@@ -143,8 +145,10 @@ class TrainingProgress:
             undone = controller.gradient_step != self.step_count
             session.gradient_note = controller.gradient_note(undone=undone)
         controller.step_count = self.step_count
-        controller.history = {key: values[:n] for key, (values, n) in self.curves.items()}
-        controller.update_ratios = {path: values[:n] for path, (values, n) in self.ratios.items()}
+        controller.history = {key: values.prefix(n) for key, (values, n) in self.curves.items()}
+        controller.update_ratios = {
+            path: values.prefix(n) for path, (values, n) in self.ratios.items()
+        }
         controller.last_ratios = dict(self.last_ratios)
         param, path, snapshots, n, interval = self.histograms
         histograms = controller.histograms

@@ -10,7 +10,6 @@ while visible.
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as onp
@@ -146,9 +145,10 @@ class DepthProfileView(QWidget):
         ratios = self.session.training.update_ratios
         weights = [p for p in ratios if p.endswith(".weight")]
         for i, path in enumerate(weights):
-            points = [(s, r) for s, r in ratios[path] if r > 0 and math.isfinite(r)]
-            if points:
-                steps, values = zip(*points)
+            steps, values = ratios[path].steps.view(), ratios[path].values.view()
+            shown = (values > 0) & onp.isfinite(values)  # (a log scale)
+            if shown.any():
+                steps, values = steps[shown], values[shown]
                 # Not antialiased: a wide noisy line costs Qt 10 ms and more to smooth
                 # (see training_panel.py); this one grows with the run.
                 self.ratio_plot.plot(

@@ -68,7 +68,6 @@ class TrainingPanel(QWidget):
         self._last_curves = 0.0
         self._curve_lengths = None
         self._message_seen = ""  # the training message the label last took
-        self._loss_curve = LossCurve()
         self._points_for = None
         self._settings_shown = None
         form = QFormLayout()
@@ -384,17 +383,12 @@ class TrainingPanel(QWidget):
             training.history_generation,
         )
         if lengths != self._curve_lengths:
-            restarted = self._curve_lengths is None or lengths[3] != self._curve_lengths[3]
             self._curve_lengths = lengths
-            steps, losses = self._loss_curve.update(history["loss"], restart=restarted)
+            steps, losses = loss_envelope(history["loss"].view())
             self.train_curve.setData(steps, losses)
             self.x_range.follow(float(steps[-1]) if len(steps) else 0.0)
-            self.test_curve.setData(
-                onp.asarray(history["test_step"]), onp.asarray(history["test_loss"])
-            )
-            self.accuracy_curve.setData(
-                onp.asarray(history["accuracy_step"]), onp.asarray(history["accuracy"])
-            )
+            self.test_curve.setData(history["test_step"].view(), history["test_loss"].view())
+            self.accuracy_curve.setData(history["accuracy_step"].view(), history["accuracy"].view())
         if now - self._last_boundary >= BOUNDARY_INTERVAL_S or not training.running:
             self._last_boundary = now
             self.draw_boundary()
@@ -448,39 +442,28 @@ class TrainingPanel(QWidget):
         self.training_changed()
 
 
-class LossCurve:
-    """The per-step losses as an array grown by appending, drawn as a min/max envelope.
+LOSS_CURVE_MAX_POINTS = 4000
 
-    Converting the whole list and handing pyqtgraph every point would cost
-    more with every step; past ``MAX_POINTS`` the curve is the minimum and
-    maximum of each block of steps, so spikes stay visible.
+
+def loss_envelope(values: onp.ndarray) -> tuple[onp.ndarray, onp.ndarray]:
+    """``(steps, values)`` to draw for the per-step ``values`` (steps 1, 2, ...).
+
+    Handing pyqtgraph every point would cost more with every step; past
+    ``LOSS_CURVE_MAX_POINTS`` the curve is the minimum and maximum of each block
+    of steps, so spikes stay visible.
     """
-
-    MAX_POINTS = 4000
-
-    def __init__(self) -> None:
-        self.values = onp.zeros(0)
-
-    def update(self, losses: list, restart: bool = False) -> tuple[onp.ndarray, onp.ndarray]:
-        """``(steps, values)`` to draw for the list ``losses``: grown since the last call,
-        or (``restart``) another list altogether."""
-        n = len(losses)
-        if restart or n < len(self.values):
-            self.values = onp.zeros(0)
-        if n > len(self.values):
-            self.values = onp.concatenate([self.values, onp.asarray(losses[len(self.values) : n])])
-        values = self.values
-        if n <= self.MAX_POINTS:
-            return onp.arange(1, n + 1), values
-        block = -(-n // (self.MAX_POINTS // 2))
-        full = n // block * block
-        blocks = values[:full].reshape(-1, block)
-        envelope = onp.empty(2 * len(blocks))
-        envelope[0::2], envelope[1::2] = blocks.min(axis=1), blocks.max(axis=1)
-        steps = onp.repeat(onp.arange(len(blocks)) * block + 1 + block // 2, 2)
-        return onp.concatenate([steps, onp.arange(full + 1, n + 1)]), onp.concatenate(
-            [envelope, values[full:]]
-        )
+    n = len(values)
+    if n <= LOSS_CURVE_MAX_POINTS:
+        return onp.arange(1, n + 1), values
+    block = -(-n // (LOSS_CURVE_MAX_POINTS // 2))
+    full = n // block * block
+    blocks = values[:full].reshape(-1, block)
+    envelope = onp.empty(2 * len(blocks))
+    envelope[0::2], envelope[1::2] = blocks.min(axis=1), blocks.max(axis=1)
+    steps = onp.repeat(onp.arange(len(blocks)) * block + 1 + block // 2, 2)
+    return onp.concatenate([steps, onp.arange(full + 1, n + 1)]), onp.concatenate(
+        [envelope, values[full:]]
+    )
 
 
 def _spin(lo: float, hi: float, step: float, value: float, decimals: int = 2) -> QDoubleSpinBox:
