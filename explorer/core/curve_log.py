@@ -3,9 +3,14 @@
 A Python list of floats costs 32 bytes a value (the pointer and the float
 object); ten minutes of a small net's training at 1,100 steps a second put
 20 MB of loss values alone on the heap, and with the test curves and update
-ratios the window's memory grew by a third. A :class:`CurveLog` keeps 8
-bytes a value in a buffer that doubles when full, hands views to the plots
+ratios the window's memory grew by a third. A :class:`CurveLog` keeps the
+values in a buffer that grows by half when full, hands views to the plots
 without a copy, and a plain list to the console (``session.history``).
+
+A float log starts in float32, 4 bytes a value: a float32 model's losses
+are float32 means, stored exactly. The first value that float32 cannot hold
+exactly (a float64 model's loss, an accuracy such as 0.1) widens the log to
+float64 for good, so every value reads back as it was appended.
 
 Only appended to: a cleared or restored curve is a new object, so a
 reference and a length (training_progress.py) pin down a curve's prefix.
@@ -13,20 +18,26 @@ reference and a length (training_progress.py) pin down a curve's prefix.
 
 from __future__ import annotations
 
+import math
+
 import numpy as onp
 
 __all__ = ["CurveLog", "StepCurve"]
 
 FIRST_CAPACITY = 256
+_FLOAT32 = onp.dtype(onp.float32)
+_FLOAT32_MAX = float(onp.finfo(onp.float32).max)
 
 
 class CurveLog:
-    """A growing sequence of numbers of one dtype (float64 values or int64 steps)."""
+    """A growing sequence of numbers: floats (float32, widened when needed) or int64 steps."""
 
     __slots__ = ("_buffer", "_size")
 
-    def __init__(self, dtype=onp.float64, values=()) -> None:
-        values = onp.asarray(values, dtype=dtype).ravel()
+    def __init__(self, dtype=onp.float32, values=()) -> None:
+        values = onp.asarray(values).ravel()
+        if len(values) and values.dtype.kind == "f" and onp.dtype(dtype).kind == "f":
+            dtype = onp.result_type(dtype, values.dtype)  # (a prefix keeps its width)
         self._buffer = onp.empty(max(FIRST_CAPACITY, len(values)), dtype)
         self._buffer[: len(values)] = values
         self._size = len(values)
@@ -34,11 +45,22 @@ class CurveLog:
     def append(self, value) -> None:
         size, buffer = self._size, self._buffer
         if size == len(buffer):
-            grown = onp.empty(2 * size, buffer.dtype)
-            grown[:size] = buffer
-            self._buffer = buffer = grown
+            self._buffer = buffer = self._resized(buffer.dtype, size + size // 2)
+        if buffer.dtype is _FLOAT32:
+            if _FLOAT32_MAX < abs(value) < math.inf:  # (would overflow to inf in float32)
+                self._buffer = buffer = self._resized(onp.float64, len(buffer))
+            else:
+                buffer[size] = value
+                # float32 holds it exactly, or the log widens (NaN: kept as it is)
+                if float(buffer[size]) != value and value == value:
+                    self._buffer = buffer = self._resized(onp.float64, len(buffer))
         buffer[size] = value
         self._size = size + 1
+
+    def _resized(self, dtype, capacity: int) -> onp.ndarray:
+        grown = onp.empty(capacity, dtype)
+        grown[: self._size] = self._buffer[: self._size]
+        return grown
 
     def __len__(self) -> int:
         return self._size
@@ -71,7 +93,7 @@ class StepCurve:
 
     def __init__(self, steps: CurveLog | None = None, values: CurveLog | None = None) -> None:
         self.steps = steps if steps is not None else CurveLog(onp.int64)
-        self.values = values if values is not None else CurveLog(onp.float64)
+        self.values = values if values is not None else CurveLog()
 
     def append(self, step: int, value: float) -> None:
         self.steps.append(step)
