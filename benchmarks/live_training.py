@@ -14,7 +14,8 @@ Prints, in one run:
 * UI event latency while training, p50/p99 (a QTimer posts an event every
   10 ms; latency = delivery time − due time; target p99 ≤ 50 ms);
 * RSS at the start (after the rounds above) and after a run of
-  RUN_SECONDS (60 s by default, not 10 minutes; target flat within 10 %).
+  RUN_SECONDS (10 minutes by default, as the issue asks; pass fewer
+  seconds for a quick look; target flat within 10 %).
 
 Usage: QT_QPA_PLATFORM=offscreen python benchmarks/live_training.py [seconds]
 """
@@ -34,7 +35,7 @@ import numpy as onp  # noqa: E402
 
 MEASURE_SECONDS = 4.0
 ROUNDS = 3
-RUN_SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
+RUN_SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 600.0
 
 
 def rss_mb() -> float:

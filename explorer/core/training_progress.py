@@ -8,9 +8,12 @@ steps that no longer happened, and no longer match its own code in the log.
 :class:`TrainingProgress` holds the rest, and restoring it with the
 parameters returns training as a whole.
 
-Cheap to take at every step: the curves only ever grow by appending (a
-cleared or restored curve is a new list), so a progress keeps a reference to
-each list and its length, and copies only when it is restored.
+Cheap to take: the curves only ever grow by appending (a cleared or restored
+curve is a new :class:`~explorer.core.curve_log.CurveLog`), so a progress
+keeps a reference to each curve and its length, and copies only when it is
+restored. The progress at a run's last finite step (for the undo of a
+divergence) is derived from the one at its end (:meth:`rewound_to`), not
+taken at every step.
 """
 
 from __future__ import annotations
@@ -43,8 +46,8 @@ class TrainingProgress:
 
     controller: object
     step_count: int
-    curves: dict  # history key -> (list, length)
-    ratios: dict  # parameter path -> (list, length)
+    curves: dict  # history key -> (CurveLog, length)
+    ratios: dict  # parameter path -> (StepCurve, length)
     last_ratios: dict
     histograms: tuple  # (param, path, snapshots list, length, interval)
     last_batch: object
@@ -54,10 +57,10 @@ class TrainingProgress:
     batches: BatchPosition | None
 
     @classmethod
-    def of(cls, controller, trainer_state: TrainerState | None = None) -> TrainingProgress:
-        """The controller's progress now (``trainer_state``: a copy already taken)."""
-        trainer = controller._trainer
-        if trainer_state is None and trainer is not None:
+    def of(cls, controller) -> TrainingProgress:
+        """The controller's progress now."""
+        trainer, trainer_state = controller._trainer, None
+        if trainer is not None:
             # As for any command, no copy of a state too large to copy at every Play:
             # undo then starts the optimizer afresh (and the code log a new trainer).
             if TrainerState.nbytes_of(trainer) <= UNDO_COPY_LIMIT_BYTES:
