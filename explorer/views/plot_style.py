@@ -143,6 +143,14 @@ class TitledAxisItem(pg.AxisItem):
         if show:
             self._updateLabel()
 
+    def resizeEvent(self, event=None) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        # pyqtgraph drops its tick picture here, but Qt kept the pixmap cache (above) of
+        # the old size: a plot that grew showed its old ticks squeezed over the new ones
+        # (in the window; grab() renders afresh). Switching the cache off and on drops it.
+        self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
 
 class IndexAxisItem(TitledAxisItem):
     """An axis counting rows/columns: ticks only at whole indices, never 0.5, no SI prefix."""

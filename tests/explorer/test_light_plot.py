@@ -126,3 +126,24 @@ def test_histogram_axes_titled_without_si_prefix(qtbot):
     assert (shown_title(left), shown_title(bottom)) == ("count", "value")
     panel.plot.setXRange(-0.001, 0.001)
     assert shown_title(bottom) == "value"  # not "value (x0.001)": ticks show the values
+
+
+def test_a_resized_axis_drops_its_pixmap_cache(qtbot, monkeypatch):
+    """The axes are painted once into a pixmap (DeviceCoordinateCache). On a real display
+    a plot that grew kept its old ticks squeezed over the new ones (grab() and the
+    offscreen platform repaint afresh, so the symptom cannot be seen here): a resize
+    must drop the cache."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    panel = HistogramPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    left = panel.plot.getAxis("left")
+    modes = []
+    original = type(left).setCacheMode
+    monkeypatch.setattr(
+        type(left), "setCacheMode", lambda self, mode: (modes.append(mode), original(self, mode))
+    )
+    left.resize(left.size().width(), left.size().height() + 50)
+    assert QGraphicsItem.CacheMode.NoCache in modes  # dropped ...
+    assert left.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache  # ... and back
