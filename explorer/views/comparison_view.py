@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ..core.init_comparison import DEFAULT_CHOICES, compare_initializers
 from .flow_layout import FlowLayout
 from .log_axis import LogAxisItem
+from .plot_style import StepAxisItem
 
 __all__ = ["ComparisonView"]
 
@@ -66,7 +67,7 @@ class ComparisonView(QWidget):
         run_row.addWidget(self.run_button)
         self.status_label = QLabel("Uses the training panel's data, loss and optimizer.")
         self.status_label.setWordWrap(True)
-        self.loss_plot = pg.PlotWidget(title="Loss")
+        self.loss_plot = pg.PlotWidget(title="Loss", axisItems={"bottom": StepAxisItem("bottom")})
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.addLegend(offset=(-10, 10))
         self.act_plot = pg.PlotWidget(title="Output std")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 from ..core.diagnostics import warnings_for
 from .log_axis import LogAxisItem
 from .on_screen import is_on_screen
+from .plot_style import StepAxisItem
 
 __all__ = ["DepthProfileView"]
 
@@ -47,7 +48,8 @@ class DepthProfileView(QWidget):
         self.gradient_plot.setLogMode(y=True)
         self.gradient_plot.setLabel("bottom", "layer (forward order)")
         self.ratio_plot = pg.PlotWidget(
-            title="Update / weight", axisItems={"left": LogAxisItem("left")}
+            title="Update / weight",
+            axisItems={"left": LogAxisItem("left"), "bottom": StepAxisItem("bottom")},
         )
         self.ratio_plot.setLogMode(y=True)
         self.ratio_plot.setLabel("bottom", "step")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 from .flow_layout import FlowLayout
 from .on_screen import is_on_screen
+from .plot_style import StepAxisItem
 
 __all__ = ["HistogramStripView"]
 
@@ -53,7 +54,7 @@ class HistogramStripView(QWidget):
         controls = QVBoxLayout()
         controls.addWidget(self.title_label)
         controls.addWidget(interval_row)
-        self.strip_plot = pg.PlotWidget()
+        self.strip_plot = pg.PlotWidget(axisItems={"bottom": StepAxisItem("bottom")})
         self.strip_plot.setLabel("bottom", "step")
         self.strip_plot.setLabel("left", "value")
         self.strip_image = pg.ImageItem()

@@ -204,6 +204,15 @@ class CountAxisItem(TitledAxisItem):
         return [_short_count(v * scale) for v in values]
 
 
+class StepAxisItem(TitledAxisItem):
+    """A training-step axis: labels spaced to fit (see :class:`TitledAxisItem`) and
+    short (``20k``, ``1.5M``): pyqtgraph's ``20000 40000 60000`` ran together in a
+    narrow dock."""
+
+    def tickStrings(self, values, scale, spacing):
+        return [_short_count(v * scale) for v in values]
+
+
 def _next_nice(spacing: float) -> float:
     """The next of 1, 2, 5, 10, 20, 50, ... (times a power of ten) above ``spacing``."""
     power = 10.0 ** math.floor(math.log10(spacing))

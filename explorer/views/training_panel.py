@@ -39,6 +39,7 @@ from .decade_spin_box import DecadeSpinBox
 from .fitted_scroll_area import FittedScrollArea
 from .growing_range import GrowingXRange
 from .on_screen import is_on_screen
+from .plot_style import StepAxisItem
 
 __all__ = ["TrainingPanel"]
 
@@ -146,7 +147,7 @@ class TrainingPanel(QWidget):
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_label.setStyleSheet("color: #c0392b;")
 
-        self.loss_plot = pg.PlotWidget()
+        self.loss_plot = pg.PlotWidget(axisItems={"bottom": StepAxisItem("bottom")})
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.setLabel("left", "loss · accuracy")
         self.loss_plot.setMinimumHeight(90)

@@ -147,3 +147,17 @@ def test_a_resized_axis_drops_its_pixmap_cache(qtbot, monkeypatch):
     left.resize(left.size().width(), left.size().height() + 50)
     assert QGraphicsItem.CacheMode.NoCache in modes  # dropped ...
     assert left.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache  # ... and back
+
+
+def test_step_axes_label_short_and_spaced_to_fit_a_narrow_dock(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    from explorer.views.plot_style import StepAxisItem, plot_font
+
+    axis = StepAxisItem("bottom")
+    assert axis.tickStrings([0, 20000, 40000, 1_500_000], 1.0, 20000) == ["0", "20k", "40k", "1.5M"]
+    # 0 to 80,000 steps on 160 pixels: ticks far enough apart for their labels.
+    spacing = axis.tickSpacing(0, 80_000, 160)[0][0]
+    labels = axis.tickStrings([spacing * k for k in range(5)], 1.0, spacing)
+    widest = max(QFontMetrics(plot_font()).horizontalAdvance(t) for t in labels)
+    assert spacing * 160 / 80_000 >= widest
