@@ -41,6 +41,7 @@ from engine import autograd, gluon
 from engine import data as engine_data
 from engine.gluon.snapshot import ParameterState
 
+from .batch_order import BatchOrder
 from .block_tree import find_node
 from .curve_log import CurveLog, StepCurve
 from .diagnostics import first_nonfinite_layer, layer_diagnostics, update_ratio
@@ -49,7 +50,7 @@ from .handoff_lock import HandoffRLock
 from .histogram_history import HistogramHistory
 from .training_code import LOSSES, OPTIMIZERS, setup_code
 from .training_data import TrainingData, fit_problems, load_csv, load_registered
-from .training_progress import BatchPosition, TrainingProgress
+from .training_progress import TrainingProgress
 from .training_run import RunState, TrainingRun, make_loss, run_entries
 
 __all__ = ["TrainingController", "TrainingSetupError", "TrainingRun"]
@@ -91,10 +92,7 @@ class TrainingController:
         self.last_batch = None
         self._trainer = None
         self._trainer_key = None
-        self._loader = None
-        self._batches = iter(())
-        self._epoch_start: dict | None = None  # the shuffle state the epoch began from
-        self._epoch_taken = 0  # batches taken in this epoch
+        self.batches = BatchOrder()
         self.gradient_step = 0  # the step whose batch made the parameters' gradients
         self._gradient_source: tuple | None = None  # (loss name, batch size) of the run
         self._thread: threading.Thread | None = None
@@ -144,7 +142,7 @@ class TrainingController:
     def _use_data(self, data: TrainingData) -> None:
         self.pause()
         self.data = data
-        self._loader = None
+        self.batches.forget()
         self._touch()
 
     def set_loss(self, name: str | None) -> None:
@@ -156,7 +154,7 @@ class TrainingController:
         if (self.loss == "sigmoid_binary_cross_entropy") != binary:
             # The code log casts the labels for this loss before batching them (its data
             # part): a new epoch, in the app as in the code.
-            self._loader = None
+            self.batches.forget()
         self._touch()
 
     def set_optimizer(self, name: str, **hyperparameters) -> None:
@@ -176,11 +174,11 @@ class TrainingController:
             raise ValueError(f"batch size must be a positive whole number, got {n!r}")
         self.pause()
         self.batch_size = int(n)
-        self._loader = None
+        self.batches.forget()
         self._touch()
 
     def clear_history(self) -> None:
-        # (NumPy-backed: 8 bytes a value, see curve_log.py; session.history gives lists)
+        # (NumPy buffers, see curve_log.py; session.history gives plain lists)
         self.history = {
             "loss": CurveLog(),
             "test_loss": CurveLog(),
@@ -198,7 +196,7 @@ class TrainingController:
         """Forget the curves, the optimizer's state and the batch order (after re-initializing)."""
         self.pause()
         self._trainer = None
-        self._loader = None
+        self.batches.forget()
         self.last_batch = None
         self.last_ratios = {}
         self.message = ""
@@ -336,17 +334,16 @@ class TrainingController:
                     net.collect_params(), self.optimizer_name, dict(self.hyperparameters)
                 )
                 self._trainer_key = key
-            if self._loader is None:
+            if self.batches.loader is None:
                 X_train, y_train = self.data.arrays()[:2]
-                self._loader = engine_data.DataLoader(
+                loader = engine_data.DataLoader(
                     engine_data.ArrayDataset(X_train, y_train),
                     self._effective_batch(),
                     shuffle=True,
                     last_batch="discard",
                     seed=self.seed,
                 )
-                self._batches = iter(())
-                self._epoch_start = None
+                self.batches.use(loader, self.data)
             self._loss_fn = make_loss(self.loss)
             # The Gradient column's title: each step leaves the gradient of its own batch.
             self._gradient_source = (type(self._loss_fn).__name__, self._effective_batch())
@@ -363,10 +360,10 @@ class TrainingController:
                 self.histograms.watch(selected, path)
             if not self.histograms.snapshots:
                 self.histograms.record(self.step_count, force=True)
-            # What each part of the set-up code was made from (see training_code.py).
             self.message = ""  # (before the run's "before": undo does not bring it back)
+            # What each part of the set-up code was made from (see training_code.py).
             setup_keys = {
-                "data": (id(self.data), id(self._loader)),
+                "data": (id(self.data), id(self.batches.loader)),
                 "loss": self.loss,
                 "trainer": id(self._trainer),
             }
@@ -402,17 +399,6 @@ class TrainingController:
             cast,
         )
 
-    def _next_batch(self):
-        batch = next(self._batches, None)
-        if batch is None:
-            # (the loader draws the epoch's permutation when its first batch is taken)
-            self._epoch_start = self._loader.shuffle_state
-            self._epoch_taken = 0
-            self._batches = iter(self._loader)
-            batch = next(self._batches)
-        self._epoch_taken += 1
-        return batch
-
     def gradient_note(self, undone: bool = False) -> str:
         """What the Gradient column's title says after a training step (or after it
         was undone: the gradients stay those of its batch)."""
@@ -429,35 +415,13 @@ class TrainingController:
         """Where training stands now, besides the parameters (what undo puts back)."""
         return TrainingProgress.of(self)
 
-    def batch_position(self) -> BatchPosition | None:
-        loader = self._loader
-        if loader is None:
-            return None
-        if self._epoch_start is None:
-            return BatchPosition(loader, self.data, loader.shuffle_state, None)
-        return BatchPosition(loader, self.data, self._epoch_start, self._epoch_taken)
-
-    def restore_batch_position(self, position: BatchPosition | None) -> None:
-        """Rewind (or wind) the batch order to ``position``; a loader of other data is dropped."""
-        if position is None or position.data is not self.data:
-            self._loader, self._batches, self._epoch_start = None, iter(()), None
-            return
-        loader = self._loader = position.loader
-        loader.shuffle_state = position.shuffle_state
-        self._batches, self._epoch_start = iter(()), None
-        if position.taken is not None:
-            self._epoch_start, self._epoch_taken = position.shuffle_state, position.taken
-            self._batches = iter(loader)
-            for _ in range(position.taken):  # the same permutation: skip what was taken
-                next(self._batches, None)
-
     def _one_step(self, measure: bool = False, locked: bool = False) -> bool:
         """One step; False when training must stop (non-finite loss)."""
         if not locked:
             with self.session.lock:
                 return self._one_step(measure, locked=True)
         net, run = self.session.net, self._run
-        X, y = self._next_batch()
+        X, y = self.batches.next()
         if self.loss == "sigmoid_binary_cross_entropy":
             y = y.astype("float32").reshape(-1, 1)
         self.last_batch = (X, y)
@@ -503,7 +467,7 @@ class TrainingController:
         if all(s.values is None or onp.isfinite(s.values).all() for s in states):
             run.checkpoint, run.checkpoint_step = states, self.step_count
             # (what the progress there needs besides the curves, which only grow: see _end)
-            run.checkpoint_batches = (self.last_batch, self._epoch_start, self._epoch_taken)
+            run.checkpoint_batches = (self.last_batch, self.batches.mark())
 
     def _evaluate(self) -> None:
         data = self.data
@@ -570,7 +534,7 @@ class TrainingController:
         in_effect = [*self.session.commands.in_effect(), *pending]
         progress = self.progress()
         if run.nonfinite and run.checkpoint is not None:
-            last_batch, epoch_start, taken = run.checkpoint_batches
+            last_batch, mark = run.checkpoint_batches
             # Without the optimizer's state: copying it at every step would cost a small
             # net a quarter of its speed, and past the checkpoint it may hold the
             # overflow. Undoing the divergence starts the optimizer afresh (the code
@@ -578,7 +542,7 @@ class TrainingController:
             run.checkpoint_progress = progress.rewound_to(
                 run.checkpoint_step,
                 last_batch,
-                BatchPosition(self._loader, self.data, epoch_start, taken),
+                self.batches.position_at(mark),
             )
         entries = run_entries(run, self.step_count, self.data.name, in_effect, progress)
         with self._finished_lock:

@@ -25,19 +25,10 @@ import numpy as onp
 
 from engine.gluon.trainer_snapshot import TrainerState
 
+from .batch_order import BatchPosition
 from .commands import UNDO_COPY_LIMIT_BYTES
 
-__all__ = ["TrainingProgress", "BatchPosition"]
-
-
-@dataclass(frozen=True)
-class BatchPosition:
-    """Where the batch order stands: the loader, its epoch's shuffle state, batches taken."""
-
-    loader: object
-    data: object
-    shuffle_state: dict  # before the current epoch's permutation (or now, before any epoch)
-    taken: int | None  # batches taken in the current epoch; None: no epoch begun
+__all__ = ["TrainingProgress"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +74,7 @@ class TrainingProgress:
             controller.message,
             trainer_state,
             controller._trainer_key,
-            controller.batch_position(),
+            controller.batches.position(),
         )
 
     def rewound_to(self, step: int, last_batch, batches: BatchPosition) -> TrainingProgress:
@@ -165,7 +156,7 @@ class TrainingProgress:
             self.trainer.restore()
         controller._trainer = self.trainer.trainer if self.trainer is not None else None
         controller._trainer_key = self.trainer_key
-        controller.restore_batch_position(self.batches)
+        controller.batches.restore(self.batches, controller.data)
         controller.history_generation += 1
         controller._touch()
 
