@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ..core.init_comparison import DEFAULT_CHOICES, compare_initializers
 from .flow_layout import FlowLayout
 from .log_axis import LogAxisItem
-from .plot_style import StepAxisItem
+from .plot_style import StepAxisItem, style_legend
 
 __all__ = ["ComparisonView"]
 
@@ -69,7 +69,7 @@ class ComparisonView(QWidget):
         self.status_label.setWordWrap(True)
         self.loss_plot = pg.PlotWidget(title="Loss", axisItems={"bottom": StepAxisItem("bottom")})
         self.loss_plot.setLabel("bottom", "step")
-        self.loss_plot.addLegend(offset=(-10, 10))
+        style_legend(self.loss_plot.addLegend(offset=(-10, 10)), self.palette())
         self.act_plot = pg.PlotWidget(title="Output std")
         self.grad_plot = pg.PlotWidget(
             title="Gradient std (log)", axisItems={"left": LogAxisItem("left")}

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 from ..core.diagnostics import warnings_for
 from .log_axis import LogAxisItem
 from .on_screen import is_on_screen
-from .plot_style import StepAxisItem
+from .plot_style import StepAxisItem, style_legend
 
 __all__ = ["DepthProfileView"]
 
@@ -41,7 +41,7 @@ class DepthProfileView(QWidget):
         self._drawn_version = None
         self.histogram_plot = pg.PlotWidget(title="Outputs per layer")
         self.histogram_plot.setLabel("bottom", "output value")
-        self.histogram_plot.addLegend(offset=(-10, 10))
+        style_legend(self.histogram_plot.addLegend(offset=(-10, 10)), self.palette())
         self.gradient_plot = pg.PlotWidget(
             title="Gradient std (log)", axisItems={"left": LogAxisItem("left")}
         )
@@ -53,7 +53,7 @@ class DepthProfileView(QWidget):
         )
         self.ratio_plot.setLogMode(y=True)
         self.ratio_plot.setLabel("bottom", "step")
-        self.ratio_plot.addLegend(offset=(-10, 10))
+        style_legend(self.ratio_plot.addLegend(offset=(-10, 10)), self.palette())
         self.table_label = QLabel("")
         self.table_label.setTextFormat(Qt.TextFormat.RichText)
         self.warnings_label = QLabel("Train a few steps to see the depth profile.")

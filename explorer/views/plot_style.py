@@ -227,6 +227,16 @@ def _short_count(value: float) -> str:
     return f"{value:.4g}"
 
 
+def style_legend(legend: pg.LegendItem, palette: QPalette) -> None:
+    """A curve key readable over the curves it names (in a narrow dock it sits on top
+    of them): the window's colour, two-thirds opaque so the lines still show through,
+    behind the theme's text colour."""
+    background = QColor(palette.color(QPalette.ColorRole.Window))
+    background.setAlpha(170)
+    legend.setBrush(pg.mkBrush(background))
+    legend.setLabelTextColor(text_colour(palette))
+
+
 def restyle_plot_widgets(root, palette: QPalette) -> None:
     """Every ``pg.PlotWidget`` below ``root`` in ``palette``'s colours (a theme switch).
 
@@ -250,3 +260,6 @@ def restyle_plot_widgets(root, palette: QPalette) -> None:
         title = item.titleLabel
         if title.text:
             title.setText(title.text, color=colour.name())
+        legend = item.legend
+        if legend is not None:
+            style_legend(legend, palette)

@@ -309,6 +309,13 @@ def test_training_plots_follow_a_theme_switch(window, qtbot):
             for plot in plots:
                 assert plot.backgroundBrush().color() == window_colour
                 assert plot.getPlotItem().getAxis("left").textPen().color() == text
+            # The curve keys sit over the lines in a narrow dock: a mostly opaque
+            # background in the theme's colours keeps them readable.
+            for plot in plots[1:]:
+                legend = plot.getPlotItem().legend
+                assert legend.brush().color().rgb() == window_colour.rgb()
+                assert 128 < legend.brush().color().alpha() < 255
+                assert legend.labelTextColor().rgb() == text.rgb()
     finally:
         window.set_theme(before)
 
