@@ -37,7 +37,7 @@ class TrainerState:
     def nbytes_of(trainer) -> int:
         """What a copy of ``trainer``'s state would take, without making it."""
         states = trainer._updaters[0].states.values()
-        return sum(a.nbytes for a in _arrays([_copy_view(s) for s in states]))
+        return sum(buffer.nbytes for state in states for buffer in _buffers(state))
 
     def is_finite(self) -> bool:
         """Whether every state value is finite (Adam's moments overflow before the weights)."""
@@ -65,13 +65,13 @@ def _copy(state):
     return tuple(_copy(s) for s in state)
 
 
-def _copy_view(state):
-    """``_copy`` without the copying (the NumPy buffers themselves)."""
-    if state is None:
-        return None
+def _buffers(state):
+    """The NumPy buffers of an optimizer state (None, an array or a tuple of them)."""
     if isinstance(state, ndarray):
-        return state._data
-    return tuple(_copy_view(s) for s in state)
+        yield state._data
+    elif state is not None:
+        for part in state:
+            yield from _buffers(part)
 
 
 def _wrap(saved):

@@ -659,8 +659,6 @@ def _with_progress(change, progress, session, label, code):
     if progress is None:
         return change
     now = session.training.progress()
-    if now.same_as(progress):
-        return change
     if change is None:
         change = Change(label, resolved(code), [], [])
     change.before.append(progress)

@@ -112,20 +112,6 @@ class TrainingProgress:
         # (the curves are shared with the live lists until restored: not counted twice)
         return self.trainer.nbytes if self.trainer is not None else 0
 
-    def same_as(self, other: TrainingProgress) -> bool:
-        """Whether nothing moved between ``other`` and this one (no step, no reset)."""
-        return (
-            self.step_count == other.step_count
-            and all(
-                values is other.curves.get(key, (None,))[0] and n == other.curves[key][1]
-                for key, (values, n) in self.curves.items()
-            )
-            and self.trainer_key == other.trainer_key
-            and (self.trainer is None) == (other.trainer is None)
-            and (self.trainer is None or self.trainer.trainer is other.trainer.trainer)
-            and self.batches == other.batches
-        )
-
     def restore(self) -> None:
         controller = self.controller  # (paused by now: undo and redo pause training first)
         session = controller.session

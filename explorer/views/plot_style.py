@@ -181,7 +181,16 @@ class IndexAxisItem(TitledAxisItem):
         return [(float(nice), 0.0)]
 
 
-class CountAxisItem(TitledAxisItem):
+class StepAxisItem(TitledAxisItem):
+    """An axis of counts (training steps): labels spaced to fit (see
+    :class:`TitledAxisItem`) and short (``20k``, ``1.5M``): pyqtgraph's
+    ``20000 40000 60000`` ran together in a narrow dock."""
+
+    def tickStrings(self, values, scale, spacing):
+        return [_short_count(v * scale) for v in values]
+
+
+class CountAxisItem(StepAxisItem):
     """A histogram's count axis with short labels (``250k``, ``1.5M``), no ``1e+06``.
 
     With ``log_counts`` set, the plotted values are ``log10(count)``: ticks sit
@@ -201,16 +210,7 @@ class CountAxisItem(TitledAxisItem):
     def tickStrings(self, values, scale, spacing):
         if self.log_counts:
             return [_short_count(10.0**v) for v in values]
-        return [_short_count(v * scale) for v in values]
-
-
-class StepAxisItem(TitledAxisItem):
-    """A training-step axis: labels spaced to fit (see :class:`TitledAxisItem`) and
-    short (``20k``, ``1.5M``): pyqtgraph's ``20000 40000 60000`` ran together in a
-    narrow dock."""
-
-    def tickStrings(self, values, scale, spacing):
-        return [_short_count(v * scale) for v in values]
+        return super().tickStrings(values, scale, spacing)
 
 
 def _next_nice(spacing: float) -> float:

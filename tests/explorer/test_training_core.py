@@ -1,21 +1,17 @@
 """Training from the session (Qt-free): runs as history entries, code, NaN, diagnostics, data."""
 
 import math
-import os
-import subprocess
-import sys
 import time
 
 import numpy as onp
 import pytest
 from tied_reference import layer_weights, uses_of_the_shared_weight
+from training_helpers import run_script
 
 from engine import init, np
 from explorer.core.session import Session
 from explorer.core.training import TrainingSetupError
 from explorer.core.training_data import DataLoadError
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 @pytest.fixture
@@ -57,14 +53,7 @@ def test_code_log_runs_as_a_script(spiral, tmp_path):
     assert "with autograd.record():" in script and "trainer.step(batch_size)" in script
     path = tmp_path / "run.py"
     path.write_text(script + "\nprint('final loss', float(loss.mean()))\n")
-    done = subprocess.run(
-        [sys.executable, str(path)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": REPO},
-        timeout=120,
-    )
+    done = run_script(path)
     assert done.returncode == 0, done.stderr
     assert "final loss" in done.stdout
 

@@ -1,16 +1,11 @@
 """Undo and redo of training move training as a whole: steps, curves, optimizer, batch order."""
 
-import os
-import subprocess
-import sys
-
 import numpy as onp
 import pytest
+from training_helpers import run_script
 
 from engine import np
 from explorer.core.session import Session
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _spiral(optimizer="adam", activation="tanh", **hyperparameters):
@@ -41,10 +36,15 @@ def test_training_again_after_undo_repeats_the_undone_run_exactly():
     assert session.commands.in_effect()[-1].label == "Train 37 steps (51–87) on spiral"
 
 
-def test_redo_returns_the_curves_and_training_goes_on_as_if_never_undone():
+def _losses_after(first: int, then: int) -> list:
+    """The losses of ``then`` steps after ``first`` on a session nothing was undone in."""
     reference = _spiral()
-    reference.train(40)
-    expected = reference.train(15)
+    reference.train(first)
+    return reference.train(then)
+
+
+def test_redo_returns_the_curves_and_training_goes_on_as_if_never_undone():
+    expected = _losses_after(40, 15)
     session = _spiral()
     losses = session.train(40)
     session.undo()
@@ -55,9 +55,7 @@ def test_redo_returns_the_curves_and_training_goes_on_as_if_never_undone():
 
 
 def test_undo_of_reset_training_brings_back_the_curves_and_the_optimizer():
-    reference = _spiral()
-    reference.train(30)
-    expected = reference.train(10)
+    expected = _losses_after(30, 10)
     session = _spiral()
     losses = session.train(30)
     session.reset_training()
@@ -85,14 +83,7 @@ def test_the_code_log_after_undo_and_new_settings_reproduces_the_model(tmp_path)
         + "numpy.savez(r'%s', *[p.data().asnumpy() for p in net.collect_params().values()])\n"
         % (tmp_path / "weights.npz")
     )
-    done = subprocess.run(
-        [sys.executable, str(path)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": REPO},
-        timeout=120,
-    )
+    done = run_script(path)
     assert done.returncode == 0, done.stderr
     saved = onp.load(tmp_path / "weights.npz")
     replayed = [saved[f"arr_{i}"] for i in range(len(saved.files))]

@@ -2,19 +2,7 @@
 
 import numpy as onp
 from PySide6.QtCore import Qt
-
-from engine import np
-
-
-def _spiral(window, qtbot):
-    session = window.session
-    session.set_dataset("spiral", noise=0.1)
-    np.random.seed(0)
-    session.new_mlp(hidden=(16, 16), activation="tanh")
-    session.set_optimizer("adam", learning_rate=0.03)
-    qtbot.waitUntil(lambda: not window._demo_timer.isActive())  # the opened model's demo ran
-    window.refresh_views()
-    return session
+from training_helpers import open_spiral
 
 
 def _drawn_losses(panel):
@@ -23,7 +11,7 @@ def _drawn_losses(panel):
 
 
 def test_the_loss_curve_and_counter_follow_undo_and_a_new_run_of_the_same_length(window, qtbot):
-    session = _spiral(window, qtbot)
+    session = open_spiral(window, qtbot)
     panel = window.training_docks.training_panel
     session.train(40)
     window.refresh_views()
@@ -53,7 +41,7 @@ def test_the_loss_curve_and_counter_follow_undo_and_a_new_run_of_the_same_length
 
 
 def test_undoing_a_divergence_clears_its_message_and_the_curve_goes_back(window, qtbot):
-    session = _spiral(window, qtbot)
+    session = open_spiral(window, qtbot)
     panel = window.training_docks.training_panel
     session.train(15)
     session.set_optimizer("sgd", learning_rate=1e45)  # beyond float32: NaN weights
@@ -69,7 +57,7 @@ def test_undoing_a_divergence_clears_its_message_and_the_curve_goes_back(window,
 
 
 def test_the_depth_profile_empties_when_undo_leaves_no_training_batch(window, qtbot):
-    session = _spiral(window, qtbot)
+    session = open_spiral(window, qtbot)
     docks = window.training_docks
     docks.depth_profile_dock.raise_()
     qtbot.waitUntil(docks.depth_profile_view.isVisible)

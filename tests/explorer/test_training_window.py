@@ -2,6 +2,7 @@
 
 import numpy as onp
 from PySide6.QtCore import Qt
+from training_helpers import open_spiral
 
 from engine import np
 
@@ -10,19 +11,8 @@ def _wait_for_steps(qtbot, session, n):
     qtbot.waitUntil(lambda: len(session.history["loss"]) >= n, timeout=30000)
 
 
-def _spiral(window, qtbot):
-    session = window.session
-    session.set_dataset("spiral", noise=0.1)
-    np.random.seed(0)
-    session.new_mlp(hidden=(16, 16), activation="tanh")
-    session.set_optimizer("adam", learning_rate=0.03)
-    qtbot.waitUntil(lambda: not window._demo_timer.isActive())  # the opened model's demo ran
-    window.refresh_views()
-    return session
-
-
 def test_play_trains_loss_falls_window_answers_then_pause(window, qtbot):
-    session = _spiral(window, qtbot)
+    session = open_spiral(window, qtbot)
     panel = window.training_docks.training_panel
     assert window.training_docks.training_dock.isVisible()
     qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
@@ -53,7 +43,7 @@ def test_play_trains_loss_falls_window_answers_then_pause(window, qtbot):
 
 
 def test_pause_button_stops_within_one_step(window, qtbot):
-    session = _spiral(window, qtbot)
+    session = open_spiral(window, qtbot)
     panel = window.training_docks.training_panel
     qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
     _wait_for_steps(qtbot, session, 10)
@@ -66,7 +56,7 @@ def test_pause_button_stops_within_one_step(window, qtbot):
 
 
 def test_undo_during_training_pauses_and_applies(window, qtbot):
-    session = _spiral(window, qtbot)
+    session = open_spiral(window, qtbot)
     before = session.net[0].weight.data().asnumpy().copy()
     session.start_training()
     _wait_for_steps(qtbot, session, 20)
@@ -110,7 +100,7 @@ def test_depth_profile_shows_rows_and_warnings_for_a_bad_init(window, qtbot):
 
 
 def test_comparison_view_overlays_runs_without_touching_the_model(window, qtbot):
-    session = _spiral(window, qtbot)
+    session = open_spiral(window, qtbot)
     before = session.net[0].weight.data().asnumpy().copy()
     view = window.training_docks.comparison_view
     window.training_docks.comparison_dock.raise_()
@@ -124,7 +114,7 @@ def test_comparison_view_overlays_runs_without_touching_the_model(window, qtbot)
 
 
 def test_histogram_strip_scrubs_back_through_the_run(window, qtbot):
-    session = _spiral(window, qtbot)
+    session = open_spiral(window, qtbot)
     assert window.select("net[1].weight")
     session.set_histogram_interval(10)
     session.train(100)
@@ -218,7 +208,7 @@ def test_training_docks_at_1024_leave_the_tree_and_tensor_view_readable(window, 
 
 
 def test_the_header_says_trained_after_training_and_edited_after_an_edit(window, qtbot):
-    session = _spiral(window, qtbot)
+    session = open_spiral(window, qtbot)
     window.select("net[0].weight")
     header = window.tensor_view.header_label
     assert "then" not in header.text()
@@ -325,7 +315,7 @@ def test_wide_curves_that_grow_with_a_run_are_drawn_without_antialiasing(window,
     # 60 ms at 4,000, in the GUI thread, holding the GIL the training worker needs.
     import pyqtgraph as pg
 
-    session = _spiral(window, qtbot)
+    session = open_spiral(window, qtbot)
     session.train(400)
     docks = window.training_docks
     window.refresh_views()
