@@ -76,6 +76,10 @@ class TrainingPanel(QWidget):
         self.dataset_box = QComboBox()
         for info in DATASETS.values():
             self.dataset_box.addItem(info.title, info.id)
+        # No data chosen yet: the box says so (its first item looked chosen, while Play
+        # answered "Choose a data set first").
+        self.dataset_box.setPlaceholderText("Choose a data set")
+        self.dataset_box.setCurrentIndex(-1)
         self.noise_box = _spin(0.0, 1.0, 0.05, 0.1)
         self.split_box = _spin(0.0, 0.9, 0.1, 0.5)
         data_row = QHBoxLayout()
@@ -275,6 +279,8 @@ class TrainingPanel(QWidget):
 
     def _apply_dataset(self) -> None:
         name = self.dataset_box.currentData()
+        if name is None:  # (noise or split edited with no data set, or a table, chosen)
+            return
         options = {"seed": 0}
         if name not in ("digits",):
             options["noise"] = round(self.noise_box.value(), 4)
@@ -325,10 +331,10 @@ class TrainingPanel(QWidget):
     def show_settings(self) -> None:
         """Set the controls from the session's training settings."""
         t = self.session.training
+        # A table (not in the list) shows its own name; no data, the prompt.
+        self.dataset_box.setPlaceholderText(t.data.name if t.data else "Choose a data set")
+        self.dataset_box.setCurrentIndex(self.dataset_box.findData(t.data.name) if t.data else -1)
         if t.data is not None:
-            index = self.dataset_box.findData(t.data.name)
-            if index >= 0:
-                self.dataset_box.setCurrentIndex(index)
             if "noise" in t.data.options:
                 self.noise_box.setValue(float(t.data.options["noise"]))
             if "test_fraction" in t.data.options:

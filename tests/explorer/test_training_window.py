@@ -353,3 +353,22 @@ def test_a_script_that_opens_a_model_and_starts_training_keeps_training(window, 
     title = window.tensor_view.grad_panel.title_label.text()
     batch = session.training.batch_size
     assert f"on the latest training batch ({batch} examples)" in title
+
+
+def test_the_data_box_says_which_data_set_is_in_use_or_that_none_is(window, qtbot, tmp_path):
+    panel = window.training_docks.training_panel
+    box = panel.dataset_box
+    window.session.training.data = None
+    panel.show_settings()
+    assert box.currentIndex() == -1 and box.placeholderText() == "Choose a data set"
+    panel.noise_box.setValue(0.3)
+    panel._apply_dataset()  # noise edited with no data set: nothing to change, no error
+    assert window.session.training.data is None and panel.message_label.text() == ""
+    window.session.set_dataset("spiral")
+    panel.show_settings()
+    assert box.currentText() == "Spiral"
+    table = tmp_path / "points.csv"
+    table.write_text("a,b,label\n" + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(40)))
+    window.session.load_csv(str(table), target="label")
+    panel.show_settings()
+    assert box.currentIndex() == -1 and box.placeholderText() == "points.csv"
