@@ -17,6 +17,8 @@ every pass, so one registered later runs at once.
 
 from __future__ import annotations
 
+import numpy as _onp
+
 from ..base import MXNetError
 
 # Printing a tree costs depth² characters (its indentation); 2,000 levels print
@@ -150,13 +152,23 @@ _sequential_forward = None
 _refuse_non_array_input = None
 
 
+_dense_type = None
+_dense_stack = None
+_array_type = None
+_plain_buffer = _onp.ndarray
+
+
 def _runs_inline(block) -> bool:
     global _plain_call, _sequential_forward, _refuse_non_array_input
+    global _dense_type, _dense_stack, _array_type
     if _plain_call is None:
+        from ..ndarray import ndarray
+        from ..ops.dense_stack import dense_stack
         from .block import Block, _refuse_non_array_input
-        from .nn.basic_layers import Sequential
+        from .nn.basic_layers import Dense, Sequential
 
         _plain_call, _sequential_forward = Block.__call__, Sequential.forward
+        _dense_type, _dense_stack, _array_type = Dense, dense_stack, ndarray
     cls = type(block)
     return cls.forward is _sequential_forward and cls.__call__ is _plain_call
 
@@ -171,23 +183,70 @@ def _join(x, args):
     return (x, *args) if args else x
 
 
+def _run_dense_layers(x, blocks: list, layers: list):
+    """Run consecutive plain Dense ``blocks`` on ``x``; empty both lists.
+
+    Two or more on a 2-D array run as one node (ops/dense_stack.py); otherwise
+    each runs its own ``forward``, as ``run_sequential`` runs any child.
+    """
+    xd = getattr(x, "_data", None)
+    if len(blocks) > 1 and type(x) is _array_type and type(xd) is _plain_buffer and xd.ndim == 2:
+        x = _dense_stack(x, layers)
+    else:
+        for block in blocks:
+            try:
+                x = block.forward(x)
+            except (AttributeError, TypeError) as err:
+                _refuse_non_array_input(block, (x,), err)
+                raise
+    blocks.clear()
+    layers.clear()
+    return x
+
+
 def run_sequential(seq, x, args):
     """``Sequential.forward``: each child's output feeds the next.
 
     A child that is itself a plain Sequential is entered in place rather than
     called, with its hooks run around it as ``Block.__call__`` would, so
-    nesting depth costs no Python stack.
+    nesting depth costs no Python stack. Consecutive Dense children with no
+    hooks (on them or their activation) and initialized parameters are
+    gathered and run together by ``_run_dense_layers``.
     """
     if _plain_call is None:
         _runs_inline(seq)  # looks Block.__call__ and Sequential.forward up
     plain_call, sequential_forward = _plain_call, _sequential_forward
     refuse_non_array_input = _refuse_non_array_input
+    dense_type, plain_buffer = _dense_type, _plain_buffer
+    dense_blocks, dense_layers = [], []  # the gathered Dense children, not run yet
     args = tuple(args)
     frames = [(seq, iter(list(seq._children.values())), None)]
     while frames:
         block, children, inputs = frames[-1]
         for child in children:  # (resumes where the frame's iterator stopped)
             cls = type(child)
+            if cls is dense_type and not (args or child._forward_pre_hooks or child._forward_hooks):
+                weight = child.weight._data
+                bias = child.bias
+                if bias is not None:
+                    bias = bias._data
+                act = child.act
+                if act is not None:
+                    if act._forward_hooks or act._forward_pre_hooks:
+                        act = False
+                    else:
+                        act = act._act_type
+                if (
+                    weight is not None
+                    and type(weight._data) is plain_buffer
+                    and (bias is not None or child.bias is None)
+                    and act is not False
+                ):
+                    dense_blocks.append(child)
+                    dense_layers.append((weight, bias, act))
+                    continue
+            if dense_blocks:
+                x = _run_dense_layers(x, dense_blocks, dense_layers)
             if cls.forward is sequential_forward and cls.__call__ is plain_call:
                 # (_runs_inline, inlined)
                 if len(frames) >= MAX_NESTING_DEPTH:
@@ -214,6 +273,8 @@ def run_sequential(seq, x, args):
             else:
                 x, args = out, ()
         else:
+            if dense_blocks:
+                x = _run_dense_layers(x, dense_blocks, dense_layers)
             frames.pop()
             out = _join(x, args)
             if inputs is not None and block._forward_hooks:

@@ -156,6 +156,8 @@ class Trainer:
         self._update(ignore_stale_grad)
 
     def _update(self, ignore_stale_grad: bool = False) -> None:
+        if self._optimizer._step_packed(self._params, self._updaters[0].states):
+            return
         # Check every parameter before changing any, so a stale gradient changes nothing.
         indices, grads, weights = [], [], []
         for i, param in enumerate(self._params):

@@ -287,6 +287,14 @@ class Optimizer:
     def update_multi_precision(self, index, weight, grad, state) -> None:
         self.update(index, weight, grad, state)
 
+    def _step_packed(self, params, states) -> bool:
+        """Update all of a Trainer's ``params`` at once, if this optimizer has such a step.
+
+        Called by ``Trainer.step`` before its general path; returns False (and changes
+        nothing) whenever the general path must run. ``states`` is the Updater's.
+        """
+        return False
+
     def _update_many(self, indices, weights, grads, states) -> None:
         """``update`` each parameter in turn (the Updater's one call per step).
 

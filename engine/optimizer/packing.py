@@ -46,9 +46,11 @@ class PackedParams:
     ----------
     flats : list of numpy.ndarray
         One 1-D buffer per column; every packed array is a view of its column's.
+    rows : tuple of tuple
+        Per parameter, the views its arrays hold (one per column).
     """
 
-    __slots__ = ("_views", "flats")
+    __slots__ = ("_views", "flats", "rows")
 
     def __init__(self, columns) -> None:
         first = columns[0]
@@ -56,16 +58,21 @@ class PackedParams:
         total = sum(array._data.size for array in first)
         self.flats = [_onp.empty(total, dtype) for _ in columns]
         self._views = []
+        rows = []
         offset = 0
         for row in zip(*columns):
             shape = row[0]._data.shape
             end = offset + row[0]._data.size
+            views = []
             for array, flat in zip(row, self.flats):
                 view = flat[offset:end].reshape(shape)
                 view[...] = array._data
                 array._data = view
-                self._views.append(view)
+                views.append(view)
+            self._views.extend(views)
+            rows.append(tuple(views))
             offset = end
+        self.rows = tuple(rows)
 
     def holds(self, columns) -> bool:
         """Whether exactly these arrays, in this order, still use the packed buffers."""

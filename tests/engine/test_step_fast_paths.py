@@ -210,3 +210,73 @@ def test_backward_into_packed_gradients_moves_their_versions():
     _backward(net, 1)
     assert [p.grad_version for p in params] == [v + 1 for v in grad_versions]
     assert [p.version for p in params] == versions
+
+
+def _packed_trainer(**optimizer_params):
+    net = _chain()
+    params = list(net.collect_params().values())
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1, **optimizer_params})
+    for step in range(2):  # the first step packs; the second takes _step_packed
+        _backward(net, step)
+        trainer.step(BATCH)
+    return net, params, trainer
+
+
+def test_the_packed_step_is_taken_and_writes_what_the_general_step_writes(monkeypatch):
+    net, params, trainer = _packed_trainer()
+    general_calls = []
+    monkeypatch.setattr(optimizer.SGD, "_update_many", lambda *args: general_calls.append(args))
+    _backward(net, 2)
+    expected = [_sgd_formula(p, 0.1) for p in params]
+    versions = [p.version for p in params]
+    trainer.step(BATCH)
+    assert general_calls == []  # the shortcut did it all
+    for p, want, version in zip(params, expected, versions):
+        onp.testing.assert_array_equal(p.data().asnumpy(), want)
+        assert p.version == version + 1
+    assert trainer.optimizer.num_update == 3
+    assert trainer.optimizer._index_update_count == {i: 3 for i in range(4)}
+
+
+def test_a_stale_gradient_after_packing_raises_and_changes_nothing():
+    net, params, trainer = _packed_trainer()
+    before = [p.data().asnumpy().copy() for p in params]
+    counts = dict(trainer.optimizer._index_update_count)
+    with pytest.raises(UserWarning, match="has not been updated by backward"):
+        trainer.step(BATCH)  # no backward since the last step
+    for p, values in zip(params, before):
+        onp.testing.assert_array_equal(p.data().asnumpy(), values)
+    assert trainer.optimizer._index_update_count == counts
+    trainer.step(BATCH, ignore_stale_grad=True)  # every gradient stale: nothing to update
+    for p, values in zip(params, before):
+        onp.testing.assert_array_equal(p.data().asnumpy(), values)
+
+
+def test_clipping_turned_on_after_packing_is_honoured():
+    net, params, trainer = _packed_trainer()
+    trainer.optimizer.clip_gradient = 1e-3
+    _backward(net, 2)
+    expected = [
+        p.data().asnumpy() - 0.1 * onp.clip(p.grad().asnumpy() / BATCH, -1e-3, 1e-3) for p in params
+    ]
+    trainer.step(BATCH)
+    for p, want in zip(params, expected):
+        onp.testing.assert_allclose(p.data().asnumpy(), want, rtol=1e-6, atol=1e-7)
+
+
+def test_a_momentum_optimizer_never_takes_the_plain_packed_step():
+    net, params, trainer = _packed_trainer(momentum=0.9)
+    _backward(net, 2)
+    before = [p.data().asnumpy().copy() for p in params]
+    states = trainer._updaters[0].states
+    assert not trainer.optimizer._step_packed(trainer._params, states)
+    for p, values in zip(params, before):
+        onp.testing.assert_array_equal(p.data().asnumpy(), values)
+    moms = [states[i].asnumpy().copy() for i in range(4)]
+    expected = [
+        p.data().asnumpy() + (0.9 * mom - 0.1 * p.grad().asnumpy() / BATCH)
+        for p, mom in zip(trainer._params, moms)
+    ]
+    trainer.step(BATCH)
+    for p, want in zip(trainer._params, expected):
+        onp.testing.assert_allclose(p.data().asnumpy(), want, rtol=1e-6, atol=1e-7)
