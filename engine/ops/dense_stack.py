@@ -22,7 +22,7 @@ import numpy as _onp
 from ..autograd import Node
 from ..autograd import _state as _autograd_state
 from ..ndarray import VersionCounter, ndarray
-from .nn import _activate_inplace, _activation_grad, _dot, _shape_error
+from .nn import _activate_inplace, _activation_grad, _dot, _shape_error, zero_and_one
 
 __all__ = ["dense_stack"]
 
@@ -73,7 +73,7 @@ def dense_stack(x, layers: list) -> ndarray:
         elif act_type == "tanh":  # (as in fully_connected)
             kept = _onp.tanh(z, out=z)
         elif act_type == "relu":
-            kept = _onp.maximum(z, 0, out=z)
+            kept = _onp.maximum(z, zero_and_one(z.dtype)[0], out=z)
         else:
             kept = _activate_inplace(z, act_type)
         inputs.append(h)

@@ -21,6 +21,7 @@ from ..autograd import _state as _autograd_state
 from ..base import MXNetError
 from ..ndarray import VersionCounter
 from ._common import attach, data, ndarray, result, tape_entries
+from .nn import zero_and_one
 
 _new_array = object.__new__
 
@@ -206,7 +207,7 @@ def softmax_cross_entropy(pred, label, axis=-1, sparse_label=True, from_logits=F
                     # cost less than a fancy-indexed in-place subtract, same roundings.
                     gp_flat = gp.reshape(-1)
                     picked = gp_flat.take(flat)
-                    picked -= 1
+                    _onp.subtract(picked, zero_and_one(picked.dtype)[1], out=picked)
                     gp_flat.put(flat, picked)
                 else:
                     picked = _onp.expand_dims(idx, axis)
@@ -286,7 +287,7 @@ def _sparse_rows(pred, pd: _onp.ndarray, label) -> ndarray:
         # the flattened array) cost less than a fancy-indexed in-place subtract, with the
         # same roundings.
         picked = gp.take(flat)
-        picked -= 1
+        _onp.subtract(picked, zero_and_one(picked.dtype)[1], out=picked)
         gp.put(flat, picked)
         if not is_default_head_grad(g):  # (x · 1 is x: skipping it changes no bit)
             gp *= g[:, None]

@@ -280,3 +280,24 @@ def test_a_momentum_optimizer_never_takes_the_plain_packed_step():
     trainer.step(BATCH)
     for p, want in zip(trainer._params, expected):
         onp.testing.assert_allclose(p.data().asnumpy(), want, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_activation_gradients_with_array_constants_equal_the_textbook_formulas(dtype):
+    # The hot path writes 0 and 1 as 0-d arrays of the operand's dtype (a Python number
+    # costs NumPy a conversion); the values must be those of the plain formulas.
+    from engine.ops.nn import _activate_inplace, _activation_grad
+
+    rng = onp.random.default_rng(3)
+    z = rng.normal(scale=2.0, size=(7, 5)).astype(dtype)
+    z[0, :3] = [0.0, -0.0, onp.nan]
+    g = rng.normal(size=(7, 5)).astype(dtype)
+    with onp.errstate(invalid="ignore"):
+        y = z.copy()
+        kept = _activate_inplace(y, "tanh")
+        onp.testing.assert_array_equal(_activation_grad(g, "tanh", y, kept), g * (1 - y * y))
+        r = z.copy()
+        kept = _activate_inplace(r, "relu")
+        onp.testing.assert_array_equal(r, onp.maximum(z, 0))
+        onp.testing.assert_array_equal(_activation_grad(g, "relu", r, kept), g * (r > 0))
+        assert _activation_grad(g, "tanh", y, kept).dtype == onp.dtype(dtype)
