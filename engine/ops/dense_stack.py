@@ -53,11 +53,18 @@ def dense_stack(x, layers: list) -> ndarray:
         arrays of a Dense layer's parameters (``bias`` None without one; every
         weight holds a 2-D ``numpy.ndarray``) and its activation name or None.
     """
-    layers = tuple(layers)  # (the caller may reuse its list)
     h = x._data
-    inputs = []  # each layer's input buffer (its weight gradient reads it)
-    weights = []  # each layer's weight buffer as the forward pass read it
-    outputs = []  # each layer's output buffer and what its activation's gradient needs
+    recording = _autograd_state.recording
+    if recording:
+        x_entry = _entry(x)
+        below = x_entry is not None  # whether anything below the current layer is tracked
+        layer_entries = []  # bias, weight per layer, first layer first
+        saved = [(x._vc, x._vc.value)]
+        # per layer: its input, weight buffer, output, what its activation's gradient
+        # needs, the activation, whether weight and bias are tracked, and whether the
+        # gradient of its input is needed (as fully_connected computes it only for a
+        # tracked input); (_entry inlined for the weights and biases)
+        steps = []
     for weight, bias, act_type in layers:
         wd = weight._data
         try:
@@ -76,9 +83,23 @@ def dense_stack(x, layers: list) -> ndarray:
             kept = _onp.maximum(z, zero_and_one(z.dtype)[0], out=z)
         else:
             kept = _activate_inplace(z, act_type)
-        inputs.append(h)
-        weights.append(wd)
-        outputs.append((z, kept))
+        if recording:
+            w_entry = weight._node
+            if w_entry is None and weight._grad is not None and weight._grad_req != "null":
+                w_entry = weight
+            if bias is None:
+                b_entry = None
+            else:
+                b_entry = bias._node
+                if b_entry is None and bias._grad is not None and bias._grad_req != "null":
+                    b_entry = bias
+            layer_entries.append(b_entry)
+            layer_entries.append(w_entry)
+            has_weight, has_bias = w_entry is not None, b_entry is not None
+            steps.append((h, wd, z, kept, act_type, has_weight, has_bias, below))
+            below = below or has_weight or has_bias
+            vc = weight._vc
+            saved.append((vc, vc.value))
         h = z
     out = _new_array(ndarray)
     out._data = h
@@ -86,63 +107,30 @@ def dense_stack(x, layers: list) -> ndarray:
     out._node = out._grad = None
     out._grad_req = "null"
     out._fresh_grad = False
-    if not _autograd_state.recording:
-        return out
-
-    # Entries, last layer first (see the module's docstring), and for each layer
-    # whether anything at or below its input needs a gradient: only then is the
-    # gradient of its input computed, as fully_connected computes it only for a
-    # tracked input.
-    # (_entry inlined for the weights and biases: it would be called twice per layer)
-    x_entry = _entry(x)
-    entries = [x_entry]
-    needs_input_grad = []
-    below = x_entry is not None
-    for weight, bias, _act in layers:
-        needs_input_grad.append(below)
-        w_entry = weight._node
-        if w_entry is None and weight._grad is not None and weight._grad_req != "null":
-            w_entry = weight
-        if bias is None:
-            b_entry = None
-        else:
-            b_entry = bias._node
-            if b_entry is None and bias._grad is not None and bias._grad_req != "null":
-                b_entry = bias
-        entries.append(b_entry)
-        entries.append(w_entry)
-        if w_entry is not None or b_entry is not None:
-            below = True
-    if not below:
-        return out  # nothing in the run is tracked: no node, as for a single layer
-    entries.reverse()  # (x last after reversing: moved to the front below)
-    entries.insert(0, entries.pop())
-    entries = tuple(entries)
+    if not recording or not below:
+        return out  # (nothing in the run tracked: no node, as for a single layer)
+    layer_entries.reverse()
+    entries = (x_entry, *layer_entries)  # last layer first (see the module's docstring)
+    steps.reverse()
+    size = len(entries)
 
     def backward(g):
-        grads = [None] * len(entries)
-        slot = 1
-        for k in range(len(layers) - 1, -1, -1):
-            _weight, bias, act_type = layers[k]
-            z, kept = outputs[k]
+        grads = [None]  # the input's, set below when it is needed
+        for h_in, wd, z, kept, act_type, has_weight, has_bias, needs_input in steps:
             gz = _activation_grad(g, act_type, z, kept) if act_type else g
             dot = _dot if type(gz) is _plain else _onp.dot
-            if entries[slot] is not None:
-                grads[slot] = dot(gz.T, inputs[k])
-            if bias is not None and entries[slot + 1] is not None:
-                grads[slot + 1] = _add_reduce(gz, axis=0)  # what gz.sum(axis=0) calls
-            slot += 2
-            if not needs_input_grad[k]:
-                break
-            g = dot(gz, weights[k])
+            grads.append(dot(gz.T, h_in) if has_weight else None)
+            # (add.reduce is what gz.sum(axis=0) calls)
+            grads.append(_add_reduce(gz, axis=0) if has_bias else None)
+            if not needs_input:
+                break  # nothing below is tracked
+            g = dot(gz, wd)
         else:
             grads[0] = g
+        if len(grads) < size:
+            grads.extend([None] * (size - len(grads)))
         return grads
 
-    saved = [(x._vc, x._vc.value)]
-    for weight, _bias, _act in layers:
-        vc = weight._vc
-        saved.append((vc, vc.value))
     saved.append((out_vc, 0))
     out._node = Node(entries, backward, tuple(saved), "fully_connected")
     return out
