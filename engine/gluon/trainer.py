@@ -144,7 +144,10 @@ class Trainer:
         Call after ``backward()`` and outside ``autograd.record()``. Use
         ``batch_size=1`` when the loss was already averaged over the batch.
         """
-        self._optimizer.rescale_grad = self._scale / _check_batch_size(batch_size)
+        if type(batch_size) is int and batch_size > 0:  # (the usual x.shape[0], checked inline)
+            self._optimizer.rescale_grad = self._scale / batch_size
+        else:
+            self._optimizer.rescale_grad = self._scale / _check_batch_size(batch_size)
         self._update(ignore_stale_grad)
 
     def allreduce_grads(self) -> None:
