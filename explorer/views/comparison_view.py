@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ..core.init_comparison import DEFAULT_CHOICES, compare_initializers
 from .flow_layout import FlowLayout
 from .log_axis import LogAxisItem
-from .plot_style import StepAxisItem, style_legend
+from .plot_style import StepAxisItem, plain_number_axes, style_legend
 
 __all__ = ["ComparisonView"]
 
@@ -67,15 +67,17 @@ class ComparisonView(QWidget):
         run_row.addWidget(self.run_button)
         self.status_label = QLabel("Uses the training panel's data, loss and optimizer.")
         self.status_label.setWordWrap(True)
-        self.loss_plot = pg.PlotWidget(title="Loss", axisItems={"bottom": StepAxisItem("bottom")})
+        self.loss_plot = plain_number_axes(
+            pg.PlotWidget(title="Loss", axisItems={"bottom": StepAxisItem("bottom")})
+        )
         self.loss_plot.setLabel("bottom", "step")
         style_legend(self.loss_plot.addLegend(offset=(-10, 10)), self.palette())
-        self.act_plot = pg.PlotWidget(title="Output std")
-        self.grad_plot = pg.PlotWidget(
-            title="Gradient std (log)", axisItems={"left": LogAxisItem("left")}
+        self.act_plot = plain_number_axes(pg.PlotWidget(title="Output std"))
+        self.grad_plot = plain_number_axes(
+            pg.PlotWidget(title="Gradient std (log)", axisItems={"left": LogAxisItem("left")})
         )
         self.grad_plot.setLogMode(y=True)
-        self.bad_plot = pg.PlotWidget(title="Saturated / dead")
+        self.bad_plot = plain_number_axes(pg.PlotWidget(title="Saturated / dead"))
         self.bad_plot.setYRange(0, 1)
         for plot in (self.loss_plot, self.act_plot, self.grad_plot, self.bad_plot):
             plot.setMinimumWidth(140)

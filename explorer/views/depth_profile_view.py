@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 from ..core.diagnostics import warnings_for
 from .log_axis import LogAxisItem
 from .on_screen import is_on_screen
-from .plot_style import StepAxisItem, style_legend
+from .plot_style import StepAxisItem, plain_number_axes, style_legend
 
 __all__ = ["DepthProfileView"]
 
@@ -39,17 +39,19 @@ class DepthProfileView(QWidget):
         self.notes: list[str] = []
         self._drawn_at = 0.0
         self._drawn_version = None
-        self.histogram_plot = pg.PlotWidget(title="Outputs per layer")
+        self.histogram_plot = plain_number_axes(pg.PlotWidget(title="Outputs per layer"))
         self.histogram_plot.setLabel("bottom", "output value")
         style_legend(self.histogram_plot.addLegend(offset=(-10, 10)), self.palette())
-        self.gradient_plot = pg.PlotWidget(
-            title="Gradient std (log)", axisItems={"left": LogAxisItem("left")}
+        self.gradient_plot = plain_number_axes(
+            pg.PlotWidget(title="Gradient std (log)", axisItems={"left": LogAxisItem("left")})
         )
         self.gradient_plot.setLogMode(y=True)
         self.gradient_plot.setLabel("bottom", "layer (forward order)")
-        self.ratio_plot = pg.PlotWidget(
-            title="Update / weight",
-            axisItems={"left": LogAxisItem("left"), "bottom": StepAxisItem("bottom")},
+        self.ratio_plot = plain_number_axes(
+            pg.PlotWidget(
+                title="Update / weight",
+                axisItems={"left": LogAxisItem("left"), "bottom": StepAxisItem("bottom")},
+            )
         )
         self.ratio_plot.setLogMode(y=True)
         self.ratio_plot.setLabel("bottom", "step")

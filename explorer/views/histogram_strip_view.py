@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 from .flow_layout import FlowLayout
 from .on_screen import is_on_screen
-from .plot_style import StepAxisItem
+from .plot_style import StepAxisItem, plain_number_axes
 
 __all__ = ["HistogramStripView"]
 
@@ -54,7 +54,9 @@ class HistogramStripView(QWidget):
         controls = QVBoxLayout()
         controls.addWidget(self.title_label)
         controls.addWidget(interval_row)
-        self.strip_plot = pg.PlotWidget(axisItems={"bottom": StepAxisItem("bottom")})
+        self.strip_plot = plain_number_axes(
+            pg.PlotWidget(axisItems={"bottom": StepAxisItem("bottom")})
+        )
         self.strip_plot.setLabel("bottom", "step")
         self.strip_plot.setLabel("left", "value")
         self.strip_image = pg.ImageItem()
@@ -64,7 +66,7 @@ class HistogramStripView(QWidget):
         self.strip_plot.addItem(self.cursor)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
-        self.slice_plot = pg.PlotWidget()
+        self.slice_plot = plain_number_axes(pg.PlotWidget())
         self.slice_plot.setLabel("bottom", "value")
         self.slice_plot.setLabel("left", "share")
         self.slice_plot.setMaximumHeight(180)

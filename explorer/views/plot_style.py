@@ -55,6 +55,19 @@ def style_axis(
         axis.setLabel(title, color=colour.name(), **{"font-size": f"{font.pointSizeF():.0f}pt"})
 
 
+def plain_number_axes(widget: pg.PlotWidget) -> pg.PlotWidget:
+    """Tick labels of ``widget``'s axes show the values themselves; returns ``widget``.
+
+    pyqtgraph scales a titled axis without units whose values stay below 1 by an SI
+    factor: a loss of 0.65 read "650" beside a title "loss (x0.001)", cut off in a
+    narrow dock. Losses, weights, shares and activations live below 1 here.
+    """
+    item = widget.getPlotItem()
+    for name in ("left", "bottom", "right", "top"):
+        item.getAxis(name).enableAutoSIPrefix(False)
+    return widget
+
+
 def style_plot_widget(widget: pg.GraphicsView, palette: QPalette) -> None:
     """Background of a plot widget in the window colour, so it blends with the panel."""
     widget.setBackground(palette.color(QPalette.ColorRole.Window))

@@ -39,7 +39,7 @@ from .decade_spin_box import DecadeSpinBox
 from .fitted_scroll_area import FittedScrollArea
 from .growing_range import GrowingXRange
 from .on_screen import is_on_screen
-from .plot_style import StepAxisItem
+from .plot_style import StepAxisItem, plain_number_axes
 
 __all__ = ["TrainingPanel"]
 
@@ -151,7 +151,9 @@ class TrainingPanel(QWidget):
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_label.setStyleSheet("color: #c0392b;")
 
-        self.loss_plot = pg.PlotWidget(axisItems={"bottom": StepAxisItem("bottom")})
+        self.loss_plot = plain_number_axes(
+            pg.PlotWidget(axisItems={"bottom": StepAxisItem("bottom")})
+        )
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.setLabel("left", "loss · accuracy")
         self.loss_plot.setMinimumHeight(90)
@@ -186,7 +188,7 @@ class TrainingPanel(QWidget):
             curve.setClipToView(True)
         self.x_range = GrowingXRange(self.loss_plot.getPlotItem())
 
-        self.boundary_plot = pg.PlotWidget()
+        self.boundary_plot = plain_number_axes(pg.PlotWidget())
         self.boundary_plot.setAspectLocked(True)
         self.boundary_plot.setMinimumHeight(90)
         self.boundary_image = pg.ImageItem()

@@ -372,3 +372,22 @@ def test_the_data_box_says_which_data_set_is_in_use_or_that_none_is(window, qtbo
     window.session.load_csv(str(table), target="label")
     panel.show_settings()
     assert box.currentIndex() == -1 and box.placeholderText() == "points.csv"
+
+
+def test_plots_of_values_below_one_label_their_ticks_with_the_values(window, qtbot):
+    # pyqtgraph's default showed a loss of 0.65 as "650" under "loss (x0.001)".
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    session = open_spiral(window, qtbot)
+    session.train(30)
+    window.refresh_views()
+    panel = window.training_docks.training_panel
+    panel.loss_plot.setYRange(0.5, 0.8, padding=0)
+    QApplication.processEvents()
+    axis = panel.loss_plot.getPlotItem().getAxis("left")
+    assert "(x" not in axis.labelString()
+    assert axis.tickStrings([0.5, 0.6], 1.0, 0.1) == ["0.5", "0.6"]
+    for plot in window.findChildren(pg.PlotWidget):
+        for name in ("left", "bottom"):
+            assert not plot.getPlotItem().getAxis(name).autoSIPrefix, plot
