@@ -36,6 +36,7 @@ from .theme import apply_theme
 from .views.block_tree_view import BlockTreeView
 from .views.code_log_view import CodeLogView
 from .views.console_view import ConsoleView
+from .views.dock_scroll_area import DockScrollArea
 from .views.dock_title_bar import scaled_dock
 from .views.history_view import HistoryView
 from .views.on_screen import catch_up_when_raised
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = scaled_dock(title, self)
         dock.setObjectName(title.replace(" ", "_"))
-        dock.setWidget(widget)
+        dock.setWidget(DockScrollArea(widget))
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable

@@ -21,6 +21,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
+from .dock_scroll_area import view_of
+
 __all__ = ["is_on_screen", "is_unseen", "catch_up_when_raised"]
 
 
@@ -56,7 +58,7 @@ def catch_up_when_raised(dock: QDockWidget) -> None:
     """
 
     def visibility_changed(visible: bool) -> None:
-        widget = dock.widget()
+        widget = view_of(dock.widget())
         if visible and widget is not None and widget.isVisible():
             QApplication.sendEvent(widget, QShowEvent())
 

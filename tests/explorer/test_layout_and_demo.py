@@ -268,3 +268,32 @@ def test_at_the_largest_text_the_training_docks_yield_their_width(qtbot, window,
     assert max(d.minimumSizeHint().width() for d in docks) < 400
     assert all(isinstance(d.titleBarWidget().label.text(), str) for d in docks)
     assert window.minimumSizeHint().width() < 1150  # was 1,621
+
+
+def test_at_the_largest_text_the_window_fits_a_1024_by_768_screen(qtbot, window, restore_font):
+    # The Training dock alone wanted 424 px of height at 32 pt, and the three columns
+    # 1,033 px of width: the window grew past a projector's screen, its status bar and
+    # the foot of every dock off screen. Docks now scroll what they cannot squeeze.
+    window.session.set_dataset("spiral")
+    qtbot.waitUntil(window.training_docks.training_dock.isVisible)
+    window.change_font_size(32 - QApplication.instance().font().pointSize())
+    window.resize(1024, 768)
+    qtbot.wait(100)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 768, hint
+    assert window.width() <= 1024 and window.height() <= 768
+    panel_area = window.training_docks.training_dock.widget()
+    assert panel_area.widget() is window.training_docks.training_panel
+    if panel_area.height() < window.training_docks.training_panel.minimumSizeHint().height():
+        assert panel_area.verticalScrollBar().isVisible()  # the rest is a scroll away
+
+
+def test_at_the_usual_text_size_no_dock_scrolls(qtbot, window):
+    window.session.set_dataset("spiral")
+    qtbot.waitUntil(window.training_docks.training_dock.isVisible)
+    qtbot.wait(50)
+    # the docks in front (tabbed-away ones are parked out of sight at a token size)
+    docks = (window.tree_dock, window.console_dock, window.code_log_dock)
+    for area in [d.widget() for d in docks] + [window.training_docks.training_dock.widget()]:
+        assert not area.verticalScrollBar().isVisible(), area.objectName()
+        assert not area.horizontalScrollBar().isVisible(), area.objectName()

@@ -1,0 +1,64 @@
+"""A dock's contents, scrolled when the dock is smaller than they can be squeezed.
+
+Every dock's view has a minimum size, and Qt never makes a dock smaller than
+its view's: at the largest text size the Training dock alone wanted 424 px of
+height and the three columns of docks 1,033 px of width, so the window grew
+past a 1024×768 screen (a classroom projector) with its status bar and the
+bottom of every dock off screen. In this area a view keeps its own layout and
+minimum; a dock smaller than that scrolls instead, down to a few lines and
+characters. With room to spare it behaves as the bare view (no scroll bars,
+the same size hint).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+
+__all__ = ["DockScrollArea", "view_of"]
+
+MINIMUM_LINES = 4  # what a dock keeps visible (and scrolls) when the window is short
+MINIMUM_CHARACTERS = 12  # ... and when it is narrow
+
+
+class DockScrollArea(QScrollArea):
+    """Holds ``view``: as large as the dock while the dock is large enough for it,
+    scrolled inside a smaller one."""
+
+    def __init__(self, view: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"{view.objectName() or type(view).__name__}_scroll")
+        self.setWidget(view)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        view.installEventFilter(self)
+
+    @property
+    def view(self) -> QWidget:
+        return self.widget()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.widget().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        own = self.widget().minimumSizeHint()
+        metrics = self.fontMetrics()
+        return QSize(
+            min(own.width(), MINIMUM_CHARACTERS * metrics.averageCharWidth()),
+            min(own.height(), MINIMUM_LINES * metrics.lineSpacing()),
+        )
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        # The view's minimum or hint changed (larger text, a row shown): pass it on.
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+
+def view_of(widget: QWidget | None) -> QWidget | None:
+    """The view a dock shows: ``widget`` itself, or the one a DockScrollArea holds."""
+    if isinstance(widget, DockScrollArea):
+        return widget.view
+    return widget
