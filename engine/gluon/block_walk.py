@@ -226,6 +226,8 @@ def run_sequential(seq, x, args):
         for child in children:  # (resumes where the frame's iterator stopped)
             cls = type(child)
             if cls is dense_type and not (args or child._forward_pre_hooks or child._forward_hooks):
+                # A Dense joins the run when nothing watches it or its activation and its
+                # parameters are initialized (a deferred one infers its shape in forward).
                 weight = child.weight._data
                 bias = child.bias
                 if bias is not None:
