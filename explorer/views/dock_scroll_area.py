@@ -8,6 +8,12 @@ bottom of every dock off screen. In this area a view keeps its own layout and
 minimum; a dock smaller than that scrolls instead, down to a few lines and
 characters. With room to spare it behaves as the bare view (no scroll bars,
 the same size hint).
+
+The area sizes the view itself (not ``widgetResizable``): Qt's resizable scroll
+area holds a view whose layout has a height-for-width (a word-wrapped label)
+at its preferred height, so the Histograms dock scrolled at 1024×768 where a
+plain dock squeezed its plots to fit. Here the view gets the viewport's size,
+never less than its minimum, as a dock would give it.
 """
 
 from __future__ import annotations
@@ -29,7 +35,6 @@ class DockScrollArea(QScrollArea):
         super().__init__(parent)
         self.setObjectName(f"{view.objectName() or type(view).__name__}_scroll")
         self.setWidget(view)
-        self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -54,7 +59,27 @@ class DockScrollArea(QScrollArea):
         # The view's minimum or hint changed (larger text, a row shown): pass it on.
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()
+            self._fit_view()
         return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_view()
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802 - Qt's name
+        # A scroll bar appearing or going changes the viewport, not the area.
+        if event.type() == QEvent.Type.Resize:
+            self._fit_view()
+        return super().viewportEvent(event)
+
+    def _fit_view(self) -> None:
+        view = self.widget()
+        if view is None:
+            return
+        minimum = view.minimumSizeHint().expandedTo(view.minimumSize())
+        size = self.viewport().size().expandedTo(minimum)
+        if view.size() != size:
+            view.resize(size)
 
 
 def view_of(widget: QWidget | None) -> QWidget | None:
