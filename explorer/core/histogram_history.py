@@ -12,11 +12,17 @@ is counted from a strided sample of at most :data:`SAMPLE_LIMIT` values (its
 range is still the exact min and max): a 256×784 weight snapshotted every
 10 steps cost the training worker 3 % of its time counted whole, under 1 %
 sampled, and the shares differ by less than the strip's colours show.
+
+A snapshot also keeps the values it was counted from (the copy ``record``
+reads them into anyway), so the view's time slider can show the parameter as
+it was at that step. Those copies are held within :data:`VALUES_BUDGET_BYTES`:
+past it, every other older snapshot gives its values up (its histogram stays);
+:meth:`HistogramHistory.values_near` finds the nearest snapshot that has them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as onp
 
@@ -27,6 +33,7 @@ __all__ = ["HistogramHistory", "HistogramSnapshot", "snapshot_counts"]
 BINS = 64
 MAX_SNAPSHOTS = 1000
 SAMPLE_LIMIT = 1 << 16  # values counted per snapshot (a strided sample beyond)
+VALUES_BUDGET_BYTES = 64 << 20  # the snapshots' copies of the values, all together
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,7 @@ class HistogramSnapshot:
     counts: onp.ndarray
     lo: float
     hi: float
+    values: onp.ndarray | None = None  # the parameter at ``step`` (None: given up)
 
 
 def snapshot_counts(
@@ -107,15 +115,38 @@ class HistogramHistory:
         param = self.param
         if param is None or not param.is_initialized or (step % self.interval and not force):
             return False
-        values = param.data().asnumpy()
+        values = param.data().asnumpy()  # (a copy: the snapshot may keep it)
         counts, lo, hi = snapshot_counts(values)
         if counts is None:
             return False
-        self.snapshots.append(HistogramSnapshot(step, counts, lo, hi))
+        kept = values if values.nbytes <= VALUES_BUDGET_BYTES else None
+        self.snapshots.append(HistogramSnapshot(step, counts, lo, hi, kept))
         if len(self.snapshots) > MAX_SNAPSHOTS:
             self.snapshots = self.snapshots[::2]
             self.interval *= 2
+        self._keep_values_within_budget()
         return True
+
+    def _keep_values_within_budget(self) -> None:
+        snapshots = self.snapshots
+        held = [i for i, snap in enumerate(snapshots) if snap.values is not None]
+        total = sum(snapshots[i].values.nbytes for i in held)
+        while total > VALUES_BUDGET_BYTES and len(held) > 1:
+            # every other older one gives its values up; the newest always keeps them
+            for i in held[:-1][::2]:
+                total -= snapshots[i].values.nbytes
+                snapshots[i] = replace(snapshots[i], values=None)
+            held = [i for i in held if snapshots[i].values is not None]
+
+    def values_near(self, index: int) -> tuple[int, onp.ndarray] | None:
+        """``(step, values)`` of the snapshot nearest ``index`` that kept its values
+        (the earlier one on a tie), or None when none did."""
+        snapshots = list(self.snapshots)
+        best = None
+        for i, snap in enumerate(snapshots):
+            if snap.values is not None and (best is None or abs(i - index) < abs(best - index)):
+                best = i
+        return None if best is None else (snapshots[best].step, snapshots[best].values)
 
     def strip(self, bins: int = BINS) -> tuple[onp.ndarray, onp.ndarray, onp.ndarray]:
         """``(image, steps, edges)``: densities per snapshot on a common value axis."""

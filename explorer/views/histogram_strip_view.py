@@ -4,6 +4,11 @@ Each column is one snapshot (every N steps, N set here), coloured by the
 share of values in each bin; a time slider scrubs back through the run and
 shows that snapshot's histogram below the strip. Redrawn at most twice a
 second while training, and only while visible.
+
+Scrubbing also takes the tensor view back: :attr:`HistogramStripView.scrubbed`
+carries the parameter's values at the slider's step (kept by the snapshot,
+see ``core/histogram_history.py``), and ``None`` when the slider is back at
+the newest snapshot (the tensor view is live again).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import time
 
 import numpy as onp
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 from .flow_layout import FlowLayout
@@ -25,11 +30,21 @@ REDRAW_INTERVAL_S = 0.5
 
 
 class HistogramStripView(QWidget):
-    """Histograms over time of the selected parameter (see the module docstring)."""
+    """Histograms over time of the selected parameter (see the module docstring).
+
+    Signals
+    -------
+    scrubbed(object)
+        ``(param, step, values)`` when the slider leaves the newest snapshot,
+        ``None`` when it comes back to it (or there is nothing to show).
+    """
+
+    scrubbed = Signal(object)
 
     def __init__(self, session, parent=None) -> None:
         super().__init__(parent)
         self.session = session
+        self._scrubbed_to = None  # the step the tensor view was sent back to
         self._drawn_at = 0.0
         self._drawn_count = None
         self._image = onp.zeros((0, 1))
@@ -90,13 +105,22 @@ class HistogramStripView(QWidget):
         if param is not None:
             with session.lock:
                 session.training.histograms.watch(param, session.selected_path)
+        # Another parameter's strip starts at its newest snapshot (the tensor view is live).
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, 0)
+        self.slider.blockSignals(False)
+        self._go_live()
         self._drawn_count = None
         self.training_changed()
 
     def training_changed(self) -> None:
+        history = self.session.training.histograms
+        if self._scrubbed_to is not None and not any(
+            s.step == self._scrubbed_to and s.values is not None for s in list(history.snapshots)
+        ):
+            self._go_live()  # the run was reset or undone past the step shown
         if not is_on_screen(self):
             return
-        history = self.session.training.histograms
         now = time.monotonic()
         count = (
             len(history.snapshots),
@@ -126,6 +150,7 @@ class HistogramStripView(QWidget):
         if not len(steps):
             self.strip_image.clear()
             self.slider.setRange(0, 0)
+            self._go_live()
             return
         # sqrt keeps the tails visible next to the peak
         shown = onp.sqrt(image).astype(onp.float32)
@@ -144,9 +169,38 @@ class HistogramStripView(QWidget):
         if not len(self._steps):
             return
         index = max(0, min(index, len(self._steps) - 1))
-        self.cursor.setValue(float(self._steps[index]))
+        step = int(self._steps[index])
+        self.cursor.setValue(float(step))
         self.slice_curve.setData(self._edges, self._image[index])
-        self.slice_label.setText(f"step {self._steps[index]:,}")
+        if index == len(self._steps) - 1:
+            self.slice_label.setText(f"step {step:,}")
+            self._go_live()
+            return
+        history = self.session.training.histograms
+        found = history.values_near(index)
+        if found is None:
+            self.slice_label.setText(f"step {step:,} (its values were not kept)")
+            self._go_live()
+            return
+        shown_step, values = found
+        note = "" if shown_step == step else f"; nearest kept values: step {shown_step:,}"
+        self.slice_label.setText(f"step {step:,} · shown in the tensor view{note}")
+        if shown_step != self._scrubbed_to:
+            self._scrubbed_to = shown_step
+            self.scrubbed.emit((history.param, shown_step, values))
+
+    def dock_visibility_changed(self, visible: bool) -> None:
+        """The tensor view shows a past step only while this view can be seen: behind
+        another tab it is live again, and back in front it returns to the slider's step."""
+        if not visible:
+            self._go_live()
+        elif len(self._steps):
+            self._show_snapshot(self.slider.value())
+
+    def _go_live(self) -> None:
+        if self._scrubbed_to is not None:
+            self._scrubbed_to = None
+            self.scrubbed.emit(None)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

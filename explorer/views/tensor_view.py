@@ -77,6 +77,7 @@ class TensorView(QWidget):
         self._state = None
         self._data_stale = self._grad_stale = False
         self._tie_text = ""
+        self._past = None  # (step, values) shown instead of the live values (a scrub)
         self.pages: QTabWidget | None = None  # made by add_page
         self.header_label = QLabel()
         self.header_label.setFont(plot_font(1.1))
@@ -157,6 +158,7 @@ class TensorView(QWidget):
         """
         self._tie_text = tie_text
         self._param = param
+        self._past = None
         self._access_path = access_path or param.name
         self._state = None
         self._drawn_versions = (None, None)
@@ -168,6 +170,7 @@ class TensorView(QWidget):
     def clear(self, message: str = "") -> None:
         """Show nothing but ``message`` (e.g. 'Select a parameter in the tree')."""
         self._param = None
+        self._past = None
         self._state = None
         self._data_stale = self._grad_stale = False
         self.header_label.setText(message or "No parameter selected")
@@ -175,6 +178,28 @@ class TensorView(QWidget):
         self.axis_controls.hide()
         self.data_panel.show_message(message or "Select a parameter to see its values.")
         self.grad_panel.show_message("")
+
+    def show_past(self, scrub) -> None:
+        """Show the values a histogram snapshot kept, ``(param, step, values)``, until
+        ``None`` comes (the slider back at the newest snapshot): then live again."""
+        if scrub is None:
+            if self._past is not None:
+                self._past = None
+                self._data_stale = self._grad_stale = True
+                self._catch_up()
+            return
+        param, step, values = scrub
+        if param is not self._param or not param.is_initialized:
+            return
+        self._past = (step, values)
+        self._prepare_axis_controls(values.shape)
+        spread = theoretical_spread(param.last_initializer, values.shape, param.name)
+        self.data_panel.show_array(values, self._choice(), spread)
+        self.grad_panel.show_message(
+            "Gradients are not kept for past steps. Drag the Histograms slider to its "
+            "end to see the latest."
+        )
+        self._show_header(spread)
 
     def set_live(self, on: bool) -> None:
         """Training runs (redraws come many a second) or not: see ``ArrayPanel.set_live``."""
@@ -216,8 +241,8 @@ class TensorView(QWidget):
     def _catch_up(self) -> None:
         """Redraw what is stale, if anyone can see it (hidden views wait until shown)."""
         param = self._param
-        if param is None or is_unseen(self):
-            return
+        if param is None or is_unseen(self) or self._past is not None:
+            return  # (a scrubbed view keeps its past step until it is made live again)
         if not (self._data_stale or self._grad_stale) and self._drawn_versions == (
             param.version,
             param.grad_version,
@@ -314,6 +339,11 @@ class TensorView(QWidget):
                     how = self.describe_write(param) if self.describe_write else "edited"
                     edited = f", then {how}"
                 parts.append(html.escape(f"initialized by {initializer!r}{edited}"))
+        if self._past is not None:
+            parts.append(
+                f"<span style='color:#d9822b'>as it was at step {self._past[0]:,} "
+                f"(the Histograms slider)</span>"
+            )
         text = "  ·  ".join(p for p in parts if p)
         if text != self.header_label.text():  # redrawn 30 times a second while training
             self.header_label.setText(text)

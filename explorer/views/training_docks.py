@@ -66,6 +66,10 @@ class TrainingDocks:
         w.training_changed.connect(self.depth_profile_view.training_changed)
         w.training_changed.connect(self.histogram_strip_view.training_changed)
         w.selection_changed.connect(self.histogram_strip_view.selection_changed)
+        self.histogram_strip_view.scrubbed.connect(window.tensor_view.show_past)
+        self.histogram_strip_dock.visibilityChanged.connect(
+            self.histogram_strip_view.dock_visibility_changed
+        )
         self.training_panel.error_shown.connect(self._show_error_in_status_bar)
 
     def _show_error_in_status_bar(self, text: str) -> None:

@@ -125,7 +125,48 @@ def test_histogram_strip_scrubs_back_through_the_run(window, qtbot):
     view.refresh()
     assert view.slider.maximum() == 10 and "net[1].weight" in view.title_label.text()
     view.slider.setValue(3)
-    assert view.cursor.value() == 30 and view.slice_label.text() == "step 30"
+    assert view.cursor.value() == 30 and view.slice_label.text().startswith("step 30")
+
+
+def test_the_histogram_slider_takes_the_tensor_view_back_and_forth(window, qtbot):
+    session = open_spiral(window, qtbot)
+    assert window.select("net[1].weight")
+    session.set_histogram_interval(10)
+    weights = {}
+    for step in range(10, 101, 10):
+        session.train(10)
+        weights[step] = session.net[1].weight.data().asnumpy()
+    window.refresh_views()
+    window.training_docks.histogram_strip_dock.raise_()
+    view, tensor = window.training_docks.histogram_strip_view, window.tensor_view
+    qtbot.waitUntil(view.isVisible)
+    view.refresh()
+    onp.testing.assert_array_equal(tensor.data_panel.values, weights[100])
+    view.slider.setValue(3)  # the user drags the slider back to step 30
+    onp.testing.assert_array_equal(tensor.data_panel.values, weights[30])
+    assert "as it was at step 30" in tensor.header_label.text()
+    assert "not kept for past steps" in tensor.grad_panel.message
+    session.train(5)  # new steps do not pull a scrubbed view forward
+    window.refresh_views()
+    onp.testing.assert_array_equal(tensor.data_panel.values, weights[30])
+    view.slider.setValue(view.slider.maximum())  # back at the newest snapshot: live
+    onp.testing.assert_array_equal(tensor.data_panel.values, session.net[1].weight.data().asnumpy())
+    assert "as it was" not in tensor.header_label.text()
+    assert tensor.grad_panel.values is not None
+    view.slider.setValue(2)
+    assert "as it was at step 20" in tensor.header_label.text()
+    window.training_docks.training_dock.raise_()  # the slider out of sight: live
+    qtbot.waitUntil(lambda: "as it was" not in tensor.header_label.text())
+    window.training_docks.histogram_strip_dock.raise_()  # back: the slider's step again
+    qtbot.waitUntil(lambda: "as it was at step 20" in tensor.header_label.text())
+    session.reset_training()  # the run is gone: live
+    window.refresh_views()
+    assert "as it was" not in tensor.header_label.text()
+    view.slider.setValue(0)
+    assert window.select("net[0].weight")  # another parameter: live, and its own strip
+    window.refresh_views()
+    onp.testing.assert_array_equal(tensor.data_panel.values, session.net[0].weight.data().asnumpy())
+    assert "as it was" not in tensor.header_label.text()
 
 
 def test_loss_curve_envelope_keeps_spikes_of_a_long_run():
