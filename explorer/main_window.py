@@ -49,6 +49,11 @@ __all__ = ["MainWindow"]
 
 POLL_INTERVAL_MS = 33  # ≤ 30 Hz
 DEFAULT_CONSOLE_HEIGHT = 230  # px: about 13 lines at the usual 9 pt
+# At large text the console and code log keep about this many lines, and at most this
+# share of the window's height: at 32 pt on 1920x1080 ten lines took 36 % and left the
+# training plots a strip.
+CONSOLE_LINES = 8
+CONSOLE_MAX_SHARE = 0.28
 
 
 class ErrorBanner(QWidget):
@@ -492,7 +497,7 @@ class MainWindow(QMainWindow):
         # number of lines at the new size, leaving the tensor view at least half.
         if old > 0 and size != old and self.console_dock.isVisible():
             height = int(self.console_dock.height() * size / old)
-            height = min(height, max(150, int(self.height() * 0.36)))
+            height = min(height, max(150, int(self.height() * CONSOLE_MAX_SHARE)))
             self.resizeDocks([self.console_dock], [height], Qt.Orientation.Vertical)
         # The tree's columns were fitted to the old text; refit once the fonts arrived.
         QTimer.singleShot(0, self._refit_tree)
@@ -724,10 +729,10 @@ class MainWindow(QMainWindow):
             self._fit_console_to_text()
 
     def _fit_console_to_text(self) -> None:
-        """About ten lines of console at the current text size (a 230 px console held
-        one line and the prompt at 32 pt), leaving the tensor view most of the height."""
+        """A few lines of console at the current text size (a 230 px console held one
+        line and the prompt at 32 pt), leaving the tensor view most of the height."""
         line = self.console_view.fontMetrics().lineSpacing()
-        height = min(10 * line, int(self.height() * 0.36))
+        height = min(CONSOLE_LINES * line, int(self.height() * CONSOLE_MAX_SHARE))
         if height > DEFAULT_CONSOLE_HEIGHT:  # at the usual text size the built layout stands
             self.resizeDocks([self.console_dock], [height], Qt.Orientation.Vertical)
 

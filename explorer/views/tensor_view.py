@@ -321,6 +321,11 @@ class TensorView(QWidget):
     def _show_header(self, spread: TheoreticalSpread | None) -> None:
         param = self._param
         parts = [f"<b>{html.escape(self._access_path)}</b>"]
+        if self._past is not None:  # (second: a long header scrolls, this must be seen)
+            parts.append(
+                f"<span style='color:#d9822b'>as it was at step {self._past[0]:,} "
+                f"(Histograms slider)</span>"
+            )
         if self._access_path != param.name:
             parts.append(html.escape(param.name))
         parts.append(f"shape {shape_text(param.shape)}")
@@ -339,11 +344,6 @@ class TensorView(QWidget):
                     how = self.describe_write(param) if self.describe_write else "edited"
                     edited = f", then {how}"
                 parts.append(html.escape(f"initialized by {initializer!r}{edited}"))
-        if self._past is not None:
-            parts.append(
-                f"<span style='color:#d9822b'>as it was at step {self._past[0]:,} "
-                f"(the Histograms slider)</span>"
-            )
         text = "  ·  ".join(p for p in parts if p)
         if text != self.header_label.text():  # redrawn 30 times a second while training
             self.header_label.setText(text)

@@ -14,7 +14,7 @@ import time
 
 import numpy as onp
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -49,6 +49,7 @@ BOUNDARY_INTERVAL_S = 0.2  # the boundary costs a forward pass over a grid: ≤ 
 # per second that the training thread lost through the GIL).
 CURVE_INTERVAL_S = 0.2
 GRID = 64
+PLOT_MIN_LINES = 6  # the loss and boundary plots keep this many lines of text in height
 
 
 class TrainingPanel(QWidget):
@@ -156,7 +157,6 @@ class TrainingPanel(QWidget):
         )
         self.loss_plot.setLabel("bottom", "step")
         self.loss_plot.setLabel("left", "loss · accuracy")
-        self.loss_plot.setMinimumHeight(90)
         curves = (
             ("train loss", "#2980b9", 1),
             ("test loss", "#e67e22", 2),
@@ -190,7 +190,6 @@ class TrainingPanel(QWidget):
 
         self.boundary_plot = plain_number_axes(pg.PlotWidget())
         self.boundary_plot.setAspectLocked(True)
-        self.boundary_plot.setMinimumHeight(90)
         self.boundary_image = pg.ImageItem()
         self.boundary_image.setLookupTable(pg.colormap.get("CET-D1").getLookupTable(nPts=256))
         self.boundary_plot.addItem(self.boundary_image)
@@ -242,6 +241,20 @@ class TrainingPanel(QWidget):
         self.apply_fix_button.clicked.connect(self.apply_fix)
         self.table_button.clicked.connect(self.choose_table)
         self.show_settings()
+        self._fit_plot_heights()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange):
+            self._fit_plot_heights()
+        super().changeEvent(event)
+
+    def _fit_plot_heights(self) -> None:
+        """The plots keep about six lines of the current text: at 32 pt a fixed 90 px
+        held the axis labels and no curve, the settings above taking all the rest
+        (they scroll instead; a dock shorter still scrolls as a whole)."""
+        height = max(90, PLOT_MIN_LINES * self.fontMetrics().lineSpacing())
+        for plot in (self.loss_plot, self.boundary_plot):
+            plot.setMinimumHeight(height)
 
     # -------------------------------------------------------------- commands
     def _call(self, command) -> bool:

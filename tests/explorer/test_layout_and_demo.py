@@ -305,3 +305,22 @@ def test_at_the_usual_text_size_no_dock_scrolls(qtbot, window):
         for area in [d.widget() for d in [*fronts, dock]]:
             assert not area.verticalScrollBar().isVisible(), area.objectName()
             assert not area.horizontalScrollBar().isVisible(), area.objectName()
+
+
+def test_at_the_largest_text_the_training_plots_keep_lines_and_the_console_yields(
+    qtbot, window, restore_font
+):
+    # At 32 pt on 1920x1080 the console took 36 % of the height and the loss plot kept
+    # a fixed 90 px: its axis labels and no curve.
+    from explorer.main_window import CONSOLE_MAX_SHARE
+
+    window.resize(1920, 1080)
+    window.session.set_dataset("spiral")
+    qtbot.waitUntil(window.training_docks.training_dock.isVisible)
+    window.change_font_size(32 - QApplication.instance().font().pointSize())
+    qtbot.wait(100)
+    panel = window.training_docks.training_panel
+    lines = panel.fontMetrics().lineSpacing()
+    assert panel.loss_plot.minimumHeight() >= 6 * lines
+    assert panel.boundary_plot.minimumHeight() >= 6 * lines
+    assert window.console_dock.height() <= CONSOLE_MAX_SHARE * window.height() + lines
