@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
             self, snapshot=self.session.snapshot, snapshot_lock=self.session.lock
         )
         self.tensor_view.describe_write = self.session.last_write_kind
+        self.tensor_view.update_source = self.session.training.update_of
         self.error_banner = ErrorBanner(self)
         central = QWidget(self)
         central_layout = QVBoxLayout(central)

@@ -23,11 +23,13 @@ from contextlib import nullcontext
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QFrame,
     QHBoxLayout,
     QLabel,
     QScrollArea,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -88,6 +90,26 @@ class TensorView(QWidget):
         self.data_panel = ArrayPanel("Data")
         self.grad_panel = ArrayPanel("Gradient")
         self._gradient_note = ""
+        # The right column shows the gradient or the last update (after - before) the
+        # optimizer made: ``update_source(param) -> (step, update) | None``, set by the window.
+        self.update_source = None
+        self._right = "gradient"
+        self.gradient_button = self._right_button("Gradient", "The gradient of the loss")
+        self.update_button = self._right_button(
+            "Last update", "How the last training step moved each value: after − before"
+        )
+        self.gradient_button.setChecked(True)
+        right_choice = QButtonGroup(self)
+        right_choice.setExclusive(True)
+        for button in (self.gradient_button, self.update_button):
+            right_choice.addButton(button)
+        right_row = QHBoxLayout()
+        right_row.setContentsMargins(0, 0, 0, 0)
+        right_row.addStretch(1)
+        right_row.addWidget(QLabel("right column:"))
+        right_row.addWidget(self.gradient_button)
+        right_row.addWidget(self.update_button)
+        self.update_button.toggled.connect(self._right_changed)
         self._columns = columns = QHBoxLayout()
         columns.setSpacing(6)
         for panel in (self.data_panel, self.grad_panel):
@@ -106,6 +128,7 @@ class TensorView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         self.header_area = HeaderArea(self.header_label)
         layout.addWidget(self.header_area, 0)
+        layout.addLayout(right_row, 0)
         layout.addWidget(self.axis_controls, 0)
         layout.addWidget(self.scroll_area, 1)
         self.axis_controls.choice_changed.connect(self._on_choice_changed)
@@ -210,7 +233,28 @@ class TensorView(QWidget):
         """Say in the Gradient column's title which batch produced the gradient."""
         if note != self._gradient_note:  # (called at every poll while training)
             self._gradient_note = note
-            self.grad_panel.set_title("Gradient", note)
+            if self._right == "gradient":
+                self.grad_panel.set_title("Gradient", note)
+
+    def show_last_update(self, on: bool) -> None:
+        """The right column shows the last update (``True``) or the gradient."""
+        (self.update_button if on else self.gradient_button).setChecked(True)
+
+    def _right_button(self, text: str, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setCheckable(True)
+        button.setAutoRaise(True)
+        return button
+
+    def _right_changed(self) -> None:
+        self._right = "update" if self.update_button.isChecked() else "gradient"
+        if self._right == "gradient":
+            self.grad_panel.set_title("Gradient", self._gradient_note)
+        self._grad_stale = True
+        if self._past is None:
+            self._catch_up()
 
     def values_changed(self, params) -> None:
         """The watcher saw these parameters' data written: redraw if one is shown."""
@@ -273,7 +317,11 @@ class TensorView(QWidget):
             self._data_stale = self._grad_stale = False
             if draw_data:
                 values = self._snapshot(param, False)
-            if draw_grad and param.grad_req != "null":
+            showing_update = self._right == "update"
+            if showing_update:
+                if draw_data or draw_grad:
+                    update = self.update_source(param) if self.update_source else None
+            elif draw_grad and param.grad_req != "null":
                 grad = self._snapshot(param, True)
             self._drawn_versions = (data_version, grad_version)
         if values is not None:
@@ -283,6 +331,20 @@ class TensorView(QWidget):
             self._show_header(spread)
         if grad is not None:
             self.grad_panel.show_array(grad, self._choice())
+        if showing_update and (draw_data or draw_grad):
+            self._show_update(update)
+
+    def _show_update(self, update) -> None:
+        if update is None:
+            self.grad_panel.set_title("Last update", "")
+            self.grad_panel.show_message(
+                "No update kept yet: train a step (Play or Step) with this parameter "
+                "selected to see how the optimizer moved its values."
+            )
+            return
+        step, values = update
+        self.grad_panel.set_title("Last update", f"of step {step:,}: after − before")
+        self.grad_panel.show_array(values, self._choice())
 
     # ---------------------------------------------------------------- internals
     def _choice(self) -> ViewChoice | None:

@@ -432,3 +432,41 @@ def test_plots_of_values_below_one_label_their_ticks_with_the_values(window, qtb
     for plot in window.findChildren(pg.PlotWidget):
         for name in ("left", "bottom"):
             assert not plot.getPlotItem().getAxis(name).autoSIPrefix, plot
+
+
+def test_the_right_column_shows_the_last_update_the_optimizer_made(window, qtbot):
+    session = open_spiral(window, qtbot)
+    tensor = window.tensor_view
+    assert window.select("net[1].weight")
+    weight = session.net[1].weight
+    qtbot.mouseClick(tensor.update_button, Qt.MouseButton.LeftButton)
+    assert "No update kept yet" in tensor.grad_panel.message
+    for _ in range(3):
+        before = weight.data().asnumpy()
+        session.train(1)
+        window.refresh_views()
+        onp.testing.assert_array_equal(tensor.grad_panel.values, weight.data().asnumpy() - before)
+    assert "Last update" in tensor.grad_panel.title_label.text()
+    assert "of step 3" in tensor.grad_panel.title_label.text()
+    window.undo()  # the step that made it is undone: no update to show
+    window.refresh_views()
+    assert "No update kept yet" in tensor.grad_panel.message
+    qtbot.mouseClick(tensor.gradient_button, Qt.MouseButton.LeftButton)
+    onp.testing.assert_array_equal(tensor.grad_panel.values, weight.grad().asnumpy())
+    assert "Gradient" in tensor.grad_panel.title_label.text()
+
+
+def test_a_large_parameter_keeps_its_update_at_the_measured_steps(window, qtbot, monkeypatch):
+    from explorer.core import training
+
+    monkeypatch.setattr(training, "UPDATE_EVERY_STEP_LIMIT", 4)  # net[1].weight is 16x16
+    session = open_spiral(window, qtbot)
+    assert window.select("net[1].weight")
+    weight = session.net[1].weight
+    session.train(3)  # the last step of a train() call is measured
+    assert session.training.update_of(weight)[0] == 3
+    before = weight.data().asnumpy()
+    session.step()  # so is a single step (the Step button)
+    step, update = session.training.update_of(weight)
+    assert step == 4
+    onp.testing.assert_array_equal(update, weight.data().asnumpy() - before)
