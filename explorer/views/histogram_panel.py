@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import math
+import time
+from collections import deque
 
 import numpy as np
 import pyqtgraph as pg
@@ -53,6 +55,7 @@ KEEP_AXES_FILLED = 0.75  # live: the axes stay while the data fill this much of 
 # the next updates' values (a gradient's extremes jump from step to step) stay inside
 # it and its ticks need not be laid out again (they were, at 3 of 4 updates).
 LIVE_X_HEADROOM = 0.1
+ROLLING_SECONDS = 5.0  # a rolling x range covers the values drawn this long ago
 
 
 class HistogramPanel(QWidget):
@@ -63,7 +66,9 @@ class HistogramPanel(QWidget):
     edge with an arrow (``One: 1 →``) when it lies wholly outside. Options,
     kept per panel across redraws, from the context menu or the toggle
     buttons: a log count axis, a fixed x range (for watching training move
-    the values), and hiding the exact zeros.
+    the values), a rolling one (the values of the last few seconds: it grows
+    at once and shrinks as old extremes age out, so a run's axis neither
+    jumps at every step nor stays wide forever), and hiding the exact zeros.
     """
 
     def __init__(self, parent=None):
@@ -75,6 +80,8 @@ class HistogramPanel(QWidget):
         self._log_counts = False
         self._hide_zeros = False
         self._fixed_range: tuple | None = None  # (low, high) in values, when fixed
+        self._rolling = False
+        self._recent_ranges: deque = deque()  # (time, low, high) of recent redraws
         self._x_unit = 1.0
         self._y_top: float | None = None  # top of the count axis shown (in its units)
         self._headroom = COUNT_HEADROOM
@@ -120,6 +127,12 @@ class HistogramPanel(QWidget):
             "Keep the current x range across redraws (e.g. while training)",
             self.set_fixed_range,
         )
+        self.rolling_button = self._toggle(
+            "rolling",
+            f"x range covering the values of the last {ROLLING_SECONDS:g} seconds: "
+            "steady while training, yet following the values",
+            self.set_rolling_range,
+        )
         self.zeros_button = self._toggle(
             "no 0",
             "Hide the exact zeros (their spike can hide everything else)",
@@ -129,7 +142,7 @@ class HistogramPanel(QWidget):
         # to a sliver, and in one row they were cut off in a narrow column at 32 pt.
         options_row = FlowLayout()
         options_row.setContentsMargins(4, 0, 4, 0)
-        for button in (self.log_button, self.fix_button, self.zeros_button):
+        for button in (self.log_button, self.fix_button, self.rolling_button, self.zeros_button):
             options_row.addWidget(button)
         self.stats_label = QLabel()
         self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -214,6 +227,21 @@ class HistogramPanel(QWidget):
             self._fixed_range = self._fixed_range or getattr(self, "_x_range", None)
         else:
             self._fixed_range = None
+        if self._fixed_range is not None:
+            self._rolling = False
+        self._sync_buttons()
+        self._redraw()
+
+    @property
+    def rolling_range(self) -> bool:
+        """Whether the x range covers the values of the last ROLLING_SECONDS."""
+        return self._rolling
+
+    def set_rolling_range(self, on: bool) -> None:
+        self._rolling = bool(on)
+        self._recent_ranges.clear()
+        if self._rolling:
+            self._fixed_range = None
         self._sync_buttons()
         self._redraw()
 
@@ -228,6 +256,7 @@ class HistogramPanel(QWidget):
                 self._fixed_range is not None,
                 self.set_fixed_range,
             ),
+            ("Rolling x range (the last seconds' values)", self._rolling, self.set_rolling_range),
             ("Hide exact zeros", self._hide_zeros, self.set_hide_zeros),
         ):
             action = menu.addAction(text)
@@ -298,6 +327,7 @@ class HistogramPanel(QWidget):
         for button, on in (
             (self.log_button, self._log_counts),
             (self.fix_button, self._fixed_range is not None),
+            (self.rolling_button, self._rolling),
             (self.zeros_button, self._hide_zeros),
         ):
             button.blockSignals(True)
@@ -315,6 +345,8 @@ class HistogramPanel(QWidget):
             if self._headroom == LIVE_COUNT_HEADROOM:  # a live redraw (see decorate)
                 margin = (high - low) * LIVE_X_HEADROOM
                 low, high = low - margin, high + margin
+            if self._rolling:
+                low, high = self._rolled(low, high)
         else:
             low, high = -1.0, 1.0
         self._x_range = (low, high)
@@ -325,6 +357,15 @@ class HistogramPanel(QWidget):
         self._draw_spread()
         self._fit_range(counts)
         self.caption_label.setText(self._caption())
+
+    def _rolled(self, low: float, high: float) -> tuple:
+        """``(low, high)`` widened to every range drawn in the last ROLLING_SECONDS."""
+        now = time.monotonic()
+        recent = self._recent_ranges
+        recent.append((now, low, high))
+        while recent and recent[0][0] < now - ROLLING_SECONDS:
+            recent.popleft()
+        return min(r[1] for r in recent), max(r[2] for r in recent)
 
     def _draw_bars(self) -> np.ndarray:
         """Set the bars to the statistics' counts (in the current x unit); the counts."""
@@ -350,6 +391,7 @@ class HistogramPanel(QWidget):
             self._y_top is None
             or not stats.finite_count
             or self._fixed_range is not None
+            or self._rolling  # (the range follows the recent values: redraw it)
             or self._log_counts
         ):
             return False

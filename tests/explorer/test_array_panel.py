@@ -196,6 +196,30 @@ def test_c_fixed_x_range_is_kept_while_the_values_move(panel, qtbot):
     assert histogram.plot.vb.viewRange()[0][1] > before[1] * 2  # follows the data again
 
 
+def test_a_rolling_x_range_keeps_the_last_seconds_values_then_follows(panel, qtbot, monkeypatch):
+    from explorer.views import histogram_panel
+
+    clock = [1000.0]
+    monkeypatch.setattr(histogram_panel.time, "monotonic", lambda: clock[0])
+    values = onp.random.default_rng(4).normal(0, 1, (30, 30)).astype(onp.float32)
+    histogram = panel.histogram
+    panel.show_array(values, None)
+    qtbot.mouseClick(histogram.rolling_button, qtbot_left())
+    assert histogram.rolling_range and histogram.fixed_range is None
+    wide = histogram.x_range
+    clock[0] += 2
+    panel.show_array(values * 0.1, None)  # the values shrank: the range waits
+    assert histogram.x_range == pytest.approx(wide)
+    panel.show_array(values * 3, None)  # they grew: the range follows at once
+    assert histogram.x_range[1] >= float(values.max()) * 3
+    clock[0] += histogram_panel.ROLLING_SECONDS + 1  # the wide ones aged out
+    panel.show_array(values * 0.1, None)
+    assert histogram.x_range[1] < wide[1] / 2
+    qtbot.mouseClick(histogram.fix_button, qtbot_left())  # fixed and rolling exclude each other
+    assert histogram.fixed_range is not None and not histogram.rolling_range
+    assert not histogram.rolling_button.isChecked()
+
+
 def qtbot_left():
     return Qt.MouseButton.LeftButton
 
