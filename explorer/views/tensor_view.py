@@ -103,12 +103,16 @@ class TensorView(QWidget):
         right_choice.setExclusive(True)
         for button in (self.gradient_button, self.update_button):
             right_choice.addButton(button)
-        right_row = QHBoxLayout()
+        # Offered once a training step has run (before, there is no update to show, and
+        # at 1024x768 the row's height is the statistics table's last line).
+        self.right_choice_row = QWidget()
+        right_row = QHBoxLayout(self.right_choice_row)
         right_row.setContentsMargins(0, 0, 0, 0)
         right_row.addStretch(1)
         right_row.addWidget(QLabel("right column:"))
         right_row.addWidget(self.gradient_button)
         right_row.addWidget(self.update_button)
+        self.right_choice_row.hide()
         self.update_button.toggled.connect(self._right_changed)
         self._columns = columns = QHBoxLayout()
         columns.setSpacing(6)
@@ -128,7 +132,7 @@ class TensorView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         self.header_area = HeaderArea(self.header_label)
         layout.addWidget(self.header_area, 0)
-        layout.addLayout(right_row, 0)
+        layout.addWidget(self.right_choice_row, 0)
         layout.addWidget(self.axis_controls, 0)
         layout.addWidget(self.scroll_area, 1)
         self.axis_controls.choice_changed.connect(self._on_choice_changed)
@@ -235,6 +239,13 @@ class TensorView(QWidget):
             self._gradient_note = note
             if self._right == "gradient":
                 self.grad_panel.set_title("Gradient", note)
+
+    def offer_last_update(self, on: bool) -> None:
+        """Show the Gradient / Last update choice (once training ran), or hide it and
+        show the gradient (a reset run has no update)."""
+        if not on and self.update_button.isChecked():
+            self.gradient_button.setChecked(True)
+        self.right_choice_row.setVisible(on)
 
     def show_last_update(self, on: bool) -> None:
         """The right column shows the last update (``True``) or the gradient."""

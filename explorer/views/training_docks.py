@@ -67,6 +67,9 @@ class TrainingDocks:
         w.training_changed.connect(self.histogram_strip_view.training_changed)
         w.selection_changed.connect(self.histogram_strip_view.selection_changed)
         self.histogram_strip_view.scrubbed.connect(window.tensor_view.show_past)
+        w.training_changed.connect(
+            lambda: window.tensor_view.offer_last_update(session.training.step_count > 0)
+        )
         self.histogram_strip_dock.visibilityChanged.connect(
             self.histogram_strip_view.dock_visibility_changed
         )

@@ -439,6 +439,11 @@ def test_the_right_column_shows_the_last_update_the_optimizer_made(window, qtbot
     tensor = window.tensor_view
     assert window.select("net[1].weight")
     weight = session.net[1].weight
+    assert not tensor.right_choice_row.isVisible()  # nothing trained: nothing to offer
+    session.train(1)
+    window.refresh_views()
+    assert tensor.right_choice_row.isVisible()
+    session.training.last_update = None  # (as before any step with this one selected)
     qtbot.mouseClick(tensor.update_button, Qt.MouseButton.LeftButton)
     assert "No update kept yet" in tensor.grad_panel.message
     for _ in range(3):
@@ -447,7 +452,7 @@ def test_the_right_column_shows_the_last_update_the_optimizer_made(window, qtbot
         window.refresh_views()
         onp.testing.assert_array_equal(tensor.grad_panel.values, weight.data().asnumpy() - before)
     assert "Last update" in tensor.grad_panel.title_label.text()
-    assert "of step 3" in tensor.grad_panel.title_label.text()
+    assert "of step 4" in tensor.grad_panel.title_label.text()
     window.undo()  # the step that made it is undone: no update to show
     window.refresh_views()
     assert "No update kept yet" in tensor.grad_panel.message
