@@ -16,13 +16,16 @@ sampled, and the shares differ by less than the strip's colours show.
 A snapshot also keeps the values it was counted from (the copy ``record``
 reads them into anyway), so the view's time slider can show the parameter as
 it was at that step. Those copies are held within :data:`VALUES_BUDGET_BYTES`:
-past it, every other older snapshot gives its values up (its histogram stays);
-:meth:`HistogramHistory.values_near` finds the nearest snapshot that has them.
+past it, every other older copy is given up (its histogram stays), and
+:meth:`HistogramHistory.values_near` finds the nearest snapshot that has one.
+A copy sits in a box shared by every list of snapshots that holds it (the
+undo history keeps earlier lists): giving it up frees it for all of them, so
+the budget bounds what the run holds, not only the current list.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as onp
 
@@ -33,7 +36,16 @@ __all__ = ["HistogramHistory", "HistogramSnapshot", "snapshot_counts"]
 BINS = 64
 MAX_SNAPSHOTS = 1000
 SAMPLE_LIMIT = 1 << 16  # values counted per snapshot (a strided sample beyond)
-VALUES_BUDGET_BYTES = 64 << 20  # the snapshots' copies of the values, all together
+VALUES_BUDGET_BYTES = 32 << 20  # the snapshots' copies of the values, all together
+
+
+class KeptValues:
+    """A snapshot's copy of the values, in a box every copy of the snapshot shares."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: onp.ndarray) -> None:
+        self.array: onp.ndarray | None = array
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,12 @@ class HistogramSnapshot:
     counts: onp.ndarray
     lo: float
     hi: float
-    values: onp.ndarray | None = None  # the parameter at ``step`` (None: given up)
+    kept: KeptValues | None = None
+
+    @property
+    def values(self) -> onp.ndarray | None:
+        """The parameter's values at ``step`` (None: not kept, or given up)."""
+        return None if self.kept is None else self.kept.array
 
 
 def snapshot_counts(
@@ -100,6 +117,7 @@ class HistogramHistory:
         self.param = None
         self.path: str | None = None
         self.snapshots: list[HistogramSnapshot] = []
+        self._held: list[KeptValues] = []  # every box still holding values, oldest first
 
     def watch(self, param, path: str | None) -> None:
         """Follow ``param`` from now on (a new parameter starts a new history)."""
@@ -119,24 +137,31 @@ class HistogramHistory:
         counts, lo, hi = snapshot_counts(values)
         if counts is None:
             return False
-        kept = values if values.nbytes <= VALUES_BUDGET_BYTES else None
+        kept = None
+        if values.nbytes <= VALUES_BUDGET_BYTES:
+            kept = KeptValues(values)
+            self._held.append(kept)
         self.snapshots.append(HistogramSnapshot(step, counts, lo, hi, kept))
         if len(self.snapshots) > MAX_SNAPSHOTS:
+            dropped = self.snapshots[1::2]
             self.snapshots = self.snapshots[::2]
             self.interval *= 2
+            for snap in dropped:
+                if snap.kept is not None:
+                    snap.kept.array = None
         self._keep_values_within_budget()
         return True
 
     def _keep_values_within_budget(self) -> None:
-        snapshots = self.snapshots
-        held = [i for i, snap in enumerate(snapshots) if snap.values is not None]
-        total = sum(snapshots[i].values.nbytes for i in held)
+        held = [box for box in self._held if box.array is not None]
+        total = sum(box.array.nbytes for box in held)
         while total > VALUES_BUDGET_BYTES and len(held) > 1:
-            # every other older one gives its values up; the newest always keeps them
-            for i in held[:-1][::2]:
-                total -= snapshots[i].values.nbytes
-                snapshots[i] = replace(snapshots[i], values=None)
-            held = [i for i in held if snapshots[i].values is not None]
+            # every other older copy is given up; the newest always stays
+            for box in held[:-1][::2]:
+                total -= box.array.nbytes
+                box.array = None
+            held = [box for box in held if box.array is not None]
+        self._held = held
 
     def values_near(self, index: int) -> tuple[int, onp.ndarray] | None:
         """``(step, values)`` of the snapshot nearest ``index`` that kept its values

@@ -66,3 +66,17 @@ def test_values_near_an_index_out_of_range_is_the_nearest_end(index):
         history.record(step)
     step, _ = history.values_near(index)
     assert step == (1 if index <= 0 else 3)
+
+
+def test_copies_of_the_list_kept_for_undo_do_not_keep_values_given_up(monkeypatch):
+    # The undo history keeps earlier lists of snapshots: a copy given up must be freed
+    # for them too, or the budget bounds nothing (a live run's memory grew 15 % a minute).
+    param, history = _param((10, 10)), HistogramHistory(interval=1)
+    history.watch(param, "w")
+    monkeypatch.setattr(histogram_history, "VALUES_BUDGET_BYTES", 4 * 400)
+    earlier_lists = []
+    for step in range(1, 21):
+        history.record(step)
+        earlier_lists.append(list(history.snapshots))
+    arrays = {id(s.values): s.values for lst in earlier_lists for s in lst if s.values is not None}
+    assert sum(a.nbytes for a in arrays.values()) <= 4 * 400
