@@ -38,6 +38,7 @@ class DockScrollArea(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._hints = None  # the view's (size hint, minimum) last passed on
         view.installEventFilter(self)
 
     @property
@@ -56,9 +57,15 @@ class DockScrollArea(QScrollArea):
         )
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        # The view's minimum or hint changed (larger text, a row shown): pass it on.
+        # The view's minimum or hint changed (larger text, a row shown): pass it on. Only
+        # then: a label's new text (the step counter, 5 times a second while training)
+        # re-lays the view out too, and passing each one on re-laid out the main window.
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()
+            view = self.widget()
+            hints = (view.sizeHint(), view.minimumSizeHint())
+            if hints != self._hints:
+                self._hints = hints
+                self.updateGeometry()
             self._fit_view()
         return super().eventFilter(watched, event)
 

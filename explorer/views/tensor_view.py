@@ -245,7 +245,8 @@ class TensorView(QWidget):
         show the gradient (a reset run has no update)."""
         if not on and self.update_button.isChecked():
             self.gradient_button.setChecked(True)
-        self.right_choice_row.setVisible(on)
+        if on != self.right_choice_row.isVisibleTo(self):  # (asked at every poll)
+            self.right_choice_row.setVisible(on)
 
     def show_last_update(self, on: bool) -> None:
         """The right column shows the last update (``True``) or the gradient."""
