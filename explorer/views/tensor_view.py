@@ -43,6 +43,7 @@ from .array_display import (
 )
 from .array_panel import ArrayPanel
 from .axis_controls import AxisControls
+from .flow_layout import FlowLayout
 from .header_area import HeaderArea
 from .on_screen import is_unseen
 from .plot_style import plot_font
@@ -105,10 +106,9 @@ class TensorView(QWidget):
             right_choice.addButton(button)
         # Offered once a training step has run (before, there is no update to show, and
         # at 1024x768 the row's height is the statistics table's last line).
+        # Wrapping: in one row at 32 pt it set the tensor view's minimum width (827 px).
         self.right_choice_row = QWidget()
-        right_row = QHBoxLayout(self.right_choice_row)
-        right_row.setContentsMargins(0, 0, 0, 0)
-        right_row.addStretch(1)
+        right_row = FlowLayout(self.right_choice_row, spacing=6)
         right_row.addWidget(QLabel("right column:"))
         right_row.addWidget(self.gradient_button)
         right_row.addWidget(self.update_button)
@@ -121,8 +121,14 @@ class TensorView(QWidget):
         # The plots keep a readable minimum size (large text on a projector, a small
         # window): below it the columns scroll instead of squashing the heatmap to nothing.
         columns_widget = QWidget()
-        columns_widget.setLayout(columns)
         columns.setContentsMargins(0, 0, 0, 0)
+        # The right column's choice scrolls with the columns: above them in the view it
+        # raised the window's minimum height past a 1024x768 screen at 32 pt.
+        scrolled = QVBoxLayout(columns_widget)
+        scrolled.setContentsMargins(0, 0, 0, 0)
+        scrolled.setSpacing(2)
+        scrolled.addWidget(self.right_choice_row, 0)
+        scrolled.addLayout(columns, 1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -132,7 +138,6 @@ class TensorView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         self.header_area = HeaderArea(self.header_label)
         layout.addWidget(self.header_area, 0)
-        layout.addWidget(self.right_choice_row, 0)
         layout.addWidget(self.axis_controls, 0)
         layout.addWidget(self.scroll_area, 1)
         self.axis_controls.choice_changed.connect(self._on_choice_changed)

@@ -275,10 +275,14 @@ def test_at_the_largest_text_the_window_fits_a_1024_by_768_screen(qtbot, window,
     # 1,033 px of width: the window grew past a projector's screen, its status bar and
     # the foot of every dock off screen. Docks now scroll what they cannot squeeze.
     window.session.set_dataset("spiral")
+    window.session.new_mlp(hidden=(16, 16), activation="tanh")
+    window.session.train(2)  # (the tensor view then offers Gradient / Last update too)
     qtbot.waitUntil(window.training_docks.training_dock.isVisible)
+    window.refresh_views()
     window.change_font_size(32 - QApplication.instance().font().pointSize())
     window.resize(1024, 768)
     qtbot.wait(100)
+    assert window.tensor_view.right_choice_row.isVisible()
     hint = window.minimumSizeHint()
     assert hint.width() <= 1024 and hint.height() <= 768, hint
     assert window.width() <= 1024 and window.height() <= 768
