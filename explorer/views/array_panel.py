@@ -94,6 +94,7 @@ class ArrayPanel(QWidget):
         self._unit = 1.0
         self._note = ""
         self._subtitle = ""
+        self._title_link = ("", "")
         self._live = False
         self._decorated_at = 0.0
         # Brings the words and ticks up to date after live redraws that left them.
@@ -104,6 +105,7 @@ class ArrayPanel(QWidget):
         self.title_label.setWordWrap(True)
         self.title_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.title_label.setTextFormat(Qt.TextFormat.RichText)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.legend_label = QLabel()
         self.legend_label.setWordWrap(True)
         self.legend_label.setToolTip("Colours of values outside the colour scale")
@@ -343,6 +345,14 @@ class ArrayPanel(QWidget):
         self._title, self._subtitle = title, subtitle
         self._show_title()
 
+    def set_title_link(self, text: str = "", target: str = "") -> None:
+        """A link at the end of the title (``title_label.linkActivated`` gives ``target``);
+        none when ``text`` is empty. (In the title, not on a row of its own: at 1024×768
+        a row's height was the statistics table's first line.)"""
+        if (text, target) != self._title_link:
+            self._title_link = (text, target)
+            self._show_title()
+
     def _show_title(self) -> None:
         """The column's name, then what its colours mean (and what is drawn, if not x)."""
         parts = [self._subtitle] if self._subtitle else []
@@ -354,6 +364,9 @@ class ArrayPanel(QWidget):
         parts = [html.escape(breakable(part)) for part in parts]
         # The colour range lives in the title: a label on the thin colour bar would
         # collide with its tick labels.
+        text, target = self._title_link
+        if text:
+            parts.append(f"<a href='{html.escape(target)}'>{html.escape(text)}</a>")
         detail = "   ·   ".join(parts)
         self.title_label.setText(
             html.escape(self._title)

@@ -23,13 +23,11 @@ from contextlib import nullcontext
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFrame,
     QHBoxLayout,
     QLabel,
     QScrollArea,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,7 +41,6 @@ from .array_display import (
 )
 from .array_panel import ArrayPanel
 from .axis_controls import AxisControls
-from .flow_layout import FlowLayout
 from .header_area import HeaderArea
 from .on_screen import is_unseen
 from .plot_style import plot_font
@@ -95,25 +92,14 @@ class TensorView(QWidget):
         # optimizer made: ``update_source(param) -> (step, update) | None``, set by the window.
         self.update_source = None
         self._right = "gradient"
-        self.gradient_button = self._right_button("Gradient", "The gradient of the loss")
-        self.update_button = self._right_button(
-            "Last update", "How the last training step moved each value: after − before"
+        # Offered once a training step has run (before, there is no update to show), as a
+        # link at the end of the column's title: a row of buttons above the columns cost
+        # the statistics table's first line at 1024x768, and at 32 pt a row set the
+        # window's minimum width past the screen.
+        self._update_offered = False
+        self.grad_panel.title_label.linkActivated.connect(
+            lambda target: self.show_last_update(target == "update")
         )
-        self.gradient_button.setChecked(True)
-        right_choice = QButtonGroup(self)
-        right_choice.setExclusive(True)
-        for button in (self.gradient_button, self.update_button):
-            right_choice.addButton(button)
-        # Offered once a training step has run (before, there is no update to show, and
-        # at 1024x768 the row's height is the statistics table's last line).
-        # Wrapping: in one row at 32 pt it set the tensor view's minimum width (827 px).
-        self.right_choice_row = QWidget()
-        right_row = FlowLayout(self.right_choice_row, spacing=6)
-        right_row.addWidget(QLabel("right column:"))
-        right_row.addWidget(self.gradient_button)
-        right_row.addWidget(self.update_button)
-        self.right_choice_row.hide()
-        self.update_button.toggled.connect(self._right_changed)
         self._columns = columns = QHBoxLayout()
         columns.setSpacing(6)
         for panel in (self.data_panel, self.grad_panel):
@@ -121,14 +107,8 @@ class TensorView(QWidget):
         # The plots keep a readable minimum size (large text on a projector, a small
         # window): below it the columns scroll instead of squashing the heatmap to nothing.
         columns_widget = QWidget()
+        columns_widget.setLayout(columns)
         columns.setContentsMargins(0, 0, 0, 0)
-        # The right column's choice scrolls with the columns: above them in the view it
-        # raised the window's minimum height past a 1024x768 screen at 32 pt.
-        scrolled = QVBoxLayout(columns_widget)
-        scrolled.setContentsMargins(0, 0, 0, 0)
-        scrolled.setSpacing(2)
-        scrolled.addWidget(self.right_choice_row, 0)
-        scrolled.addLayout(columns, 1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -246,32 +226,39 @@ class TensorView(QWidget):
                 self.grad_panel.set_title("Gradient", note)
 
     def offer_last_update(self, on: bool) -> None:
-        """Show the Gradient / Last update choice (once training ran), or hide it and
-        show the gradient (a reset run has no update)."""
-        if not on and self.update_button.isChecked():
-            self.gradient_button.setChecked(True)
-        if on != self.right_choice_row.isVisibleTo(self):  # (asked at every poll)
-            self.right_choice_row.setVisible(on)
+        """Offer the last update in the right column (once training ran), or withdraw it
+        and show the gradient (a reset run has no update)."""
+        if on == self._update_offered:  # (asked at every poll)
+            return
+        self._update_offered = on
+        if not on and self._right == "update":
+            self.show_last_update(False)
+        self._show_right_link()
+
+    @property
+    def showing_last_update(self) -> bool:
+        return self._right == "update"
 
     def show_last_update(self, on: bool) -> None:
         """The right column shows the last update (``True``) or the gradient."""
-        (self.update_button if on else self.gradient_button).setChecked(True)
-
-    def _right_button(self, text: str, tip: str) -> QToolButton:
-        button = QToolButton()
-        button.setText(text)
-        button.setToolTip(tip)
-        button.setCheckable(True)
-        button.setAutoRaise(True)
-        return button
-
-    def _right_changed(self) -> None:
-        self._right = "update" if self.update_button.isChecked() else "gradient"
-        if self._right == "gradient":
+        right = "update" if on else "gradient"
+        if right == self._right:
+            return
+        self._right = right
+        if right == "gradient":
             self.grad_panel.set_title("Gradient", self._gradient_note)
+        self._show_right_link()
         self._grad_stale = True
         if self._past is None:
             self._catch_up()
+
+    def _show_right_link(self) -> None:
+        if not self._update_offered:
+            self.grad_panel.set_title_link()
+        elif self._right == "update":
+            self.grad_panel.set_title_link("show the gradient", "gradient")
+        else:
+            self.grad_panel.set_title_link("show the last update", "update")
 
     def values_changed(self, params) -> None:
         """The watcher saw these parameters' data written: redraw if one is shown."""

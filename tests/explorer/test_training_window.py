@@ -439,12 +439,14 @@ def test_the_right_column_shows_the_last_update_the_optimizer_made(window, qtbot
     tensor = window.tensor_view
     assert window.select("net[1].weight")
     weight = session.net[1].weight
-    assert not tensor.right_choice_row.isVisible()  # nothing trained: nothing to offer
+    title = tensor.grad_panel.title_label
+    assert "last update" not in title.text()  # nothing trained: nothing to offer
     session.train(1)
     window.refresh_views()
-    assert tensor.right_choice_row.isVisible()
+    assert "show the last update</a>" in title.text()  # a link at the end of the title
     session.training.last_update = None  # (as before any step with this one selected)
-    qtbot.mouseClick(tensor.update_button, Qt.MouseButton.LeftButton)
+    title.linkActivated.emit("update")  # what a click on the link sends
+    assert tensor.showing_last_update
     assert "No update kept yet" in tensor.grad_panel.message
     for _ in range(3):
         before = weight.data().asnumpy()
@@ -456,7 +458,8 @@ def test_the_right_column_shows_the_last_update_the_optimizer_made(window, qtbot
     window.undo()  # the step that made it is undone: no update to show
     window.refresh_views()
     assert "No update kept yet" in tensor.grad_panel.message
-    qtbot.mouseClick(tensor.gradient_button, Qt.MouseButton.LeftButton)
+    assert "show the gradient</a>" in title.text()
+    title.linkActivated.emit("gradient")
     onp.testing.assert_array_equal(tensor.grad_panel.values, weight.grad().asnumpy())
     assert "Gradient" in tensor.grad_panel.title_label.text()
 
