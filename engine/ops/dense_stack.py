@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as _onp
 
-from ..autograd import Node
+from ..autograd import Node, _entry_of
 from ..autograd import _state as _autograd_state
 from ..ndarray import VersionCounter, ndarray
 from .nn import _activate_inplace, _activation_grad, _dot, _shape_error, zero_and_one
@@ -29,16 +29,6 @@ __all__ = ["dense_stack"]
 _new_array = object.__new__
 _plain = _onp.ndarray
 _add_reduce = _onp.add.reduce
-
-
-def _entry(array):
-    """Graph entry of an engine array (see ``autograd.tape_entries``)."""
-    node = array._node
-    if node is not None:
-        return node
-    if array._grad is not None and array._grad_req != "null":
-        return array
-    return None
 
 
 def dense_stack(x, layers: list) -> ndarray:
@@ -56,14 +46,14 @@ def dense_stack(x, layers: list) -> ndarray:
     h = x._data
     recording = _autograd_state.recording
     if recording:
-        x_entry = _entry(x)
+        x_entry = _entry_of(x)
         below = x_entry is not None  # whether anything below the current layer is tracked
         layer_entries = []  # bias, weight per layer, first layer first
         saved = [(x._vc, x._vc.value)]
         # per layer: its input, weight buffer, output, what its activation's gradient
         # needs, the activation, whether weight and bias are tracked, and whether the
         # gradient of its input is needed (as fully_connected computes it only for a
-        # tracked input); (_entry inlined for the weights and biases)
+        # tracked input); (_entry_of inlined for the weights and biases)
         steps = []
     for weight, bias, act_type in layers:
         wd = weight._data

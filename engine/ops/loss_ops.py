@@ -240,23 +240,9 @@ def _sparse_rows(pred, pd: _onp.ndarray, label) -> ndarray:
     e = _onp.exp(shifted)
     s = _onp.add.reduce(e, axis=1, keepdims=True)
     log_s = _onp.log(s)
-    rows, classes = pd.shape
-    # _class_indices' usual case (one int32/int64 index per row) and _row_offsets' cache
-    # hit, inlined
-    ld = label._data if type(label) is ndarray else None
-    unsigned_dtype = None if ld is None else _UNSIGNED_OF.get(ld.dtype)
-    if unsigned_dtype is not None and ld.shape == (rows,) and rows:
-        unsigned = ld.view(unsigned_dtype)
-        if unsigned.item(unsigned.argmax()) >= classes:
-            raise _bad_label_error(ld, classes)
-        idx = ld
-    else:
-        idx = _class_indices(label, pd.shape, 1)
-    offsets = _ROW_OFFSETS.get((rows, classes, idx.dtype))
-    if offsets is None:
-        offsets = _row_offsets(rows, classes, idx.dtype)
+    idx = _class_indices(label, pd.shape, 1)
     # the flat position of each row's label entry
-    flat = offsets + idx
+    flat = _row_offsets(*pd.shape, idx.dtype) + idx
     # log s - shifted[label], only where the label points: exactly
     # -(shifted - log s)[label] (IEEE subtraction is antisymmetric).
     # (take without an axis reads the flattened array)

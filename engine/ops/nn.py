@@ -56,7 +56,7 @@ def zero_and_one(dtype) -> tuple:
 def _activate_inplace(z, act):
     """Apply ``act`` to the fresh buffer ``z`` in place; return what backward needs."""
     if act == "relu":
-        _onp.maximum(z, _CONSTANTS.get(z.dtype, _PYTHON_CONSTANTS)[0], out=z)
+        _onp.maximum(z, zero_and_one(z.dtype)[0], out=z)
         return z
     if act == "tanh":
         _onp.tanh(z, out=z)
@@ -78,11 +78,11 @@ def _activate_inplace(z, act):
 def _activation_grad(g, act, y, kept):
     """dL/dz for ``y = act(z)``; ``kept`` is what ``_activate_inplace`` returned."""
     if act == "relu":
-        return g * (y > _CONSTANTS.get(y.dtype, _PYTHON_CONSTANTS)[0])
+        return g * (y > zero_and_one(y.dtype)[0])
     if act == "tanh":
         # g · (1 - y²), written into one temporary: the same roundings, fewer allocations.
         gz = y * y
-        _onp.subtract(_CONSTANTS.get(gz.dtype, _PYTHON_CONSTANTS)[1], gz, out=gz)
+        _onp.subtract(zero_and_one(gz.dtype)[1], gz, out=gz)
         _onp.multiply(g, gz, out=gz)
         return gz
     if act == "sigmoid":
@@ -143,7 +143,7 @@ def fully_connected(
     elif act_type == "tanh":  # (_activate_inplace's two usual cases, inlined)
         kept = _onp.tanh(z, out=z)
     elif act_type == "relu":
-        kept = _onp.maximum(z, _CONSTANTS.get(z.dtype, _PYTHON_CONSTANTS)[0], out=z)
+        kept = _onp.maximum(z, zero_and_one(z.dtype)[0], out=z)
     else:
         kept = _activate_inplace(z, act_type)
     out = _new_array(ndarray)

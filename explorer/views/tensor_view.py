@@ -204,14 +204,11 @@ class TensorView(QWidget):
         if param is not self._param or not param.is_initialized:
             return
         self._past = (step, values)
-        self._prepare_axis_controls(values.shape)
-        spread = theoretical_spread(param.last_initializer, values.shape, param.name)
-        self.data_panel.show_array(values, self._choice(), spread)
+        self._show_values(values)
         self.grad_panel.show_message(
             "Gradients are not kept for past steps. Drag the Histograms slider to its "
             "end to see the latest."
         )
-        self._show_header(spread)
 
     def set_live(self, on: bool) -> None:
         """Training runs (redraws come many a second) or not: see ``ArrayPanel.set_live``."""
@@ -329,14 +326,19 @@ class TensorView(QWidget):
                 grad = self._snapshot(param, True)
             self._drawn_versions = (data_version, grad_version)
         if values is not None:
-            self._prepare_axis_controls(values.shape)
-            spread = theoretical_spread(param.last_initializer, values.shape, param.name)
-            self.data_panel.show_array(values, self._choice(), spread)
-            self._show_header(spread)
+            self._show_values(values)
         if grad is not None:
             self.grad_panel.show_array(grad, self._choice())
         if showing_update and (draw_data or draw_grad):
             self._show_update(update)
+
+    def _show_values(self, values) -> None:
+        """Draw ``values`` of the shown parameter in the Data column, and the header."""
+        param = self._param
+        self._prepare_axis_controls(values.shape)
+        spread = theoretical_spread(param.last_initializer, values.shape, param.name)
+        self.data_panel.show_array(values, self._choice(), spread)
+        self._show_header(spread)
 
     def _show_update(self, update) -> None:
         if update is None:
