@@ -197,6 +197,9 @@ class TensorView(QWidget):
         if scrub is None:
             if self._past is not None:
                 self._past = None
+                if self._right == "gradient":
+                    self.grad_panel.set_title("Gradient", self._gradient_note)
+                self._show_right_link()
                 self._data_stale = self._grad_stale = True
                 self._catch_up()
             return
@@ -205,6 +208,9 @@ class TensorView(QWidget):
             return
         self._past = (step, values)
         self._show_values(values)
+        # (no batch, and no link: neither the gradient nor the update of that step is kept)
+        self.grad_panel.set_title("Gradient" if self._right == "gradient" else "Last update")
+        self.grad_panel.set_title_link()
         self.grad_panel.show_message(
             "Gradients are not kept for past steps. Drag the Histograms slider to its "
             "end to see the latest."
@@ -219,7 +225,7 @@ class TensorView(QWidget):
         """Say in the Gradient column's title which batch produced the gradient."""
         if note != self._gradient_note:  # (called at every poll while training)
             self._gradient_note = note
-            if self._right == "gradient":
+            if self._right == "gradient" and self._past is None:
                 self.grad_panel.set_title("Gradient", note)
 
     def offer_last_update(self, on: bool) -> None:
@@ -250,7 +256,7 @@ class TensorView(QWidget):
             self._catch_up()
 
     def _show_right_link(self) -> None:
-        if not self._update_offered:
+        if not self._update_offered or self._past is not None:
             self.grad_panel.set_title_link()
         elif self._right == "update":
             self.grad_panel.set_title_link("show the gradient", "gradient")

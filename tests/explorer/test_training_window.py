@@ -146,6 +146,8 @@ def test_the_histogram_slider_takes_the_tensor_view_back_and_forth(window, qtbot
     onp.testing.assert_array_equal(tensor.data_panel.values, weights[30])
     assert "as it was at step 30" in tensor.header_label.text()
     assert "not kept for past steps" in tensor.grad_panel.message
+    title = tensor.grad_panel.title_label.text()
+    assert "latest" not in title and "<a " not in title  # no batch, no link for a past step
     session.train(5)  # new steps do not pull a scrubbed view forward
     window.refresh_views()
     onp.testing.assert_array_equal(tensor.data_panel.values, weights[30])
@@ -153,6 +155,7 @@ def test_the_histogram_slider_takes_the_tensor_view_back_and_forth(window, qtbot
     onp.testing.assert_array_equal(tensor.data_panel.values, session.net[1].weight.data().asnumpy())
     assert "as it was" not in tensor.header_label.text()
     assert tensor.grad_panel.values is not None
+    assert "show the last update</a>" in tensor.grad_panel.title_label.text()  # back
     view.slider.setValue(2)
     assert "as it was at step 20" in tensor.header_label.text()
     window.training_docks.training_dock.raise_()  # the slider out of sight: live
